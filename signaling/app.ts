@@ -1,0 +1,48 @@
+/**
+ * The Koa application: middleware order and routes, and nothing that
+ * listens. `server.ts` puts it on a port together with the WebSocket
+ * endpoints; tests drive it the same way on port 0.
+ */
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import { AppError, errorMiddleware } from './errors.js';
+import type { Services } from './services.js';
+import { securityHeaders } from './http/security-headers.js';
+import { healthRoutes } from './http/health-routes.js';
+import { visitorRoutes } from './http/visitor-routes.js';
+import { agentRoutes } from './http/agent-routes.js';
+import { staticRoutes } from './http/static-routes.js';
+
+export function createApp(services: Services): Koa {
+  const app = new Koa();
+  app.proxy = process.env.WARMLINE_TRUST_PROXY === '1';
+  // Errors are answered by errorMiddleware; Koa's own handler would only log them again.
+  app.silent = true;
+
+  app.use(errorMiddleware((line, err) => services.log.error(line, err)));
+  app.use(securityHeaders());
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0) {
+      if (!ctx.is('application/json')) throw new AppError(415, 'bad_request', 'Send the body as JSON (Content-Type: application/json).');
+    }
+    await next();
+  });
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: services.config.limits.bodyBytes,
+      // Parse any JSON value, so a bare string or number gets our clear error rather than the parser's.
+      jsonStrict: false,
+    }),
+  );
+
+  for (const router of [healthRoutes(services), visitorRoutes(services), agentRoutes(services), staticRoutes(services)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+
+  app.use((ctx) => {
+    if (ctx.status === 404 && ctx.body === undefined) throw AppError.notFound(`Nothing at ${ctx.method} ${ctx.path}.`);
+  });
+  return app;
+}

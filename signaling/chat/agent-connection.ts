@@ -1,0 +1,186 @@
+/**
+ * One agent's WebSocket. The first frame must be `hello` with a live session
+ * token; the agent then sets presence, answers offers and writes in the
+ * interactions assigned to them, and nowhere else.
+ */
+import type { WebSocket } from 'ws';
+import { AppError } from '../errors.js';
+import type { AgentAuth, AgentSession } from '../auth/agent-auth.js';
+import type { InteractionService } from '../interactions/interaction-service.js';
+import type { ChatRouter } from '../routing/chat-router.js';
+import type { Clock } from '../clock.js';
+import type { InteractionRecord } from '../store/interaction-store.js';
+import { toWire } from '../store/message-store.js';
+import { AgentClientMessageSchema, type AgentClientMessage } from '../../widgets/protocol/agent-client-messages.js';
+import type { AgentServerMessage } from '../../widgets/protocol/agent-server-messages.js';
+import { CloseCode } from '../../widgets/protocol/close-codes.js';
+import type { AgentPeer, ChatHub } from './chat-hub.js';
+import { toAgentInteraction } from './agent-views.js';
+import { JsonSocket } from './json-socket.js';
+import { runHandler, type HandlerTable } from './frame-handlers.js';
+
+export interface AgentConnectionDeps {
+  auth: AgentAuth;
+  interactions: InteractionService;
+  router: ChatRouter;
+  hub: ChatHub;
+  clock: Clock;
+  limits: { messageChars: number };
+  log: (line: string, err: unknown) => void;
+}
+
+type Frame = AgentClientMessage;
+
+export class AgentConnection implements AgentPeer {
+  private readonly socket: JsonSocket<Frame, AgentServerMessage>;
+  private session: AgentSession | undefined;
+  private expiry: { cancel(): void } | undefined;
+  readonly watching = new Set<string>();
+
+  constructor(
+    ws: WebSocket,
+    private readonly deps: AgentConnectionDeps,
+  ) {
+    this.socket = new JsonSocket(ws, AgentClientMessageSchema);
+  }
+
+  get agentId(): string {
+    return this.requireSession().agent.id;
+  }
+
+  get sessionId(): string {
+    return this.requireSession().sessionId;
+  }
+
+  get ready(): boolean {
+    return this.session !== undefined;
+  }
+
+  send(frame: AgentServerMessage) {
+    this.socket.send(frame);
+  }
+
+  closeSignedOut() {
+    this.socket.sendError('session_expired', 'This session has ended. Sign in again.');
+    this.socket.close(CloseCode.SignedOut, 'Session ended');
+  }
+
+  async receive(data: unknown, isBinary: boolean) {
+    const frame = this.socket.parse(data, isBinary);
+    if (!frame) return;
+    if (!this.ready && frame.type !== 'hello') {
+      this.socket.sendError('hello_required', 'Say hello with your session token first.');
+      return;
+    }
+    await runHandler(this.handlers, frame, (c, m, x) => this.socket.sendError(c, m, x), this.deps.log);
+  }
+
+  closed() {
+    this.expiry?.cancel();
+    if (!this.session) return;
+    this.deps.hub.removeAgent(this);
+    this.deps.router.agentDisconnected(this.session.agent.id);
+  }
+
+  /** Closes the socket when the session expires (timers cap at ~24 days, so long sessions re-arm). */
+  private scheduleExpiry() {
+    const left = this.requireSession().expiresAt - this.deps.clock.now();
+    this.expiry = this.deps.clock.setTimeout(
+      () => (this.requireSession().expiresAt <= this.deps.clock.now() ? this.closeSignedOut() : this.scheduleExpiry()),
+      Math.min(Math.max(left, 0), 2 ** 31 - 1),
+    );
+  }
+
+  private requireSession(): AgentSession {
+    if (!this.session) throw new Error('not said hello yet');
+    return this.session;
+  }
+
+  /** The interaction, if it is assigned to this agent and still going. */
+  private assigned(interactionId: string): InteractionRecord {
+    const interaction = this.deps.interactions.get(interactionId);
+    if (!interaction || interaction.agentId !== this.agentId || interaction.status !== 'active') {
+      throw new AppError(403, 'not_assigned', 'This conversation is not assigned to you.');
+    }
+    return interaction;
+  }
+
+  private readonly handlers: HandlerTable<Frame> = {
+    hello: (frame) => {
+      if (this.ready) throw AppError.badRequest('You said hello already.');
+      let session: AgentSession;
+      try {
+        session = this.deps.auth.authenticate(frame.token);
+      } catch (err) {
+        const e = err instanceof AppError ? err : AppError.unauthorized();
+        this.socket.sendError(e.code, e.message);
+        this.socket.close(CloseCode.Unauthorized, 'Not signed in');
+        return;
+      }
+      this.session = session;
+      this.scheduleExpiry();
+      const agentId = session.agent.id;
+      const active = this.deps.interactions.listActiveFor(agentId);
+      for (const interaction of active) this.watching.add(interaction.id);
+      this.deps.hub.addAgent(this);
+      this.deps.router.agentConnected(agentId);
+      this.send({
+        type: 'welcome',
+        agent: { id: agentId, username: session.agent.username, name: session.agent.name },
+        presence: this.deps.router.presenceOf(agentId),
+        offers: this.deps.router.openOffersFor(agentId),
+        interactions: active.map((interaction) =>
+          toAgentInteraction(
+            interaction,
+            this.deps.interactions.messagesSince(interaction.id, frame.since[interaction.id] ?? 0),
+            this.deps.hub.visitorOnline(interaction.id),
+          ),
+        ),
+        messageLimit: this.deps.limits.messageChars,
+      });
+    },
+
+    presence: (frame) => {
+      this.deps.router.setPresence(this.agentId, frame.state);
+    },
+
+    accept: (frame) => {
+      this.deps.router.accept(this.agentId, frame.interactionId);
+      this.deps.interactions.postSystem(frame.interactionId, 'agent-joined', this.requireSession().agent);
+    },
+
+    decline: (frame) => {
+      this.deps.router.decline(this.agentId, frame.interactionId);
+    },
+
+    send: (frame) => {
+      this.assigned(frame.interactionId);
+      const { message, duplicate } = this.deps.interactions.postMessage({
+        interactionId: frame.interactionId,
+        sender: 'agent',
+        agent: this.requireSession().agent,
+        clientId: frame.cid,
+        text: frame.text,
+      });
+      this.send({ type: 'ack', interactionId: frame.interactionId, cid: frame.cid, seq: message.seq, at: message.createdAt });
+      // A duplicate was broadcast when first stored; this connection may have missed it.
+      if (duplicate) this.send({ type: 'message', interactionId: frame.interactionId, message: toWire(message, 'agent') });
+    },
+
+    typing: (frame) => {
+      this.assigned(frame.interactionId);
+      this.deps.hub.toVisitors(frame.interactionId, { type: 'typing', active: frame.active, name: this.requireSession().agent.name });
+    },
+
+    receipt: (frame) => {
+      this.assigned(frame.interactionId);
+      this.deps.interactions.advanceReceipt(frame.interactionId, 'agent', { delivered: frame.delivered, read: frame.read });
+    },
+
+    close: (frame) => {
+      this.assigned(frame.interactionId);
+      this.deps.interactions.postSystem(frame.interactionId, 'chat-closed', this.requireSession().agent);
+      this.deps.interactions.transition(frame.interactionId, 'closed');
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Who is connected, and who hears about what. The hub subscribes to the
+ * interaction service and the router and fans their events out to the
+ * visitor and agent sockets concerned. It holds no business rules.
+ */
+import type { InteractionService } from '../interactions/interaction-service.js';
+import type { ChatRouter } from '../routing/chat-router.js';
+import type { Stores } from '../store/stores.js';
+import type { InteractionRecord } from '../store/interaction-store.js';
+import { toWire } from '../store/message-store.js';
+import type { AgentServerMessage } from '../../widgets/protocol/agent-server-messages.js';
+import type { StatusFrame, VisitorServerMessage, VisitorStatus } from '../../widgets/protocol/visitor-server-messages.js';
+import { toAgentInteraction } from './agent-views.js';
+
+/** What the hub needs from a visitor's connection. */
+export interface VisitorPeer {
+  readonly interactionId: string;
+  send(frame: VisitorServerMessage): void;
+  /** The last status told to this visitor, so availability changes can be re-told cheaply. */
+  lastStatus?: StatusFrame;
+}
+
+/** What the hub needs from an agent's connection. */
+export interface AgentPeer {
+  readonly agentId: string;
+  readonly sessionId: string;
+  /** Interactions this connection shows; it hears their messages, context and status. */
+  readonly watching: Set<string>;
+  send(frame: AgentServerMessage): void;
+  closeSignedOut(): void;
+}
+
+const VISITOR_STATUS: Record<InteractionRecord['status'], VisitorStatus> = {
+  new: 'new',
+  queued: 'waiting',
+  offered: 'waiting',
+  active: 'active',
+  closed: 'closed',
+};
+
+export class ChatHub {
+  private readonly visitors = new Map<string, Set<VisitorPeer>>();
+  private readonly agents = new Map<string, Set<AgentPeer>>();
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly interactions: InteractionService,
+    private readonly router: ChatRouter,
+  ) {
+    interactions.on('message', (interaction, message) => {
+      this.toVisitors(interaction.id, { type: 'message', message: toWire(message, 'visitor') });
+      this.toWatchers(interaction.id, { type: 'message', interactionId: interaction.id, message: toWire(message, 'agent') });
+    });
+    interactions.on('context', (interaction) => {
+      this.toWatchers(interaction.id, { type: 'context', interactionId: interaction.id, context: interaction.context });
+    });
+    interactions.on('status', (interaction) => {
+      this.toVisitors(interaction.id, this.statusFor(interaction));
+      this.toWatchers(interaction.id, this.interactionFrame(interaction));
+    });
+    interactions.on('receipt', (interaction, side) => {
+      if (side === 'agent') this.toVisitors(interaction.id, { type: 'receipt', ...interaction.agentReceipt });
+      else this.toWatchers(interaction.id, { type: 'receipt', interactionId: interaction.id, ...interaction.visitorReceipt });
+    });
+    router.on('offer', (agentId, offer) => this.toAgent(agentId, { type: 'offer', offer }));
+    router.on('offer-withdrawn', (agentId, interactionId, reason) =>
+      this.toAgent(agentId, { type: 'offer-withdrawn', interactionId, reason }),
+    );
+    router.on('assigned', (agentId, interaction) => {
+      const view = toAgentInteraction(interaction, this.interactions.messagesSince(interaction.id, 0), this.visitorOnline(interaction.id));
+      for (const peer of this.agents.get(agentId) ?? []) {
+        peer.watching.add(interaction.id);
+        peer.send({ type: 'assigned', interaction: view });
+      }
+    });
+    router.on('presence', (agentId, state) => this.toAgent(agentId, { type: 'presence', state }));
+    router.on('availability', (available) => {
+      for (const peers of this.visitors.values()) {
+        for (const peer of peers) {
+          const last = peer.lastStatus;
+          if (last && last.status !== 'active' && last.agentsAvailable !== available) {
+            peer.send({ ...last, agentsAvailable: available });
+          }
+        }
+      }
+    });
+  }
+
+  addVisitor(peer: VisitorPeer) {
+    const peers = this.visitors.get(peer.interactionId) ?? new Set();
+    this.visitors.set(peer.interactionId, peers);
+    peers.add(peer);
+    if (peers.size === 1) this.announcePresence(peer.interactionId);
+  }
+
+  removeVisitor(peer: VisitorPeer) {
+    const peers = this.visitors.get(peer.interactionId);
+    if (!peers?.delete(peer)) return;
+    if (peers.size === 0) {
+      this.visitors.delete(peer.interactionId);
+      this.announcePresence(peer.interactionId);
+    }
+  }
+
+  addAgent(peer: AgentPeer) {
+    const peers = this.agents.get(peer.agentId) ?? new Set();
+    this.agents.set(peer.agentId, peers);
+    peers.add(peer);
+  }
+
+  removeAgent(peer: AgentPeer) {
+    const peers = this.agents.get(peer.agentId);
+    if (!peers?.delete(peer)) return;
+    if (peers.size === 0) this.agents.delete(peer.agentId);
+  }
+
+  /** Closes every socket of a session that was signed out or revoked. */
+  endSession(sessionId: string) {
+    for (const peers of this.agents.values()) {
+      for (const peer of [...peers]) if (peer.sessionId === sessionId) peer.closeSignedOut();
+    }
+  }
+
+  visitorOnline(interactionId: string): boolean {
+    return (this.visitors.get(interactionId)?.size ?? 0) > 0;
+  }
+
+  /** The status frame a visitor sees for an interaction. */
+  statusFor(interaction: InteractionRecord): StatusFrame {
+    const frame: StatusFrame = {
+      type: 'status',
+      status: VISITOR_STATUS[interaction.status],
+      agentsAvailable: this.router.agentsAvailable(),
+    };
+    if (interaction.status === 'active' && interaction.agentId) {
+      const agent = this.stores.agents.findById(interaction.agentId);
+      if (agent) frame.agent = agent.name;
+    }
+    return frame;
+  }
+
+  toVisitors(interactionId: string, frame: VisitorServerMessage, except?: VisitorPeer) {
+    for (const peer of this.visitors.get(interactionId) ?? []) {
+      if (peer === except) continue;
+      if (frame.type === 'status') peer.lastStatus = frame;
+      peer.send(frame);
+    }
+  }
+
+  toAgent(agentId: string, frame: AgentServerMessage) {
+    for (const peer of this.agents.get(agentId) ?? []) peer.send(frame);
+  }
+
+  /** Sends to every agent connection that shows this interaction. */
+  toWatchers(interactionId: string, frame: AgentServerMessage, except?: AgentPeer) {
+    for (const peers of this.agents.values()) {
+      for (const peer of peers) if (peer !== except && peer.watching.has(interactionId)) peer.send(frame);
+    }
+  }
+
+  connectionCounts() {
+    let visitors = 0;
+    let agents = 0;
+    for (const peers of this.visitors.values()) visitors += peers.size;
+    for (const peers of this.agents.values()) agents += peers.size;
+    return { visitors, agents };
+  }
+
+  private interactionFrame(interaction: InteractionRecord): AgentServerMessage {
+    return {
+      type: 'interaction',
+      interactionId: interaction.id,
+      status: interaction.status,
+      visitorOnline: this.visitorOnline(interaction.id),
+    };
+  }
+
+  private announcePresence(interactionId: string) {
+    const interaction = this.interactions.get(interactionId);
+    if (interaction) this.toWatchers(interactionId, this.interactionFrame(interaction));
+  }
+}

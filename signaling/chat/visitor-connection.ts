@@ -1,0 +1,122 @@
+/**
+ * One visitor's WebSocket. The first frame must be `hello` with the
+ * conversation token; after that the visitor can write, type, confirm
+ * receipt and update the context, all within their own interaction only.
+ */
+import type { WebSocket } from 'ws';
+import { AppError } from '../errors.js';
+import { validateContext } from '../context/validate-context.js';
+import type { InteractionService } from '../interactions/interaction-service.js';
+import { toWire } from '../store/message-store.js';
+import {
+  VisitorClientMessageSchema,
+  type VisitorClientMessage,
+} from '../../widgets/protocol/visitor-client-messages.js';
+import type { StatusFrame, VisitorServerMessage } from '../../widgets/protocol/visitor-server-messages.js';
+import { CloseCode } from '../../widgets/protocol/close-codes.js';
+import type { ChatHub, VisitorPeer } from './chat-hub.js';
+import { JsonSocket } from './json-socket.js';
+import { runHandler, type HandlerTable } from './frame-handlers.js';
+
+export interface VisitorConnectionDeps {
+  interactions: InteractionService;
+  hub: ChatHub;
+  limits: { contextBytes: number; messageChars: number };
+  log: (line: string, err: unknown) => void;
+}
+
+type Frame = VisitorClientMessage;
+
+export class VisitorConnection implements VisitorPeer {
+  private readonly socket: JsonSocket<Frame, VisitorServerMessage>;
+  private id: string | undefined;
+  lastStatus?: StatusFrame;
+
+  constructor(
+    ws: WebSocket,
+    private readonly deps: VisitorConnectionDeps,
+  ) {
+    this.socket = new JsonSocket(ws, VisitorClientMessageSchema);
+  }
+
+  get interactionId(): string {
+    if (!this.id) throw new Error('not said hello yet');
+    return this.id;
+  }
+
+  get ready(): boolean {
+    return this.id !== undefined;
+  }
+
+  send(frame: VisitorServerMessage) {
+    this.socket.send(frame);
+  }
+
+  async receive(data: unknown, isBinary: boolean) {
+    const frame = this.socket.parse(data, isBinary);
+    if (!frame) return;
+    if (!this.ready && frame.type !== 'hello') {
+      this.socket.sendError('hello_required', 'Say hello with your conversation token first.');
+      return;
+    }
+    await runHandler(this.handlers, frame, (c, m, x) => this.socket.sendError(c, m, x), this.deps.log);
+  }
+
+  closed() {
+    if (this.ready) this.deps.hub.removeVisitor(this);
+  }
+
+  private readonly handlers: HandlerTable<Frame> = {
+    hello: (frame) => {
+      if (this.ready) throw AppError.badRequest('You said hello already.');
+      const interaction = this.deps.interactions.findByToken(frame.token);
+      if (!interaction) {
+        this.socket.sendError('unauthorized', 'This conversation token is not known. Start a new conversation.');
+        this.socket.close(CloseCode.Unauthorized, 'Unknown conversation');
+        return;
+      }
+      this.id = interaction.id;
+      this.deps.hub.addVisitor(this);
+      this.send({
+        type: 'welcome',
+        interactionId: interaction.id,
+        messages: this.deps.interactions.messagesSince(interaction.id, frame.since).map((m) => toWire(m, 'visitor')),
+        receipt: interaction.agentReceipt,
+        readUpTo: interaction.visitorReceipt.read,
+        messageLimit: this.deps.limits.messageChars,
+      });
+      const status = this.deps.hub.statusFor(interaction);
+      this.lastStatus = status;
+      this.send(status);
+    },
+
+    send: (frame) => {
+      const { message, duplicate } = this.deps.interactions.postMessage({
+        interactionId: this.interactionId,
+        sender: 'visitor',
+        clientId: frame.cid,
+        text: frame.text,
+      });
+      this.send({ type: 'ack', cid: frame.cid, seq: message.seq, at: message.createdAt });
+      // A duplicate was broadcast when first stored; this connection may have missed it.
+      if (duplicate) this.send({ type: 'message', message: toWire(message, 'visitor') });
+    },
+
+    typing: (frame) => {
+      this.deps.hub.toWatchers(this.interactionId, { type: 'typing', interactionId: this.interactionId, active: frame.active });
+    },
+
+    receipt: (frame) => {
+      this.deps.interactions.advanceReceipt(this.interactionId, 'visitor', { delivered: frame.delivered, read: frame.read });
+    },
+
+    context: (frame) => {
+      const context = validateContext(frame.context, this.deps.limits.contextBytes);
+      const current = this.deps.interactions.require(this.interactionId);
+      if (context.visitor.id !== current.visitorId) {
+        throw AppError.badRequest('context.visitor.id cannot change within a conversation.', 'invalid_context');
+      }
+      this.deps.interactions.updateContext(this.interactionId, context);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * One error path for the whole server (STYLE.md, "From Koa"): handlers throw
+ * an AppError; `errorMiddleware` turns it into `{ error: { code, message } }`
+ * with the right status. Anything else is a bug: it is logged and the client
+ * sees a generic 500 without internals.
+ */
+import type { Context, Next } from 'koa';
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'invalid_json'
+  | 'invalid_context'
+  | 'context_too_large'
+  | 'body_too_large'
+  | 'unknown_site'
+  | 'origin_not_allowed'
+  | 'unauthorized'
+  | 'session_expired'
+  | 'invalid_credentials'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'message_too_long'
+  | 'invalid_message'
+  | 'not_assigned'
+  | 'internal';
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  /** Whether `message` may be shown to the client. Internal errors are not. */
+  readonly expose: boolean;
+
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; expose?: boolean } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.expose = options.expose ?? status < 500;
+  }
+
+  static badRequest(message: string, code: ErrorCode = 'bad_request') {
+    return new AppError(400, code, message);
+  }
+  static unauthorized(message = 'Sign in first.', code: ErrorCode = 'unauthorized') {
+    return new AppError(401, code, message);
+  }
+  static forbidden(message: string) {
+    return new AppError(403, 'forbidden', message);
+  }
+  static notFound(message: string) {
+    return new AppError(404, 'not_found', message);
+  }
+  static conflict(message: string) {
+    return new AppError(409, 'conflict', message);
+  }
+  static tooLarge(message: string, code: ErrorCode) {
+    return new AppError(413, code, message);
+  }
+  static unprocessable(message: string, code: ErrorCode) {
+    return new AppError(422, code, message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** Maps errors thrown by Koa's own middleware (body parser) onto our codes. */
+function fromForeign(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
+  const status = e.status ?? e.statusCode;
+  if (status === 413 || e.type === 'entity.too.large') {
+    return AppError.tooLarge('The request body is too large.', 'body_too_large');
+  }
+  if (status === 400 && e.type?.startsWith('entity.parse')) {
+    return AppError.badRequest('The request body is not valid JSON.', 'invalid_json');
+  }
+  if (status === 415) return new AppError(415, 'bad_request', 'Send the body as application/json.');
+  if (status && status >= 400 && status < 500) return new AppError(status, 'bad_request', e.message ?? 'Bad request.');
+  return new AppError(500, 'internal', 'Internal server error.', { cause: err, expose: false });
+}
+
+export function errorMiddleware(log: (line: string, err: unknown) => void) {
+  return async function handleErrors(ctx: Context, next: Next) {
+    try {
+      await next();
+    } catch (caught) {
+      const err = fromForeign(caught);
+      if (err.status >= 500) log(`${ctx.method} ${ctx.path} failed`, err.cause ?? err);
+      ctx.status = err.status;
+      const body: ErrorBody = {
+        error: { code: err.code, message: err.expose ? err.message : 'Internal server error.' },
+      };
+      ctx.body = body;
+    }
+  };
+}

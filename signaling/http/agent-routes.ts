@@ -1,0 +1,62 @@
+/** The agent API: sign-in and sign-out, and the context of an interaction by id. */
+import Router from '@koa/router';
+import * as v from 'valibot';
+import { AppError } from '../errors.js';
+import type { Services } from '../services.js';
+import { toAgentInteraction } from '../chat/agent-views.js';
+import { requireAgent, type AgentState } from './require-agent.js';
+
+const SignInBody = v.object({
+  username: v.pipe(v.string('username is required'), v.maxLength(64)),
+  password: v.pipe(v.string('password is required'), v.maxLength(1024)),
+});
+
+export function agentRoutes(services: Services) {
+  const router = new Router({ prefix: '/api/v1/agent' });
+  const agentOnly = requireAgent(services.auth);
+
+  router.post('/sessions', async (ctx) => {
+    const parsed = v.safeParse(SignInBody, ctx.request.body);
+    if (!parsed.success) throw AppError.badRequest(parsed.issues[0].message);
+    const { token, session } = await services.auth.signIn(parsed.output.username.trim().toLowerCase(), parsed.output.password);
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      token,
+      expiresAt: session.expiresAt,
+      agent: { id: session.agent.id, username: session.agent.username, name: session.agent.name },
+    };
+  });
+
+  router.delete('/sessions/current', agentOnly, (ctx) => {
+    const { session } = ctx.state as AgentState;
+    services.auth.signOut(session.sessionId);
+    services.hub.endSession(session.sessionId);
+    ctx.status = 204;
+  });
+
+  router.get('/me', agentOnly, (ctx) => {
+    const { session } = ctx.state as AgentState;
+    ctx.body = {
+      agent: { id: session.agent.id, username: session.agent.username, name: session.agent.name },
+      presence: services.router.presenceOf(session.agent.id),
+      expiresAt: session.expiresAt,
+    };
+  });
+
+  /** The context card of any interaction, for the softphone, another softphone or a CRM. */
+  router.get('/interactions/:id', agentOnly, (ctx) => {
+    const interaction = services.interactions.get(ctx.params.id ?? '');
+    if (!interaction) throw AppError.notFound(`There is no interaction ${ctx.params.id}.`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      interaction: toAgentInteraction(
+        interaction,
+        services.interactions.messagesSince(interaction.id, 0),
+        services.hub.visitorOnline(interaction.id),
+      ),
+    };
+  });
+
+  return router;
+}

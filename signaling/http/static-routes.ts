@@ -1,0 +1,61 @@
+/**
+ * The files Warmline serves: the loader (`/warmline.js`), the widget modules
+ * it imports (`/widgets/…`), the agent console (`/agent`) and, in demo mode,
+ * the demo shop (`/`, `/products/…`).
+ */
+import Router from '@koa/router';
+import { join } from 'node:path';
+import { AppError } from '../errors.js';
+import type { Services } from '../services.js';
+import { serveFile } from './static-files.js';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+export function staticRoutes(services: Services) {
+  const router = new Router();
+  const dist = join(services.rootDir, 'dist');
+  const demo = join(services.rootDir, 'demo');
+  const missingBuild = () =>
+    new AppError(503, 'internal', 'The widgets are not built. Run `npm run build` (npm start does it for you).');
+
+  router.get('/warmline.js', async (ctx) => {
+    // A stable URL that site owners paste: short cache so releases reach pages soon.
+    if (!(await serveFile(ctx, dist, 'warmline.js', { cacheControl: 'public, max-age=300', cors: true }))) throw missingBuild();
+  });
+
+  router.get('/widgets/*path', async (ctx) => {
+    const path = ctx.params.path ?? '';
+    // Chunks carry a content hash in their name and never change; entries do.
+    const hashed = path.startsWith('chunks/');
+    if (!(await serveFile(ctx, join(dist, 'widgets'), path, { cacheControl: hashed ? IMMUTABLE : 'public, max-age=300', cors: true }))) {
+      throw AppError.notFound(`No widget file ${path}.`);
+    }
+  });
+
+  router.get('/agent', async (ctx) => {
+    await serveFile(ctx, demo, 'agent.html');
+  });
+
+  router.get('/demo/*path', async (ctx) => {
+    if (!(await serveFile(ctx, join(demo, 'assets'), ctx.params.path ?? ''))) throw AppError.notFound('No such file.');
+  });
+
+  if (services.config.demo) {
+    router.get('/', async (ctx) => {
+      await serveFile(ctx, demo, 'index.html');
+    });
+    router.get('/cart', async (ctx) => {
+      await serveFile(ctx, demo, 'cart.html');
+    });
+    router.get('/products/:slug', async (ctx) => {
+      const slug = ctx.params.slug ?? '';
+      if (!/^[a-z0-9-]+$/.test(slug) || !(await serveFile(ctx, join(demo, 'products'), `${slug}.html`))) {
+        throw AppError.notFound('There is no such product.');
+      }
+    });
+  } else {
+    router.get('/', (ctx) => ctx.redirect('/agent'));
+  }
+
+  return router;
+}

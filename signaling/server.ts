@@ -1,0 +1,122 @@
+/**
+ * The HTTP server: the Koa app plus the WebSocket endpoints, upgraded on
+ * their paths. `listen` and `close` are the only places the process touches
+ * the network, so tests and `main.ts` start and stop the whole thing alike.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createApp } from './app.js';
+import type { Services } from './services.js';
+import { VisitorConnection } from './chat/visitor-connection.js';
+import { AgentConnection } from './chat/agent-connection.js';
+import { CloseCode } from '../widgets/protocol/close-codes.js';
+
+const HELLO_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 30_000;
+
+interface Connection {
+  readonly ready: boolean;
+  receive(data: unknown, isBinary: boolean): Promise<void>;
+  closed(): void;
+}
+
+export interface WarmlineServer {
+  http: Server;
+  services: Services;
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Closes sockets with "restarting" (clients reconnect at once), then the HTTP server. */
+  close(): Promise<void>;
+}
+
+export function createServer(services: Services): WarmlineServer {
+  const app = createApp(services);
+  const http = createHttpServer(app.callback());
+  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.limits.frameBytes });
+  const alive = new WeakMap<WebSocket, boolean>();
+  const log = (line: string, err: unknown) => services.log.error(line, err);
+
+  const endpoints: Record<string, (ws: WebSocket) => Connection> = {
+    '/ws/v1/visitor': (ws) =>
+      new VisitorConnection(ws, { interactions: services.interactions, hub: services.hub, limits: services.config.limits, log }),
+    '/ws/v1/agent': (ws) =>
+      new AgentConnection(ws, {
+        auth: services.auth,
+        interactions: services.interactions,
+        router: services.router,
+        hub: services.hub,
+        clock: services.clock,
+        limits: services.config.limits,
+        log,
+      }),
+  };
+
+  function attach(ws: WebSocket, connection: Connection) {
+    alive.set(ws, true);
+    const hello = setTimeout(() => {
+      if (!connection.ready) ws.close(CloseCode.HelloTimeout, 'No hello');
+    }, HELLO_TIMEOUT_MS);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('message', (data, isBinary) => void connection.receive(data, isBinary));
+    ws.on('error', (err) => services.log.debug(`websocket error: ${err.message}`));
+    ws.on('close', () => {
+      clearTimeout(hello);
+      connection.closed();
+    });
+  }
+
+  function refuse(socket: Duplex, status: number, reason: string) {
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const endpoint = endpoints[path];
+    if (!endpoint) return refuse(socket, 404, 'Not Found');
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, endpoint(ws)));
+  });
+
+  // Browsers answer pings by themselves; a socket that stops answering is dead (a phone lost its network).
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    http,
+    services,
+    listen(port = services.config.port, host = services.config.host) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          resolve(http.address() as AddressInfo);
+        });
+      });
+    },
+    async close() {
+      clearInterval(heartbeat);
+      services.router.close();
+      // Let every socket's close handler run while the store is still open.
+      const closing = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
+      for (const ws of wss.clients) ws.close(CloseCode.Restart, 'Server restarting');
+      const grace = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      await Promise.race([Promise.all(closing), grace]);
+      for (const ws of wss.clients) ws.terminate();
+      await Promise.all(closing);
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Builds the server's parts from the configuration and an open database and
+ * wires them together. Nothing here listens on a port: `createApp` and
+ * `createServer` take the result, and tests build it with a temporary
+ * database and a fake clock.
+ */
+import type { Config, SiteConfig } from './config/config-schema.js';
+import { systemClock, type Clock } from './clock.js';
+import { createLogger, type Logger } from './log.js';
+import type { Db } from './store/database.js';
+import { Stores } from './store/stores.js';
+import { AgentAuth } from './auth/agent-auth.js';
+import { InteractionService } from './interactions/interaction-service.js';
+import { ChatRouter } from './routing/chat-router.js';
+import { ChatHub } from './chat/chat-hub.js';
+
+export interface Services {
+  config: Config;
+  sites: ReadonlyMap<string, SiteConfig>;
+  stores: Stores;
+  auth: AgentAuth;
+  interactions: InteractionService;
+  router: ChatRouter;
+  hub: ChatHub;
+  clock: Clock;
+  log: Logger;
+  startedAt: number;
+  /** Where the built widgets (dist/) and the demo pages are. */
+  rootDir: string;
+}
+
+export interface ServiceOptions {
+  config: Config;
+  db: Db;
+  /** Signs agent session tokens. */
+  secret: string;
+  rootDir: string;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export function createServices(options: ServiceOptions): Services {
+  const { config, db, rootDir } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger();
+  const stores = new Stores(db);
+  const auth = new AgentAuth(stores, options.secret, config.sessionTtlMinutes * 60_000, clock);
+  const interactions = new InteractionService(stores, clock, config.limits);
+  const router = new ChatRouter(stores, interactions, clock, {
+    maxChatsPerAgent: config.routing.maxChatsPerAgent,
+    offerTimeoutMs: config.routing.offerTimeoutSeconds * 1000,
+  });
+  const hub = new ChatHub(stores, interactions, router);
+  router.recover();
+  const sites = new Map(config.sites.map((site) => [site.key, site]));
+  return { config, sites, stores, auth, interactions, router, hub, clock, log, startedAt: clock.now(), rootDir };
+}

@@ -1,0 +1,58 @@
+/** Schema migrations, applied in order; never edit one that has shipped, add the next. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE agents (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    presence      TEXT NOT NULL DEFAULT 'available',
+    created_at    INTEGER NOT NULL
+  );
+
+  CREATE TABLE agent_sessions (
+    id         TEXT PRIMARY KEY,
+    agent_id   TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+
+  CREATE TABLE interactions (
+    id                    TEXT PRIMARY KEY,
+    site                  TEXT NOT NULL,
+    token_hash            TEXT NOT NULL UNIQUE,
+    visitor_id            TEXT NOT NULL,
+    channel               TEXT NOT NULL DEFAULT 'chat',
+    status                TEXT NOT NULL,
+    agent_id              TEXT REFERENCES agents(id),
+    context               TEXT NOT NULL,
+    last_seq              INTEGER NOT NULL DEFAULT 0,
+    visitor_delivered_seq INTEGER NOT NULL DEFAULT 0,
+    visitor_read_seq      INTEGER NOT NULL DEFAULT 0,
+    agent_delivered_seq   INTEGER NOT NULL DEFAULT 0,
+    agent_read_seq        INTEGER NOT NULL DEFAULT 0,
+    created_at            INTEGER NOT NULL,
+    updated_at            INTEGER NOT NULL,
+    queued_at             INTEGER,
+    closed_at             INTEGER
+  );
+  CREATE INDEX interactions_by_status ON interactions (status, queued_at);
+  CREATE INDEX interactions_by_agent ON interactions (agent_id, status);
+
+  CREATE TABLE messages (
+    interaction_id TEXT NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    seq            INTEGER NOT NULL,
+    sender         TEXT NOT NULL,
+    agent_id       TEXT,
+    author         TEXT,
+    client_id      TEXT,
+    body           TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (interaction_id, seq)
+  );
+  -- A resend of the same client id by the same sender finds the stored message.
+  CREATE UNIQUE INDEX messages_dedupe ON messages (interaction_id, sender, ifnull(agent_id, ''), client_id)
+    WHERE client_id IS NOT NULL;
+  `,
+];

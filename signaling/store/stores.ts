@@ -1,0 +1,24 @@
+import type { Db } from './database.js';
+import { AgentStore } from './agent-store.js';
+import { InteractionStore } from './interaction-store.js';
+import { MessageStore } from './message-store.js';
+import { SessionStore } from './session-store.js';
+
+/** Every table's store over one database, plus its transaction helper. */
+export class Stores {
+  readonly agents: AgentStore;
+  readonly sessions: SessionStore;
+  readonly interactions: InteractionStore;
+  readonly messages: MessageStore;
+
+  constructor(readonly db: Db) {
+    this.agents = new AgentStore(db);
+    this.sessions = new SessionStore(db);
+    this.interactions = new InteractionStore(db);
+    this.messages = new MessageStore(db);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

@@ -1,0 +1,33 @@
+/** Frames an agent's softphone sends on `/ws/v1/agent`; validated by the server. */
+import * as v from 'valibot';
+import { ClientIdSchema, MessageTextSchema, SeqSchema } from './wire-common.js';
+
+const InteractionIdSchema = v.pipe(v.string(), v.regex(/^in_[A-Za-z0-9_-]{8,40}$/, 'is not an interaction id'));
+
+export const PresenceSchema = v.picklist(['available', 'away'], 'must be available or away');
+export type Presence = v.InferOutput<typeof PresenceSchema>;
+
+export const AgentClientMessageSchema = v.variant(
+  'type',
+  [
+    v.strictObject({
+      type: v.literal('hello'),
+      token: v.pipe(v.string(), v.maxLength(1024)),
+      /** Last sequence seen per interaction, so that a reconnect resumes rather than reloads. */
+      since: v.pipe(
+        v.record(InteractionIdSchema, SeqSchema),
+        v.check((r) => Object.keys(r).length <= 200, 'must name at most 200 interactions'),
+      ),
+    }),
+    v.strictObject({ type: v.literal('presence'), state: PresenceSchema }),
+    v.strictObject({ type: v.literal('accept'), interactionId: InteractionIdSchema }),
+    v.strictObject({ type: v.literal('decline'), interactionId: InteractionIdSchema }),
+    v.strictObject({ type: v.literal('send'), interactionId: InteractionIdSchema, cid: ClientIdSchema, text: MessageTextSchema }),
+    v.strictObject({ type: v.literal('typing'), interactionId: InteractionIdSchema, active: v.boolean() }),
+    v.strictObject({ type: v.literal('receipt'), interactionId: InteractionIdSchema, delivered: SeqSchema, read: SeqSchema }),
+    v.strictObject({ type: v.literal('close'), interactionId: InteractionIdSchema }),
+  ],
+  'type must be one of hello, presence, accept, decline, send, typing, receipt, close',
+);
+
+export type AgentClientMessage = v.InferOutput<typeof AgentClientMessageSchema>;

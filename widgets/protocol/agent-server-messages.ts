@@ -1,0 +1,79 @@
+/** Frames the server sends to an agent's softphone; the softphone validates them. */
+import * as v from 'valibot';
+import { ChatMessageSchema, ErrorFrameSchema, ReceiptSchema, SeqSchema } from './wire-common.js';
+import { ContextEnvelopeSchema } from './context-envelope.js';
+import { PresenceSchema } from './agent-client-messages.js';
+
+export const InteractionStatusSchema = v.picklist(['new', 'queued', 'offered', 'active', 'closed']);
+export type InteractionStatus = v.InferOutput<typeof InteractionStatusSchema>;
+
+export const OfferPreviewSchema = v.object({
+  visitorName: v.optional(v.string()),
+  pageTitle: v.string(),
+  pageUrl: v.string(),
+  cartTotal: v.optional(v.number()),
+  currency: v.optional(v.string()),
+  cartItems: v.optional(v.number()),
+  productName: v.optional(v.string()),
+  firstMessage: v.optional(v.string()),
+  language: v.optional(v.string()),
+});
+export type OfferPreview = v.InferOutput<typeof OfferPreviewSchema>;
+
+export const OfferSchema = v.object({
+  interactionId: v.string(),
+  channel: v.literal('chat'),
+  offeredAt: v.number(),
+  expiresAt: v.number(),
+  preview: OfferPreviewSchema,
+});
+export type Offer = v.InferOutput<typeof OfferSchema>;
+
+export const AgentInteractionSchema = v.object({
+  id: v.string(),
+  channel: v.literal('chat'),
+  status: InteractionStatusSchema,
+  context: ContextEnvelopeSchema,
+  messages: v.array(ChatMessageSchema),
+  /** How far the visitor has received and read the agent's messages. */
+  receipt: ReceiptSchema,
+  visitorOnline: v.boolean(),
+  createdAt: v.number(),
+});
+export type AgentInteraction = v.InferOutput<typeof AgentInteractionSchema>;
+
+export const AgentProfileSchema = v.object({ id: v.string(), username: v.string(), name: v.string() });
+export type AgentProfile = v.InferOutput<typeof AgentProfileSchema>;
+
+export const AgentServerMessageSchema = v.variant('type', [
+  v.object({
+    type: v.literal('welcome'),
+    agent: AgentProfileSchema,
+    presence: PresenceSchema,
+    offers: v.array(OfferSchema),
+    interactions: v.array(AgentInteractionSchema),
+    messageLimit: v.number(),
+  }),
+  v.object({ type: v.literal('presence'), state: PresenceSchema }),
+  v.object({ type: v.literal('offer'), offer: OfferSchema }),
+  v.object({
+    type: v.literal('offer-withdrawn'),
+    interactionId: v.string(),
+    reason: v.picklist(['taken', 'timeout', 'declined', 'closed', 'away']),
+  }),
+  v.object({ type: v.literal('assigned'), interaction: AgentInteractionSchema }),
+  v.object({ type: v.literal('message'), interactionId: v.string(), message: ChatMessageSchema }),
+  v.object({ type: v.literal('ack'), interactionId: v.string(), cid: v.string(), seq: SeqSchema, at: v.number() }),
+  v.object({ type: v.literal('typing'), interactionId: v.string(), active: v.boolean() }),
+  v.object({ type: v.literal('receipt'), interactionId: v.string(), ...ReceiptSchema.entries }),
+  v.object({ type: v.literal('context'), interactionId: v.string(), context: ContextEnvelopeSchema }),
+  v.object({
+    type: v.literal('interaction'),
+    interactionId: v.string(),
+    status: InteractionStatusSchema,
+    visitorOnline: v.boolean(),
+  }),
+  ErrorFrameSchema,
+]);
+
+export type AgentServerMessage = v.InferOutput<typeof AgentServerMessageSchema>;

@@ -1,0 +1,55 @@
+/**
+ * Pieces of the chat wire protocol that both the visitor's and the agent's
+ * sockets use. Every frame is one JSON object with a `type`.
+ *
+ * Delivery guarantees (PRODUCT.md, "No message is lost or duplicated"):
+ * - the sender gives every message a client id (`cid`); resending the same cid
+ *   never creates a second message;
+ * - the server stores the message, assigns the next per-interaction sequence
+ *   number (`seq`) and only then acks it;
+ * - a client that reconnects says the last `seq` it saw and receives
+ *   everything after it.
+ */
+import * as v from 'valibot';
+
+export const ClientIdSchema = v.pipe(
+  v.string('must be a string'),
+  v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, - or _'),
+);
+
+export const SeqSchema = v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(0, 'must not be negative'));
+
+/** Hard ceiling for one chat message; the configured limit (usually lower) is enforced by the server. */
+export const MESSAGE_HARD_LIMIT = 10_000;
+
+export const MessageTextSchema = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(MESSAGE_HARD_LIMIT, `must be at most ${MESSAGE_HARD_LIMIT} characters`),
+);
+
+export const ChatMessageSchema = v.object({
+  seq: SeqSchema,
+  /** The sender's client id; only sent back to the side that wrote the message. */
+  cid: v.optional(v.string()),
+  from: v.picklist(['visitor', 'agent', 'system']),
+  /** Display name of an agent author. */
+  author: v.optional(v.string()),
+  text: v.string(),
+  at: v.number(),
+  /** For system messages: what happened, so widgets can say it in the reader's language. */
+  event: v.optional(v.picklist(['agent-joined', 'chat-closed'])),
+});
+export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
+
+/** How far the other side has received (`delivered`) and read (`read`), as sequence numbers. */
+export const ReceiptSchema = v.object({ delivered: SeqSchema, read: SeqSchema });
+export type Receipt = v.InferOutput<typeof ReceiptSchema>;
+
+export const ErrorFrameSchema = v.object({
+  type: v.literal('error'),
+  code: v.string(),
+  message: v.string(),
+  cid: v.optional(v.string()),
+  interactionId: v.optional(v.string()),
+});
+export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;
