@@ -1,0 +1,280 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { WarmlineElement } from '../base/warmline-element.js';
+import { Localize } from '../base/localize.js';
+import { controls, tokens } from '../base/theme.js';
+import { VisitorChatClient, type VisitorChatSnapshot } from '../chat/visitor-chat-client.js';
+import { collectContext } from '../context/collect-context.js';
+import { CHAT_ICON } from '../base/icons.js';
+import '../message-list/warmline-message-list.js';
+import type {} from '../events/warmline-chat-open.js';
+import type {} from '../events/warmline-chat-close.js';
+import type {} from '../events/warmline-message-send.js';
+import type {} from '../events/warmline-message-receive.js';
+import type {} from '../events/warmline-connection-change.js';
+import styles from './warmline-chat.styles.js';
+
+/**
+ * @summary The visitor's chat: a launcher button and a panel with the conversation.
+ *
+ * The conversation carries the visitor's context (page, journey, cart, viewed
+ * product…) to the agent, and survives navigation, reloads and coming back
+ * later. Usually created by the loader (`/warmline.js`); place it yourself to
+ * choose where it goes.
+ *
+ * @event warmline-chat-open - The panel is opening. Cancelable.
+ * @event warmline-chat-close - The panel closed.
+ * @event warmline-message-send - A message is about to be sent. Cancelable; `detail.text`.
+ * @event warmline-message-receive - A message from the agent arrived; `detail.message`.
+ * @event warmline-connection-change - The connection changed; `detail.state`.
+ *
+ * @csspart launcher - The button that opens and closes the chat.
+ * @csspart panel - The chat panel.
+ * @csspart header - The panel's header.
+ * @csspart messages - The message list (its parts are exported as `message`, `typing`).
+ * @csspart composer - The form with the text box and the send button.
+ * @csspart input - The text box.
+ * @csspart send-button - The send button.
+ *
+ * @cssproperty --warmline-color-primary - Brand colour of the button, header and own messages.
+ * @cssproperty --warmline-color-on-primary - Text on the brand colour.
+ * @cssproperty --warmline-font-family - Font of the widget.
+ * @cssproperty --warmline-radius - Corner radius of the panel.
+ * @cssproperty --warmline-z-index - Stacking order of the floating widget.
+ */
+export class WarmlineChat extends WarmlineElement {
+  static override styles = [tokens, controls, styles];
+
+  /** Base URL of the Warmline server; defaults to this page's origin. */
+  @property() server = '';
+
+  /** The site key (`data-site` of the script tag). */
+  @property() site = '';
+
+  /** Whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** Float at the bottom right of the viewport (the loader's default) instead of sitting in the page flow. */
+  @property({ type: Boolean, reflect: true }) floating = false;
+
+  /** The panel's title; defaults to "Chat with us" in the visitor's language. */
+  @property() heading = '';
+
+  @state() private snap: VisitorChatSnapshot | undefined;
+  @query('textarea') private input!: HTMLTextAreaElement;
+  @query('.launcher') private launcher!: HTMLButtonElement;
+
+  private readonly localize = new Localize(this);
+  private client: VisitorChatClient | undefined;
+  private unsubscribe: Array<() => void> = [];
+  private readonly onContextChange = () => this.client?.contextChanged();
+  private readonly onVisibility = () => this.markReadIfSeen();
+
+  override connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('warmline-context-change', this.onContextChange);
+    document.addEventListener('visibilitychange', this.onVisibility);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('warmline-context-change', this.onContextChange);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.stopClient();
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if ((changed.has('site') || changed.has('server')) && this.site) this.startClient();
+  }
+
+  override render() {
+    const s = this.snap;
+    const unread = s && !this.open ? s.unread : 0;
+    const title = this.heading || this.localize.term('chatTitle');
+    return html`
+      <button
+        part="launcher"
+        class="launcher"
+        type="button"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="panel"
+        aria-label=${unread ? this.localize.term('openChatUnread', unread) : this.localize.term('openChat')}
+        @click=${this.toggle}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${CHAT_ICON}></path></svg>
+        <span class="launcher-text" aria-hidden="true">${this.localize.term('chat')}</span>
+        ${unread ? html`<span class="badge" aria-hidden="true">${unread}</span>` : nothing}
+      </button>
+      <section
+        part="panel"
+        id="panel"
+        class="panel"
+        role=${this.floating ? 'dialog' : 'region'}
+        aria-labelledby="title"
+        ?hidden=${!this.open}
+        @keydown=${this.onPanelKeydown}
+      >
+        <header part="header">
+          <h2 id="title">${title}</h2>
+          <p class="subtitle" role="status">${this.statusText(s)}</p>
+          <button class="close" type="button" aria-label=${this.localize.term('closeChat')} @click=${this.hide}>×</button>
+        </header>
+        ${this.renderBanner(s)}
+        <warmline-message-list
+          part="messages"
+          exportparts="message, typing"
+          me="visitor"
+          .entries=${s?.entries ?? []}
+          typing=${this.typingText(s)}
+          lang=${this.localize.lang}
+        ></warmline-message-list>
+        ${s?.error ? html`<p class="error" role="alert">${this.errorText(s.error)}</p>` : nothing}
+        <form part="composer" @submit=${this.onSubmit}>
+          <label class="visually-hidden" for="input">${this.localize.term('message')}</label>
+          <textarea
+            id="input"
+            part="input"
+            rows="1"
+            maxlength=${s?.messageLimit ?? 4000}
+            placeholder=${this.localize.term('placeholder')}
+            @keydown=${this.onInputKeydown}
+            @input=${this.onInput}
+          ></textarea>
+          <button part="send-button" class="send" type="submit">${this.localize.term('send')}</button>
+        </form>
+      </section>
+    `;
+  }
+
+  override updated(changed: PropertyValues<this>) {
+    if (changed.has('open')) this.client?.rememberPanel(this.open);
+    this.markReadIfSeen();
+  }
+
+  /** Opens the panel (unless a `warmline-chat-open` listener prevents it) and focuses the text box. */
+  async show() {
+    if (this.open) return;
+    if (this.emit('warmline-chat-open', { cancelable: true }).defaultPrevented) return;
+    this.open = true;
+    await this.updateComplete;
+    this.input?.focus();
+  }
+
+  /** Closes the panel and returns focus to the launcher. */
+  async hide() {
+    if (!this.open) return;
+    this.open = false;
+    this.emit('warmline-chat-close');
+    await this.updateComplete;
+    this.launcher?.focus();
+  }
+
+  private toggle() {
+    void (this.open ? this.hide() : this.show());
+  }
+
+  private startClient() {
+    this.stopClient();
+    const client = new VisitorChatClient({
+      server: (this.server || location.origin).replace(/\/$/, ''),
+      site: this.site,
+      collectContext,
+    });
+    this.client = client;
+    let lastConnection = client.snapshot.connection;
+    this.unsubscribe = [
+      client.on('change', (snap) => {
+        this.snap = snap;
+        if (snap.connection !== lastConnection) {
+          lastConnection = snap.connection;
+          this.emit('warmline-connection-change', { detail: { state: snap.connection } });
+        }
+      }),
+      client.on('message', (message) => this.emit('warmline-message-receive', { detail: { message } })),
+    ];
+    this.snap = client.snapshot;
+    if (client.panelWasOpen) this.open = true;
+    client.resume();
+  }
+
+  private stopClient() {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    this.client?.close();
+    this.client = undefined;
+  }
+
+  private markReadIfSeen() {
+    if (this.open && document.visibilityState === 'visible' && this.snap?.unread) this.client?.markRead();
+  }
+
+  private statusText(s: VisitorChatSnapshot | undefined): string {
+    switch (s?.status) {
+      case 'waiting':
+        return this.localize.term(s.agentsAvailable ? 'statusWaiting' : 'statusNoAgents');
+      case 'active':
+        return this.localize.term('statusActive', s.agentName ?? '');
+      case 'closed':
+        return this.localize.term('statusClosed');
+      default:
+        return this.localize.term('statusNew');
+    }
+  }
+
+  private typingText(s: VisitorChatSnapshot | undefined): string {
+    if (s?.agentTyping === null || s?.agentTyping === undefined) return '';
+    return this.localize.term('typing', s.agentTyping || s.agentName || this.localize.term('chatTitle'));
+  }
+
+  private renderBanner(s: VisitorChatSnapshot | undefined) {
+    if (s?.connection === 'reconnecting') {
+      return html`<p class="banner" role="status">${this.localize.term('reconnecting')}</p>`;
+    }
+    if (s?.connection === 'disconnected') {
+      return html`<p class="banner" role="status">
+        <span>${this.localize.term('offline')}</span>
+        <button type="button" @click=${() => this.client?.retry()}>${this.localize.term('retry')}</button>
+      </p>`;
+    }
+    return nothing;
+  }
+
+  private errorText(error: NonNullable<VisitorChatSnapshot['error']>): string {
+    if (error.kind === 'too-long') return this.localize.term('messageTooLong', error.max);
+    if (error.kind === 'refused') return error.message;
+    return this.localize.term('errorGeneric');
+  }
+
+  private onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    const text = this.input.value.trim();
+    if (!text || !this.client) return;
+    if (this.emit('warmline-message-send', { cancelable: true, detail: { text } }).defaultPrevented) return;
+    if (this.client.send(text)) this.input.value = '';
+  }
+
+  private onInputKeydown(event: KeyboardEvent) {
+    // Enter sends, Shift+Enter starts a new line (and IME composition is left alone).
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.input.form?.requestSubmit();
+    }
+  }
+
+  private onInput() {
+    this.client?.typing();
+  }
+
+  private onPanelKeydown(event: KeyboardEvent) {
+    if (event.key === 'Escape' && this.floating) {
+      event.stopPropagation();
+      void this.hide();
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'warmline-chat': WarmlineChat;
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * The agent's side of chat, without any DOM: presence, offers, and several
+ * conversations at once, each with its context and message log. Like the
+ * visitor's client it resumes from the last seq per conversation after a
+ * reconnect and resends what was not acknowledged.
+ */
+import * as v from 'valibot';
+import {
+  AgentServerMessageSchema,
+  type AgentInteraction,
+  type AgentProfile,
+  type AgentServerMessage,
+  type InteractionStatus,
+  type Offer,
+} from '../protocol/agent-server-messages.js';
+import type { AgentClientMessage, Presence } from '../protocol/agent-client-messages.js';
+import type { ContextEnvelope } from '../protocol/context-envelope.js';
+import type { ChatMessage } from '../protocol/wire-common.js';
+import type { ConnectionState } from '../net/connection-state.js';
+import { ReconnectingSocket } from '../net/reconnecting-socket.js';
+import type { ReconnectPolicy } from '../net/reconnect-policy.js';
+import { TypedEventTarget } from '../net/typed-event-target.js';
+import { MessageLog, type LogEntry } from './message-log.js';
+import { newClientId } from './client-id.js';
+
+export interface ConversationView {
+  id: string;
+  status: InteractionStatus;
+  context: ContextEnvelope;
+  entries: LogEntry[];
+  visitorOnline: boolean;
+  visitorTyping: boolean;
+  unread: number;
+  createdAt: number;
+}
+
+export interface AgentChatSnapshot {
+  connection: ConnectionState;
+  agent: AgentProfile | undefined;
+  presence: Presence;
+  offers: Offer[];
+  conversations: ConversationView[];
+  messageLimit: number;
+  /** The last error the server reported for an action of this agent. */
+  error: string | undefined;
+}
+
+interface AgentEvents extends Record<string, unknown> {
+  change: AgentChatSnapshot;
+  offer: Offer;
+  message: { interactionId: string; message: ChatMessage };
+  /** The session was refused or ended: sign in again. */
+  'signed-out': void;
+}
+
+interface Conversation {
+  id: string;
+  status: InteractionStatus;
+  context: ContextEnvelope;
+  log: MessageLog;
+  outbox: Map<string, string>;
+  visitorOnline: boolean;
+  visitorTyping: boolean;
+  readUpTo: number;
+  createdAt: number;
+}
+
+export interface AgentChatOptions {
+  server: string;
+  token: string;
+  policy?: ReconnectPolicy;
+  WebSocket?: typeof WebSocket;
+}
+
+export class AgentChatClient extends TypedEventTarget<AgentEvents> {
+  private readonly socket: ReconnectingSocket;
+  private readonly conversations = new Map<string, Conversation>();
+  private offers = new Map<string, Offer>();
+  private agent: AgentProfile | undefined;
+  private presence: Presence = 'away';
+  private messageLimit = 4000;
+  private error: string | undefined;
+  private welcomed = false;
+  private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(options: AgentChatOptions) {
+    super();
+    this.socket = new ReconnectingSocket({
+      url: `${options.server.replace(/^http/, 'ws')}/ws/v1/agent`,
+      onOpen: () => this.hello(options.token),
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+    });
+    this.socket.on('state', (state) => {
+      if (state !== 'connected') this.welcomed = false;
+      this.changed();
+    });
+    this.socket.on('frame', (raw) => this.receive(raw));
+    this.socket.on('unauthorized', () => this.fire('signed-out', undefined));
+  }
+
+  get snapshot(): AgentChatSnapshot {
+    return {
+      connection: this.socket.state,
+      agent: this.agent,
+      presence: this.presence,
+      offers: [...this.offers.values()],
+      conversations: [...this.conversations.values()].map((c) => ({
+        id: c.id,
+        status: c.status,
+        context: c.context,
+        entries: c.log.entries(),
+        visitorOnline: c.visitorOnline,
+        visitorTyping: c.visitorTyping,
+        unread: c.log.unreadAfter(c.readUpTo),
+        createdAt: c.createdAt,
+      })),
+      messageLimit: this.messageLimit,
+      error: this.error,
+    };
+  }
+
+  connect() {
+    this.socket.connect();
+  }
+
+  disconnect() {
+    this.socket.close();
+  }
+
+  retry() {
+    this.socket.retryNow();
+  }
+
+  setPresence(state: Presence) {
+    this.presence = state;
+    this.frame({ type: 'presence', state });
+    this.changed();
+  }
+
+  accept(interactionId: string) {
+    this.frame({ type: 'accept', interactionId });
+  }
+
+  decline(interactionId: string) {
+    this.offers.delete(interactionId);
+    this.frame({ type: 'decline', interactionId });
+    this.changed();
+  }
+
+  send(interactionId: string, text: string): boolean {
+    const conversation = this.conversations.get(interactionId);
+    const trimmed = text.trim();
+    if (!conversation || !trimmed || conversation.status !== 'active') return false;
+    const cid = newClientId();
+    conversation.log.addPending(cid, trimmed, Date.now());
+    conversation.outbox.set(cid, trimmed);
+    this.frame({ type: 'send', interactionId, cid, text: trimmed });
+    this.changed();
+    return true;
+  }
+
+  typing(interactionId: string, active: boolean) {
+    if (this.conversations.get(interactionId)?.status === 'active') this.frame({ type: 'typing', interactionId, active });
+  }
+
+  /** The agent has the conversation in front of them: everything in it is read. */
+  markRead(interactionId: string) {
+    const conversation = this.conversations.get(interactionId);
+    if (!conversation) return;
+    const last = conversation.log.lastSeq;
+    if (last <= conversation.readUpTo) return;
+    conversation.readUpTo = last;
+    if (conversation.status === 'active') this.frame({ type: 'receipt', interactionId, delivered: last, read: last });
+    this.changed();
+  }
+
+  /** Ends the chat for both sides. */
+  end(interactionId: string) {
+    this.frame({ type: 'close', interactionId });
+  }
+
+  /** Removes an ended conversation from the list. */
+  dismiss(interactionId: string) {
+    const conversation = this.conversations.get(interactionId);
+    if (conversation && conversation.status !== 'active') {
+      this.conversations.delete(interactionId);
+      this.changed();
+    }
+  }
+
+  private hello(token: string) {
+    const since: Record<string, number> = {};
+    for (const c of this.conversations.values()) if (c.status === 'active') since[c.id] = c.log.lastSeq;
+    this.socket.send({ type: 'hello', token, since } satisfies AgentClientMessage);
+  }
+
+  private receive(raw: unknown) {
+    const parsed = v.safeParse(AgentServerMessageSchema, raw);
+    if (!parsed.success) {
+      console.warn('[warmline] ignored a frame the softphone does not understand', raw, parsed.issues[0]?.message);
+      return;
+    }
+    const handler = this.handlers[parsed.output.type] as (frame: AgentServerMessage) => void;
+    handler(parsed.output);
+    this.changed();
+  }
+
+  private upsert(view: AgentInteraction): Conversation {
+    let conversation = this.conversations.get(view.id);
+    if (!conversation) {
+      conversation = {
+        id: view.id,
+        status: view.status,
+        context: view.context,
+        log: new MessageLog('agent'),
+        outbox: new Map(),
+        visitorOnline: view.visitorOnline,
+        visitorTyping: false,
+        readUpTo: 0,
+        createdAt: view.createdAt,
+      };
+      this.conversations.set(view.id, conversation);
+    }
+    conversation.status = view.status;
+    conversation.context = view.context;
+    conversation.visitorOnline = view.visitorOnline;
+    for (const message of view.messages) conversation.log.add(message);
+    conversation.log.setReceipt(view.receipt);
+    return conversation;
+  }
+
+  private readonly handlers: { [K in AgentServerMessage['type']]: (frame: Extract<AgentServerMessage, { type: K }>) => void } = {
+    welcome: (frame) => {
+      this.agent = frame.agent;
+      this.presence = frame.presence;
+      this.messageLimit = frame.messageLimit;
+      this.offers = new Map(frame.offers.map((o) => [o.interactionId, o]));
+      this.welcomed = true;
+      const active = new Set(frame.interactions.map((i) => i.id));
+      // Conversations that ended or moved on while we were away.
+      for (const c of this.conversations.values()) if (c.status === 'active' && !active.has(c.id)) c.status = 'closed';
+      for (const view of frame.interactions) {
+        const conversation = this.upsert(view);
+        for (const [cid, text] of conversation.outbox) this.frame({ type: 'send', interactionId: view.id, cid, text });
+        this.frame({ type: 'receipt', interactionId: view.id, delivered: conversation.log.lastSeq, read: conversation.readUpTo });
+      }
+    },
+    presence: (frame) => {
+      this.presence = frame.state;
+    },
+    offer: (frame) => {
+      this.offers.set(frame.offer.interactionId, frame.offer);
+      this.fire('offer', frame.offer);
+    },
+    'offer-withdrawn': (frame) => {
+      this.offers.delete(frame.interactionId);
+    },
+    assigned: (frame) => {
+      this.offers.delete(frame.interaction.id);
+      this.error = undefined;
+      const conversation = this.upsert(frame.interaction);
+      this.frame({ type: 'receipt', interactionId: conversation.id, delivered: conversation.log.lastSeq, read: conversation.readUpTo });
+    },
+    message: (frame) => {
+      const conversation = this.conversations.get(frame.interactionId);
+      if (!conversation || !conversation.log.add(frame.message)) return;
+      if (frame.message.cid) conversation.outbox.delete(frame.message.cid);
+      if (frame.message.from === 'visitor') {
+        conversation.visitorTyping = false;
+        this.fire('message', { interactionId: frame.interactionId, message: frame.message });
+        this.frame({ type: 'receipt', interactionId: frame.interactionId, delivered: conversation.log.lastSeq, read: conversation.readUpTo });
+      }
+    },
+    ack: (frame) => {
+      const conversation = this.conversations.get(frame.interactionId);
+      if (!conversation) return;
+      conversation.log.ack(frame.cid, frame.seq, frame.at);
+      conversation.outbox.delete(frame.cid);
+    },
+    typing: (frame) => {
+      const conversation = this.conversations.get(frame.interactionId);
+      if (!conversation) return;
+      conversation.visitorTyping = frame.active;
+      clearTimeout(this.typingTimers.get(frame.interactionId));
+      if (frame.active) {
+        this.typingTimers.set(
+          frame.interactionId,
+          setTimeout(() => {
+            conversation.visitorTyping = false;
+            this.changed();
+          }, 6000),
+        );
+      }
+    },
+    receipt: (frame) => this.conversations.get(frame.interactionId)?.log.setReceipt(frame),
+    context: (frame) => {
+      const conversation = this.conversations.get(frame.interactionId);
+      if (conversation) conversation.context = frame.context;
+    },
+    interaction: (frame) => {
+      const conversation = this.conversations.get(frame.interactionId);
+      if (!conversation) return;
+      // A conversation that went back to the queue is no longer ours.
+      conversation.status = frame.status === 'active' ? 'active' : 'closed';
+      conversation.visitorOnline = frame.visitorOnline;
+    },
+    error: (frame) => {
+      if (frame.cid && frame.interactionId) {
+        const conversation = this.conversations.get(frame.interactionId);
+        conversation?.outbox.delete(frame.cid);
+        conversation?.log.drop(frame.cid);
+      }
+      if (frame.interactionId && this.offers.has(frame.interactionId) && frame.code === 'conflict') {
+        this.offers.delete(frame.interactionId);
+      }
+      this.error = frame.message;
+    },
+  };
+
+  private frame(frame: AgentClientMessage) {
+    if (this.welcomed || frame.type === 'hello') this.socket.send(frame);
+  }
+
+  private changed() {
+    this.fire('change', this.snapshot);
+  }
+}

@@ -1,0 +1,176 @@
+import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import { WarmlineElement } from '../base/warmline-element.js';
+import { Localize } from '../base/localize.js';
+import { controls, tokens } from '../base/theme.js';
+import type { ContextEnvelope } from '../protocol/context-envelope.js';
+import enAgent from '../base/translations/en-agent.js';
+import styles from './warmline-context-card.styles.js';
+
+/** Only http(s) URLs become links; anything else is shown as text. */
+const safeHref = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
+
+/**
+ * @summary What the agent knows about the visitor at a glance: who, where, what is in the cart, what they did.
+ *
+ * Everything shown comes from the visitor's browser and is rendered as text;
+ * links are only made of http(s) URLs. Identity is marked "Not verified"
+ * unless the server verified it.
+ *
+ * @csspart base - The card (a region labelled "Customer context").
+ */
+export class WarmlineContextCard extends WarmlineElement {
+  static override styles = [tokens, controls, styles];
+
+  /** The interaction's context envelope, as the server stored it. */
+  @property({ attribute: false }) context: ContextEnvelope | undefined;
+
+  private readonly localize = new Localize(this, enAgent);
+
+  override render() {
+    const c = this.context;
+    const t = this.localize;
+    if (!c) return nothing;
+    return html`
+      <section part="base" role="region" aria-label=${t.term('customerContext')}>
+        ${this.renderIdentity(c)}
+        <section>
+          <h3>${t.term('currentPage')}</h3>
+          ${this.link(c.page.url, c.page.title || c.page.url)}
+          <p class="muted">${c.page.url}</p>
+          ${c.page.referrer ? html`<p class="muted">${t.term('referrer')}: ${c.page.referrer}</p>` : nothing}
+        </section>
+        ${this.renderCart(c)} ${this.renderProduct(c)}
+        ${c.topic || c.reason
+          ? html`<section>
+              <h3>${t.term('topic')}</h3>
+              <p>${c.topic ?? ''}</p>
+              ${c.reason ? html`<p class="muted">${c.reason}</p>` : nothing}
+            </section>`
+          : nothing}
+        ${c.steps?.length
+          ? html`<section>
+              <h3>${t.term('steps')}</h3>
+              <ul>
+                ${c.steps.map((s) => html`<li>${s.name}${s.detail ? html` <span class="muted">— ${s.detail}</span>` : nothing}</li>`)}
+              </ul>
+            </section>`
+          : nothing}
+        ${c.journey?.length
+          ? html`<section>
+              <h3>${t.term('journey')}</h3>
+              <ol>
+                ${c.journey.map(
+                  (p) => html`<li>${this.link(p.url, p.title || p.url)} <span class="muted">${this.localize.time(p.at)}</span></li>`,
+                )}
+              </ol>
+            </section>`
+          : nothing}
+        ${this.renderDetails(c)}
+      </section>
+    `;
+  }
+
+  private renderIdentity(c: ContextEnvelope) {
+    const identity = c.visitor.identity;
+    const t = this.localize;
+    return html`<section>
+      <h3>${t.term('identity')}</h3>
+      <p>
+        <span class="name">${identity?.name || identity?.email || t.term('anonymousVisitor')}</span>
+        ${identity
+          ? identity.verified
+            ? html`<span class="badge verified">${t.term('verified')}</span>`
+            : html`<span class="badge unverified">${t.term('notVerified')}</span>`
+          : nothing}
+      </p>
+      ${identity?.email ? html`<p class="muted">${identity.email}</p>` : nothing}
+      ${identity?.phone ? html`<p class="muted">${identity.phone}</p>` : nothing}
+    </section>`;
+  }
+
+  private renderCart(c: ContextEnvelope) {
+    const t = this.localize;
+    const cart = c.cart;
+    return html`<section>
+      <h3>${t.term('cart')}</h3>
+      ${cart && cart.items.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th scope="col">${t.term('item')}</th>
+                <th scope="col" class="num">${t.term('quantity')}</th>
+                <th scope="col" class="num">${t.term('price')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${cart.items.map(
+                (item) => html`<tr>
+                  <td>${this.link(item.url, item.name)}</td>
+                  <td class="num">${item.qty}</td>
+                  <td class="num">${t.money(item.price, cart.currency)}</td>
+                </tr>`,
+              )}
+            </tbody>
+            <tfoot>
+              <tr>
+                <td colspan="2">${t.term('total')}</td>
+                <td class="num cart-total">${t.money(cart.total, cart.currency)}</td>
+              </tr>
+            </tfoot>
+          </table>`
+        : html`<p class="muted">${t.term('cartEmpty')}</p>`}
+    </section>`;
+  }
+
+  private renderProduct(c: ContextEnvelope) {
+    const product = c.product;
+    if (!product) return nothing;
+    const t = this.localize;
+    return html`<section>
+      <h3>${t.term('viewedProduct')}</h3>
+      <p>${this.link(product.url, product.name)}</p>
+      <p class="muted">
+        ${product.price !== undefined && product.currency ? t.money(product.price, product.currency) : nothing}
+        ${product.sku ? html` · ${product.sku}` : nothing} ${product.availability ? html` · ${product.availability}` : nothing}
+      </p>
+    </section>`;
+  }
+
+  private renderDetails(c: ContextEnvelope) {
+    const t = this.localize;
+    const custom = Object.entries(c.custom ?? {});
+    const location = c.location ? [c.location.city, c.location.region, c.location.country].filter(Boolean).join(', ') : '';
+    return html`<section>
+      <dl>
+        ${c.locale
+          ? html`<dt>${t.term('locale')}</dt>
+              <dd>${[c.locale.language, c.locale.timezone].filter(Boolean).join(' · ')}</dd>`
+          : nothing}
+        ${c.device
+          ? html`<dt>${t.term('device')}</dt>
+              <dd>${c.device.class}${c.device.screen ? ` · ${c.device.screen.width}×${c.device.screen.height}` : ''}</dd>`
+          : nothing}
+        ${location
+          ? html`<dt>${t.term('location')}</dt>
+              <dd>${location}</dd>`
+          : nothing}
+        ${custom.map(
+          ([key, value]) => html`<dt>${key}</dt>
+            <dd>${value === null ? '—' : String(value)}</dd>`,
+        )}
+      </dl>
+    </section>`;
+  }
+
+  private link(url: string | undefined, label: string) {
+    const href = safeHref(url);
+    return href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${label}</a>` : html`<span>${label}</span>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'warmline-context-card': WarmlineContextCard;
+  }
+}

@@ -1,0 +1,8 @@
+/** Dispatched on `window` once `window.Warmline` is ready to call. */
+export type WarmlineReadyEvent = CustomEvent<Record<string, never>>;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'warmline-ready': WarmlineReadyEvent;
+  }
+}

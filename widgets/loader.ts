@@ -1,0 +1,104 @@
+/**
+ * The script tag entry (`/warmline.js`), what every page of the site loads:
+ *
+ *   <script src="https://HOST/warmline.js" data-site="SITE_KEY" async></script>
+ *
+ * It stays a couple of kilobytes: it records the journey and reads the
+ * dataLayer from the first page on, exposes `window.Warmline`, and imports
+ * the chat module only when the visitor reaches for it (or already has a
+ * conversation going). Including it twice is harmless.
+ *
+ * Script tag options: `data-site` (required), `data-launcher="none"` (no
+ * floating button; place <warmline-chat> yourself or call Warmline.open()),
+ * `data-label` (the button's accessible name).
+ */
+import { createApi, type WarmlineApi } from './loader/public-api.js';
+import { autoload } from './loader/autoload.js';
+import { showLauncher } from './loader/launcher.js';
+import { watchJourney } from './context/journey.js';
+import { watchDataLayer } from './context/data-layer.js';
+
+declare const __VERSION__: string;
+
+declare global {
+  interface Window {
+    Warmline?: WarmlineApi | unknown[];
+  }
+}
+
+type ChatElement = HTMLElement & { show(): void; hide(): void };
+
+function boot(queued: unknown[]) {
+  const script = document.currentScript as HTMLScriptElement | null;
+  const site = script?.dataset.site;
+  // The server is where this script came from (it may sit under a path).
+  const server = (script?.src ?? '').replace(/\/[^/]*$/, '');
+  // The browser fetches and evaluates each module once, however often it is imported.
+  const load = (tag: string) => import(`${server}/widgets/${tag}.js`);
+  if (!site) console.warn('[warmline] the script tag needs data-site');
+
+  let removeLauncher: (() => void) | undefined;
+  const chat = () => document.querySelector('warmline-chat') as ChatElement | null;
+  const mountChat = async (open: boolean) => {
+    let el = chat();
+    if (!el) {
+      el = document.createElement('warmline-chat') as ChatElement;
+      // The autoloader gives it the server and site as it appears.
+      el.setAttribute('floating', '');
+      document.body.append(el);
+    }
+    await load('warmline-chat');
+    await customElements.whenDefined('warmline-chat');
+    removeLauncher?.();
+    removeLauncher = undefined;
+    if (open) el.show();
+  };
+
+  const api = createApi(__VERSION__, {
+    open: () => void mountChat(true),
+    close: () => chat()?.hide(),
+  });
+  window.Warmline = api;
+
+  watchJourney();
+  watchDataLayer();
+
+  // Calls made before this script ran: window.Warmline = window.Warmline || []; Warmline.push(['setCart', {...}])
+  for (const call of queued) {
+    if (!Array.isArray(call)) continue;
+    const [method, ...args] = call as [keyof WarmlineApi, ...unknown[]];
+    try {
+      (api[method] as (...a: unknown[]) => void)(...args);
+    } catch (err) {
+      console.error(err);
+    }
+  }
+
+  const start = () => {
+    autoload(server, site, load);
+    const placed = chat() !== null;
+    if (placed || script?.dataset.launcher === 'none') return;
+    // A conversation under way (or unsent messages) follows the visitor to every page at once.
+    let ongoing = false;
+    try {
+      ongoing = !!localStorage.getItem(`warmline.chat.${site}`);
+    } catch {
+      // No storage, no ongoing conversation.
+    }
+    if (ongoing) void mountChat(false);
+    else {
+      removeLauncher = showLauncher(
+        script?.dataset.label || 'Chat with us',
+        () => void load('warmline-chat'),
+        () => void mountChat(true),
+      );
+    }
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
+  window.dispatchEvent(new Event('warmline-ready'));
+}
+
+// A second copy of the script tag finds Warmline there and does nothing.
+const existing = window.Warmline;
+if (!existing || Array.isArray(existing)) boot(existing ?? []);

@@ -1,0 +1,320 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { WarmlineElement } from '../base/warmline-element.js';
+import { Localize } from '../base/localize.js';
+import { controls, tokens } from '../base/theme.js';
+import { AgentChatClient, type AgentChatSnapshot, type ConversationView } from '../chat/agent-chat-client.js';
+import { forgetSession, savedSession, signIn, signOut, type AgentSessionInfo } from '../chat/agent-session.js';
+import type { Offer } from '../protocol/agent-server-messages.js';
+import type { Presence } from '../protocol/agent-client-messages.js';
+import '../message-list/warmline-message-list.js';
+import '../context-card/warmline-context-card.js';
+import enAgent from '../base/translations/en-agent.js';
+import type {} from '../events/warmline-offer.js';
+import type {} from '../events/warmline-offer-accept.js';
+import type {} from '../events/warmline-sign-in.js';
+import type {} from '../events/warmline-sign-out.js';
+import { chime } from './ring-tone.js';
+import styles from './warmline-softphone.styles.js';
+
+/**
+ * @summary The agent's console: sign in, set presence, take chats with the customer's context beside them.
+ *
+ * @event warmline-sign-in - The agent signed in; `detail.agent`.
+ * @event warmline-sign-out - The agent signed out or the session ended; `detail.reason`.
+ * @event warmline-offer - A chat is offered to the agent; `detail.offer`.
+ * @event warmline-offer-accept - The agent is accepting an offer. Cancelable; `detail.interactionId`.
+ *
+ * @csspart base - The console (or the sign-in form).
+ */
+export class WarmlineSoftphone extends WarmlineElement {
+  static override styles = [tokens, controls, styles];
+
+  /** Base URL of the Warmline server; defaults to this page's origin. */
+  @property() server = '';
+
+  @state() private session: AgentSessionInfo | undefined;
+  @state() private snap: AgentChatSnapshot | undefined;
+  @state() private selected: string | undefined;
+  @state() private signInError = '';
+  @state() private busy = false;
+  @state() private announcement = '';
+
+  @query('textarea') private composer: HTMLTextAreaElement | undefined;
+
+  private readonly localize = new Localize(this, enAgent);
+  private client: AgentChatClient | undefined;
+  private lastTypingAt = 0;
+  private readonly onVisibility = () => this.requestUpdate();
+
+  private get base(): string {
+    return (this.server || location.origin).replace(/\/$/, '');
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onVisibility);
+    const saved = savedSession();
+    if (saved) this.start(saved);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.client?.disconnect();
+    this.client = undefined;
+  }
+
+  override render() {
+    return this.session ? this.renderConsole() : this.renderSignIn();
+  }
+
+  override updated(changed: PropertyValues) {
+    // What the agent has in front of them is read.
+    if (this.selected && document.visibilityState === 'visible') {
+      const conversation = this.snap?.conversations.find((c) => c.id === this.selected);
+      if (conversation?.unread) this.client?.markRead(conversation.id);
+    }
+    if (changed.has('selected')) this.composer?.focus();
+  }
+
+  private renderSignIn() {
+    const t = this.localize;
+    return html`
+      <form part="base" class="sign-in" @submit=${this.onSignIn} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">${t.term('agentConsole')}</h1>
+        <label>${t.term('username')} <input name="username" autocomplete="username" required autocapitalize="none" /></label>
+        <label>${t.term('password')} <input name="password" type="password" autocomplete="current-password" required /></label>
+        ${this.signInError ? html`<p class="alert" role="alert">${this.signInError}</p>` : nothing}
+        <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? t.term('signingIn') : t.term('signIn')}</button>
+      </form>
+    `;
+  }
+
+  private renderConsole() {
+    const t = this.localize;
+    const s = this.snap;
+    const conversations = s?.conversations ?? [];
+    const current = conversations.find((c) => c.id === this.selected);
+    return html`
+      <div part="base" class="console">
+        <header class="topbar">
+          <h1>${t.term('agentConsole')} — ${this.session?.agent.name}</h1>
+          ${s && s.connection !== 'connected'
+            ? html`<span class="connection" role="status">${s.connection === 'disconnected' ? t.term('offline') : t.term('reconnecting')}</span>`
+            : nothing}
+          <label
+            >${t.term('presence')}
+            <select @change=${this.onPresence} .value=${s?.presence ?? 'away'}>
+              <option value="available" ?selected=${s?.presence === 'available'}>${t.term('available')}</option>
+              <option value="away" ?selected=${s?.presence !== 'available'}>${t.term('away')}</option>
+            </select>
+          </label>
+          <button class="secondary" type="button" @click=${this.onSignOut}>${t.term('signOut')}</button>
+        </header>
+        <div class="workspace">
+          <nav class="sidebar" aria-label=${t.term('chats')}>
+            <section aria-labelledby="incoming-h">
+              <h2 id="incoming-h">${t.term('incoming')}</h2>
+              <ul class="offers">
+                ${repeat(s?.offers ?? [], (o) => o.interactionId, (o) => this.renderOffer(o))}
+              </ul>
+            </section>
+            <section aria-labelledby="chats-h">
+              <h2 id="chats-h">${t.term('chats')}</h2>
+              ${conversations.length
+                ? html`<ul class="chat-list">
+                    ${repeat(conversations, (c) => c.id, (c) => this.renderChatItem(c))}
+                  </ul>`
+                : html`<p class="empty">${t.term('noChats')}</p>`}
+            </section>
+          </nav>
+          ${current ? this.renderThread(current) : html`<div class="thread no-chat"><p>${t.term('noChats')}</p></div>`}
+          <aside class="card-column">
+            ${current
+              ? html`<details open>
+                  <summary>${t.term('customerContext')}</summary>
+                  <warmline-context-card .context=${current.context} lang=${t.lang}></warmline-context-card>
+                </details>`
+              : nothing}
+          </aside>
+        </div>
+        <p class="visually-hidden" role="status" aria-live="assertive">${this.announcement}</p>
+      </div>
+    `;
+  }
+
+  private renderOffer(offer: Offer) {
+    const t = this.localize;
+    const p = offer.preview;
+    const who = p.visitorName || t.term('visitor');
+    return html`<li>
+      <article class="offer" aria-label=${t.term('newChatRequest', who)}>
+        <p><strong>${who}</strong> · ${p.pageTitle}</p>
+        ${p.cartTotal !== undefined && p.currency
+          ? html`<p>${t.term('cart')}: ${p.cartItems ?? 0} · ${t.money(p.cartTotal, p.currency)}</p>`
+          : nothing}
+        ${p.productName ? html`<p>${t.term('viewedProduct')}: ${p.productName}</p>` : nothing}
+        ${p.firstMessage ? html`<p class="first">“${p.firstMessage}”</p>` : nothing}
+        <div class="actions">
+          <button class="primary" type="button" @click=${() => this.onAccept(offer.interactionId)}>${t.term('accept')}</button>
+          <button class="secondary" type="button" @click=${() => this.client?.decline(offer.interactionId)}>${t.term('decline')}</button>
+        </div>
+      </article>
+    </li>`;
+  }
+
+  private renderChatItem(c: ConversationView) {
+    const t = this.localize;
+    const who = c.context.visitor.identity?.name || t.term('visitor');
+    return html`<li>
+      <button type="button" aria-current=${c.id === this.selected ? 'true' : 'false'} @click=${() => (this.selected = c.id)}>
+        <span class="who">${who}</span>
+        ${c.unread ? html`<span class="count" aria-label=${t.term('unread', c.unread)}>${c.unread}</span>` : html`<span></span>`}
+        <span class="where">${c.status === 'active' ? c.context.page.title : t.term('statusClosed')}</span>
+      </button>
+    </li>`;
+  }
+
+  private renderThread(c: ConversationView) {
+    const t = this.localize;
+    const who = c.context.visitor.identity?.name || t.term('visitor');
+    return html`<section class="thread" aria-label=${who}>
+      <div class="thread-head">
+        <h2>${who}</h2>
+        <span class="presence-dot">${c.visitorOnline ? t.term('visitorOnline') : t.term('visitorLeft')}</span>
+        ${c.status === 'active'
+          ? html`<button class="secondary" type="button" @click=${() => this.client?.end(c.id)}>${t.term('endChat')}</button>`
+          : nothing}
+      </div>
+      <warmline-message-list
+        me="agent"
+        .entries=${c.entries}
+        typing=${c.visitorTyping ? t.term('visitorTyping') : ''}
+        lang=${t.lang}
+      ></warmline-message-list>
+      ${this.snap?.error ? html`<p class="alert" role="alert">${this.snap.error}</p>` : html`<span></span>`}
+      ${c.status === 'active'
+        ? html`<form class="composer" @submit=${(e: SubmitEvent) => this.onSend(e, c.id)}>
+            <label class="visually-hidden" for="composer">${t.term('message')}</label>
+            <textarea
+              id="composer"
+              rows="2"
+              maxlength=${this.snap?.messageLimit ?? 4000}
+              placeholder=${t.term('placeholder')}
+              @keydown=${this.onComposerKeydown}
+              @input=${() => this.onComposerInput(c.id)}
+            ></textarea>
+            <button class="primary" type="submit">${t.term('send')}</button>
+          </form>`
+        : html`<p class="ended">
+            <span>${t.term('statusClosed')}</span>
+            <button class="secondary" type="button" @click=${() => this.dismiss(c.id)}>${t.term('closeChat')}</button>
+          </p>`}
+    </section>`;
+  }
+
+  private start(session: AgentSessionInfo) {
+    this.session = session;
+    const client = new AgentChatClient({ server: this.base, token: session.token });
+    this.client = client;
+    let knownOffers = new Set<string>();
+    client.on('change', (snap) => {
+      this.snap = snap;
+      if (!this.selected || !snap.conversations.some((c) => c.id === this.selected)) {
+        this.selected = snap.conversations.find((c) => c.status === 'active')?.id ?? snap.conversations[0]?.id;
+      }
+      knownOffers = new Set(snap.offers.map((o) => o.interactionId));
+    });
+    client.on('offer', (offer) => {
+      if (knownOffers.has(offer.interactionId)) return;
+      this.announcement = this.localize.term('newChatRequest', offer.preview.visitorName || this.localize.term('visitor'));
+      chime();
+      this.emit('warmline-offer', { detail: { offer } });
+    });
+    client.on('signed-out', () => this.end('expired'));
+    client.connect();
+    this.emit('warmline-sign-in', { detail: { agent: session.agent } });
+  }
+
+  private end(reason: 'user' | 'expired') {
+    this.client?.disconnect();
+    this.client = undefined;
+    this.session = undefined;
+    this.snap = undefined;
+    this.selected = undefined;
+    forgetSession();
+    if (reason === 'expired') this.signInError = this.localize.term('sessionEnded');
+    this.emit('warmline-sign-out', { detail: { reason } });
+  }
+
+  private async onSignIn(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    this.busy = true;
+    this.signInError = '';
+    try {
+      const session = await signIn(this.base, String(data.get('username') ?? ''), String(data.get('password') ?? ''));
+      this.start(session);
+    } catch (err) {
+      this.signInError = err instanceof Error ? err.message : this.localize.term('errorGeneric');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async onSignOut() {
+    const token = this.session?.token;
+    this.end('user');
+    if (token) await signOut(this.base, token);
+  }
+
+  private onPresence(event: Event) {
+    this.client?.setPresence((event.target as HTMLSelectElement).value as Presence);
+  }
+
+  private onAccept(interactionId: string) {
+    if (this.emit('warmline-offer-accept', { cancelable: true, detail: { interactionId } }).defaultPrevented) return;
+    this.selected = interactionId;
+    this.client?.accept(interactionId);
+  }
+
+  private onSend(event: SubmitEvent, interactionId: string) {
+    event.preventDefault();
+    const textarea = (event.currentTarget as HTMLFormElement).querySelector('textarea');
+    if (!textarea || !this.client) return;
+    if (this.client.send(interactionId, textarea.value)) {
+      textarea.value = '';
+      this.lastTypingAt = 0;
+      this.client.typing(interactionId, false);
+    }
+  }
+
+  private onComposerKeydown(event: KeyboardEvent) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      (event.target as HTMLTextAreaElement).form?.requestSubmit();
+    }
+  }
+
+  private onComposerInput(interactionId: string) {
+    const now = Date.now();
+    if (now - this.lastTypingAt > 2500) {
+      this.lastTypingAt = now;
+      this.client?.typing(interactionId, true);
+    }
+  }
+
+  private dismiss(interactionId: string) {
+    this.client?.dismiss(interactionId);
+    this.selected = undefined;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'warmline-softphone': WarmlineSoftphone;
+  }
+}
