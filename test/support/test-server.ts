@@ -1,0 +1,81 @@
+/**
+ * Starts the real signaling server in this process on a free port, with a
+ * fresh SQLite file in a temporary directory. Used by the server tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateConfig } from '../../signaling/config/load-config.js';
+import { openDatabase, type Db } from '../../signaling/store/database.js';
+import { createServices, type Services } from '../../signaling/services.js';
+import { createServer, type WarmlineServer } from '../../signaling/server.js';
+import { silentLogger } from '../../signaling/log.js';
+import { seedDemoAgents } from '../../signaling/demo/seed-demo.js';
+import { findRootDir } from '../../signaling/root-dir.js';
+import type { Clock } from '../../signaling/clock.js';
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  services: Services;
+  dataDir: string;
+  /** Stops the server and opens a new one on the same port and database, as a restart would. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Record<string, unknown> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'warmline-test-'));
+  const config = validateConfig({
+    dataDir,
+    sites: [
+      { key: 'demo', name: 'Demo', origins: ['*'] },
+      { key: 'strict', name: 'Strict', origins: ['https://shop.example'] },
+    ],
+    ...overrides,
+  });
+  let db: Db;
+  let server: WarmlineServer;
+  let port = 0;
+
+  const boot = async () => {
+    db = openDatabase(dataDir);
+    const services = createServices({
+      config,
+      db,
+      secret: 'test-secret-test-secret-test-secret!',
+      rootDir: findRootDir(),
+      log: silentLogger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    await seedDemoAgents(services.stores, services.auth);
+    server = createServer(services);
+    const address = await server.listen(port, '127.0.0.1');
+    port = address.port;
+  };
+  await boot();
+
+  const handle: TestServer = {
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get wsUrl() {
+      return `ws://127.0.0.1:${port}`;
+    },
+    get services() {
+      return server.services;
+    },
+    dataDir,
+    async restart() {
+      await server.close();
+      db.close();
+      await boot();
+    },
+    async close() {
+      await server.close();
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
