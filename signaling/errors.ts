@@ -75,7 +75,8 @@ function fromForeign(err: unknown): AppError {
   if (status === 413 || e.type === 'entity.too.large') {
     return AppError.tooLarge('The request body is too large.', 'body_too_large');
   }
-  if (status === 400 && e.type?.startsWith('entity.parse')) {
+  // co-body marks JSON syntax errors with status 400 and leaves the SyntaxError as it is.
+  if (status === 400 && (err instanceof SyntaxError || e.type?.startsWith('entity.parse'))) {
     return AppError.badRequest('The request body is not valid JSON.', 'invalid_json');
   }
   if (status === 415) return new AppError(415, 'bad_request', 'Send the body as application/json.');

@@ -27,6 +27,12 @@ export const ConfigSchema = v.strictObject({
   demo: v.optional(v.boolean(), false),
   /** Key that signs agent session tokens; generated into the data directory when absent. */
   secret: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
+  /**
+   * Other origins whose pages may call the agent API from a browser (a CRM
+   * that embeds <warmline-softphone>). Empty: only the agent console served
+   * by this server. Agents always authenticate with a bearer token.
+   */
+  agentOrigins: v.optional(v.array(v.string()), []),
   sessionTtlMinutes: v.optional(positiveInt(60 * 24 * 30), 12 * 60),
   sites: v.optional(v.array(SiteSchema), []),
   limits: v.optional(

@@ -11,6 +11,7 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: s
   ['WARMLINE_DATA_DIR', ['dataDir'], String],
   ['WARMLINE_DEMO', ['demo'], (raw) => /^(1|true|yes|on)$/i.test(raw)],
   ['WARMLINE_SECRET', ['secret'], String],
+  ['WARMLINE_AGENT_ORIGINS', ['agentOrigins'], (raw) => raw.split(',').map((o) => o.trim()).filter(Boolean)],
   ['WARMLINE_SESSION_TTL_MINUTES', ['sessionTtlMinutes'], Number],
   ['WARMLINE_MAX_CHATS_PER_AGENT', ['routing', 'maxChatsPerAgent'], Number],
   ['WARMLINE_OFFER_TIMEOUT_SECONDS', ['routing', 'offerTimeoutSeconds'], Number],

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { toAgentInteraction } from '../chat/agent-views.js';
 import { requireAgent, type AgentState } from './require-agent.js';
+import { agentCors } from './cors.js';
 
 const SignInBody = v.object({
   username: v.pipe(v.string('username is required'), v.maxLength(64)),
@@ -14,6 +15,8 @@ const SignInBody = v.object({
 export function agentRoutes(services: Services) {
   const router = new Router({ prefix: '/api/v1/agent' });
   const agentOnly = requireAgent(services.auth);
+  router.use(agentCors(services.config.agentOrigins));
+  router.options('/{*path}', () => {});
 
   router.post('/sessions', async (ctx) => {
     const parsed = v.safeParse(SignInBody, ctx.request.body);

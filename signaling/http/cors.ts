@@ -22,3 +22,24 @@ export function visitorCors() {
     await next();
   };
 }
+
+/**
+ * CORS for the agent API: only for origins listed in `agentOrigins` (a CRM
+ * embedding the softphone). Requests carry a bearer token, never cookies.
+ */
+export function agentCors(allowed: readonly string[]) {
+  return async function cors(ctx: Context, next: Next) {
+    const origin = ctx.get('Origin');
+    const ok = origin && (allowed.includes('*') || allowed.includes(origin));
+    if (origin) ctx.vary('Origin');
+    if (ok) ctx.set('Access-Control-Allow-Origin', origin);
+    if (ctx.method === 'OPTIONS' && ok) {
+      ctx.set('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+      ctx.set('Access-Control-Allow-Headers', 'Content-Type, Authorization');
+      ctx.set('Access-Control-Max-Age', '600');
+      ctx.status = 204;
+      return;
+    }
+    await next();
+  };
+}

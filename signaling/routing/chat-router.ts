@@ -1,7 +1,7 @@
 /**
  * The simple router of the first release: interactions wait in one queue in
  * arrival order; each is offered to one available agent with room for another
- * chat (the one idle longest); an offer that is declined, times out or whose
+ * chat (the least busy, then the one idle longest); an offer that is declined, times out or whose
  * agent leaves goes back to the queue and on to someone else.
  *
  * Presence and offers live in memory (agents reconnect and are re-offered
@@ -29,6 +29,8 @@ interface AgentState {
   /** When the agent last received work or became available: the longest idle goes first. */
   idleSince: number;
 }
+
+const load = (agent: AgentState) => agent.active.size + agent.offered.size;
 
 interface PendingOffer {
   offer: Offer;
@@ -169,6 +171,7 @@ export class ChatRouter extends EventEmitter<RouterEventMap> {
     this.offers.clear();
   }
 
+  /** The least busy available agent with room, and of those the one idle longest. */
   private pickAgent(interactionId: string): AgentState | undefined {
     const now = this.clock.now();
     const skips = this.skips.get(interactionId);
@@ -177,7 +180,7 @@ export class ChatRouter extends EventEmitter<RouterEventMap> {
       if (agent.connections === 0 || agent.presence !== 'available') continue;
       if (agent.active.size + agent.offered.size >= this.options.maxChatsPerAgent) continue;
       if ((skips?.get(agent.id) ?? 0) > now) continue;
-      if (!best || agent.idleSince < best.idleSince) best = agent;
+      if (!best || load(agent) < load(best) || (load(agent) === load(best) && agent.idleSince < best.idleSince)) best = agent;
     }
     return best;
   }

@@ -47,10 +47,14 @@ function storage(kind: 'sessionStorage' | 'localStorage'): Storage | undefined {
   }
 }
 
+/** Storage refused a write (full, or blocked): from then on this page keeps the state in memory. */
+let memoryOnly = false;
+
 export function readState(): VisitorState {
+  if (memoryOnly) return memory;
   try {
     const raw = storage('sessionStorage')?.getItem(STATE_KEY);
-    if (raw) memory = { journey: [], ...(JSON.parse(raw) as Partial<VisitorState>) };
+    memory = raw ? { journey: [], ...(JSON.parse(raw) as Partial<VisitorState>) } : { journey: [] };
   } catch {
     // Blocked or corrupt storage: what is in memory still serves this page.
   }
@@ -63,9 +67,9 @@ export function updateState(change: (state: VisitorState) => void) {
   change(state);
   memory = state;
   try {
-    storage('sessionStorage')?.setItem(STATE_KEY, JSON.stringify(state));
+    storage('sessionStorage')!.setItem(STATE_KEY, JSON.stringify(state));
   } catch {
-    // Full or blocked: keep it in memory.
+    memoryOnly = true;
   }
   window.dispatchEvent(new Event('warmline-context-change'));
 }

@@ -41,13 +41,15 @@ export class WarmlineMessageList extends WarmlineElement {
     const lastMine = [...this.entries].reverse().find((e) => e.from === this.me)?.key;
     return html`
       <div part="base" @scroll=${this.onScroll}>
-        <ol role="log" aria-label=${this.label || this.localize.term('messages')}>
-          ${repeat(
-            this.entries,
-            (entry) => entry.key,
-            (entry) => this.renderEntry(entry, entry.key === lastMine),
-          )}
-        </ol>
+        <div role="log" aria-label=${this.label || this.localize.term('messages')}>
+          <ol>
+            ${repeat(
+              this.entries,
+              (entry) => entry.key,
+              (entry) => this.renderEntry(entry, entry.key === lastMine),
+            )}
+          </ol>
+        </div>
         <p part="typing" class="typing" aria-live="polite">${this.typing}</p>
       </div>
     `;

@@ -1,0 +1,39 @@
+/**
+ * Browser tests of the widgets (`widgets/**\/*.test.ts`) in real headless
+ * Chromium. A real Warmline server (the built one, in its own process with a
+ * throwaway database) runs beside the test pages; tests find its URL at
+ * `/__warmline`.
+ */
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { findChrome, CHROME_FLAGS } from './scripts/find-chrome.mjs';
+import { spawnServer } from './test/support/spawn-server.mjs';
+
+let server;
+
+const warmlineServer = {
+  name: 'warmline-server',
+  async serverStart() {
+    // The test pages are on another origin (this dev server): let them use the agent API.
+    server = await spawnServer({ env: { WARMLINE_AGENT_ORIGINS: '*' } });
+  },
+  async serverStop() {
+    await server?.close();
+  },
+};
+
+/** Tells test pages where the Warmline server is. */
+async function serverUrlRoute(ctx, next) {
+  if (ctx.path !== '/__warmline') return next();
+  ctx.body = { url: server.url };
+}
+
+export default {
+  files: ['widgets/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['production'] },
+  middleware: [serverUrlRoute],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_FLAGS } })],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), warmlineServer],
+  testFramework: { config: { timeout: 10000 } },
+  testsFinishTimeout: 5 * 60_000,
+};

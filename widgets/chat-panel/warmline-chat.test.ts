@@ -1,0 +1,152 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { WarmlineChat } from './warmline-chat.component.js';
+import './warmline-chat.js';
+import { clearStorage, serverUrl, TestAgent, until } from '../../test/support/browser.js';
+
+const shadow = (el: WarmlineChat) => el.shadowRoot!;
+const launcher = (el: WarmlineChat) => shadow(el).querySelector<HTMLButtonElement>('[part="launcher"]')!;
+const panel = (el: WarmlineChat) => shadow(el).querySelector<HTMLElement>('[part="panel"]')!;
+const input = (el: WarmlineChat) => shadow(el).querySelector('textarea')!;
+const list = (el: WarmlineChat) => shadow(el).querySelector('warmline-message-list')!;
+const messages = (el: WarmlineChat) => [...list(el).shadowRoot!.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+
+async function send(el: WarmlineChat, text: string) {
+  input(el).value = text;
+  input(el).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+  await el.updateComplete;
+}
+
+describe('<warmline-chat>', () => {
+  let server: string;
+  before(async () => {
+    server = await serverUrl();
+  });
+  beforeEach(clearStorage);
+
+  it('shows a launcher whose accessible name contains "Chat", and a closed panel', async () => {
+    const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo"></warmline-chat>`);
+    expect(launcher(el).getAttribute('aria-label')).to.contain('Chat');
+    expect(launcher(el).getAttribute('aria-expanded')).to.equal('false');
+    expect(panel(el).hidden).to.equal(true);
+    await expect(el).shadowDom.to.be.accessible();
+  });
+
+  it('opens on click with focus in the text box, and closes with Escape back to the launcher', async () => {
+    const el = await fixture<WarmlineChat>(html`<warmline-chat floating server=${server} site="demo"></warmline-chat>`);
+    setTimeout(() => launcher(el).click());
+    await oneEvent(el, 'warmline-chat-open');
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(el.open).to.equal(true);
+    expect(panel(el).hidden).to.equal(false);
+    expect(panel(el).getAttribute('role')).to.equal('dialog');
+    expect(launcher(el).getAttribute('aria-expanded')).to.equal('true');
+    expect(shadow(el).activeElement).to.equal(input(el));
+    // The conversation is a live region (role=log) and the status line is announced (role=status).
+    expect(list(el).shadowRoot!.querySelector('[role="log"]')).to.exist;
+    expect(shadow(el).querySelector('[role="status"]')!.textContent).to.contain('Ask us anything');
+    await expect(el).shadowDom.to.be.accessible();
+
+    setTimeout(() => panel(el).dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true })));
+    await oneEvent(el, 'warmline-chat-close');
+    await el.updateComplete;
+    expect(el.open).to.equal(false);
+    expect(shadow(el).activeElement).to.equal(launcher(el));
+  });
+
+  it('lets the host page veto opening (warmline-chat-open is cancelable)', async () => {
+    const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo" @warmline-chat-open=${(e: Event) => e.preventDefault()}></warmline-chat>`);
+    launcher(el).click();
+    await el.updateComplete;
+    expect(el.open).to.equal(false);
+  });
+
+  it('sends a message (Enter), shows it as sent, and the agent’s reply, typing and read receipt', async () => {
+    const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo" open></warmline-chat>`);
+    const text = `Component test ${Math.random().toString(36).slice(2)}`;
+    const sendEvent = oneEvent(el, 'warmline-message-send');
+    await send(el, text);
+    expect((await sendEvent).detail.text).to.equal(text);
+    expect(input(el).value).to.equal('');
+    await until(() => messages(el).some((m) => m.includes(text) && m.includes('Sent')), 'the message to be sent');
+
+    const agent = await TestAgent.signIn(server, 'alice');
+    try {
+      const interactionId = await agent.acceptOfferFor(text);
+      await until(() => shadow(el).querySelector('[role="status"]')!.textContent!.includes('Alice Martin'), 'the agent to join');
+      agent.send({ type: 'typing', interactionId, active: true });
+      await until(() => list(el).shadowRoot!.querySelector('[part="typing"]')!.textContent!.includes('is typing'), 'the typing line');
+      const received = oneEvent(el, 'warmline-message-receive');
+      agent.send({ type: 'send', interactionId, cid: 'agent-cid-0001', text: 'Hello from Alice' });
+      expect((await received).detail.message.text).to.equal('Hello from Alice');
+      await until(() => messages(el).some((m) => m.includes('Hello from Alice')), 'the reply');
+      agent.send({ type: 'receipt', interactionId, delivered: 10, read: 10 });
+      await until(() => messages(el).some((m) => m.includes(text) && m.includes('Read')), 'the read receipt');
+      // The panel is open and visible, so the visitor's side reports the reply as read.
+      await agent.next((f) => f.type === 'receipt' && f.interactionId === interactionId && f.read >= 3, 'the visitor’s read receipt');
+      agent.send({ type: 'close', interactionId });
+    } finally {
+      agent.close();
+    }
+  });
+
+  it('lets the host page veto a message (warmline-message-send is cancelable)', async () => {
+    const el = await fixture<WarmlineChat>(
+      html`<warmline-chat server=${server} site="demo" open @warmline-message-send=${(e: Event) => e.preventDefault()}></warmline-chat>`,
+    );
+    await send(el, 'card number 4111 1111 1111 1111');
+    expect(messages(el)).to.deep.equal([]);
+    const saved = JSON.parse(localStorage.getItem('warmline.chat.demo') ?? '{}');
+    expect(saved.token).to.equal(undefined, 'no conversation was started');
+    expect(saved.outbox ?? []).to.deep.equal([]);
+  });
+
+  it('keeps Shift+Enter for a new line', async () => {
+    const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo" open></warmline-chat>`);
+    input(el).value = 'line one';
+    const event = new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true, composed: true, cancelable: true });
+    input(el).dispatchEvent(event);
+    expect(event.defaultPrevented).to.equal(false);
+    expect(input(el).value).to.equal('line one');
+  });
+
+  it('renders what the agent writes as text, never as markup', async () => {
+    const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo" open></warmline-chat>`);
+    const text = `xss test ${Math.random().toString(36).slice(2)}`;
+    await send(el, text);
+    const agent = await TestAgent.signIn(server, 'alice');
+    try {
+      const interactionId = await agent.acceptOfferFor(text);
+      const payload = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+      agent.send({ type: 'send', interactionId, cid: 'agent-cid-0002', text: payload });
+      await until(() => messages(el).some((m) => m.includes('<img src=x')), 'the payload as text');
+      const root = list(el).shadowRoot!;
+      expect(root.querySelector('img')).to.equal(null);
+      expect(root.querySelector('b')).to.equal(null);
+      expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+      agent.send({ type: 'close', interactionId });
+    } finally {
+      agent.close();
+    }
+  });
+
+  it('leaks no CSS into the page and takes none from it', async () => {
+    const styleCount = document.querySelectorAll('style').length;
+    const style = document.createElement('style');
+    style.textContent = 'button { color: rgb(255, 0, 0) !important; } li { display: none !important; }';
+    document.head.append(style);
+    const probe = document.createElement('p');
+    document.body.append(probe);
+    const before = getComputedStyle(probe).cssText || JSON.stringify([...getComputedStyle(probe)].map((k) => getComputedStyle(probe).getPropertyValue(k)));
+    const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo" open></warmline-chat>`);
+    try {
+      const after = getComputedStyle(probe).cssText || JSON.stringify([...getComputedStyle(probe)].map((k) => getComputedStyle(probe).getPropertyValue(k)));
+      expect(after).to.equal(before);
+      expect(document.querySelectorAll('style')).to.have.length(styleCount + 1, 'the widget added no <style> to the page');
+      expect(getComputedStyle(launcher(el)).color).not.to.equal('rgb(255, 0, 0)');
+    } finally {
+      style.remove();
+      probe.remove();
+    }
+  });
+});

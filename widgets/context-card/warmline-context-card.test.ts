@@ -1,0 +1,73 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { WarmlineContextCard } from './warmline-context-card.component.js';
+import './warmline-context-card.js';
+import type { ContextEnvelope } from '../protocol/context-envelope.js';
+
+const context: ContextEnvelope = {
+  v: 1,
+  visitor: { id: 'visitor-0001', identity: { name: 'Jamie Rivera', email: 'jamie@example.com', verified: false } },
+  page: { url: 'https://shop.example/products/kettle', title: 'Copper Pour-Over Kettle', referrer: 'https://search.example/' },
+  journey: [
+    { url: 'https://shop.example/', title: 'Home', at: 1_700_000_000_000 },
+    { url: 'https://shop.example/products/kettle', title: 'Copper Pour-Over Kettle', at: 1_700_000_060_000 },
+  ],
+  cart: {
+    currency: 'EUR',
+    items: [
+      { sku: 'KET', name: 'Copper Pour-Over Kettle', qty: 1, price: 59 },
+      { sku: 'MUG', name: 'Stoneware Mug Set (4)', qty: 2, price: 34 },
+    ],
+    total: 127,
+  },
+  product: { name: 'Copper Pour-Over Kettle', price: 59, currency: 'EUR', sku: 'KET', url: 'https://shop.example/products/kettle' },
+  steps: [{ name: 'Read shipping and returns', at: 1_700_000_030_000 }],
+  locale: { language: 'en-GB', timezone: 'Europe/London' },
+  device: { class: 'mobile', screen: { width: 390, height: 844 } },
+  custom: { plan: 'gold', orders: 3 },
+};
+
+const text = (el: Element) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+
+describe('<warmline-context-card>', () => {
+  it('shows page, journey, cart with quantities and total, viewed product, steps, locale and device in a "Customer context" region', async () => {
+    const el = await fixture<WarmlineContextCard>(html`<warmline-context-card lang="en" .context=${context}></warmline-context-card>`);
+    const region = el.shadowRoot!.querySelector('[role="region"]')!;
+    expect(region.getAttribute('aria-label')).to.equal('Customer context');
+    const t = text(el);
+    for (const expected of ['Jamie Rivera', 'Not verified', 'https://shop.example/products/kettle', 'Home', 'Stoneware Mug Set (4)', '€127.00', 'Read shipping and returns', 'en-GB · Europe/London', 'mobile', 'plan', 'gold']) {
+      expect(t).to.contain(expected);
+    }
+    const rows = [...el.shadowRoot!.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()));
+    expect(rows).to.deep.equal([
+      ['Copper Pour-Over Kettle', '1', '€59.00'],
+      ['Stoneware Mug Set (4)', '2', '€34.00'],
+    ]);
+    await expect(el).shadowDom.to.be.accessible();
+  });
+
+  it('marks a verified identity as verified', async () => {
+    const verified = { ...context, visitor: { id: 'v-1', identity: { name: 'Jamie', verified: true } } };
+    const el = await fixture<WarmlineContextCard>(html`<warmline-context-card .context=${verified}></warmline-context-card>`);
+    expect(el.shadowRoot!.querySelector('.badge')!.textContent).to.equal('Verified');
+  });
+
+  it('renders what the visitor sent as text and makes links of http(s) URLs only', async () => {
+    const hostile = {
+      ...context,
+      visitor: { id: 'v-1', identity: { name: '<img src=x onerror=alert(1)>', verified: false } },
+      page: { url: 'javascript:alert(1)', title: '<script>alert(1)</script>' },
+      cart: { currency: 'EUR', items: [{ sku: 'X', name: '<b>bold</b>', qty: 1, price: 1 }], total: 1 },
+      custom: { '<i>key</i>': '<a href="javascript:alert(1)">x</a>' },
+    } as unknown as ContextEnvelope;
+    const el = await fixture<WarmlineContextCard>(html`<warmline-context-card .context=${hostile}></warmline-context-card>`);
+    const root = el.shadowRoot!;
+    expect(root.querySelector('img, script, b, i')).to.equal(null);
+    expect([...root.querySelectorAll('a')].map((a) => a.getAttribute('href'))).to.not.include('javascript:alert(1)');
+    expect(text(el)).to.contain('<script>alert(1)</script>');
+  });
+
+  it('says so when the cart is empty', async () => {
+    const el = await fixture<WarmlineContextCard>(html`<warmline-context-card .context=${{ ...context, cart: undefined }}></warmline-context-card>`);
+    expect(text(el)).to.contain('The cart is empty.');
+  });
+});
