@@ -89,6 +89,10 @@ export default css`
       border-radius: 0;
       border: 0;
     }
+    /* The panel's own close button takes over. */
+    :host([floating][open]) .launcher {
+      display: none;
+    }
   }
 
   header {

@@ -121,7 +121,11 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
   /** Reconnects to an existing conversation, if any; a new one starts with the first message. */
   resume() {
     const saved = this.store.load();
-    if (saved.token) this.connect(saved.token);
+    if (saved.token) {
+      // A new page of the visit: the agent should see where the visitor is now.
+      this.contextDirty = true;
+      this.connect(saved.token);
+    }
     else if (saved.outbox.length > 0) void this.begin();
   }
 

@@ -117,9 +117,11 @@ export class WarmlineSoftphone extends WarmlineElement {
           <nav class="sidebar" aria-label=${t.term('chats')}>
             <section aria-labelledby="incoming-h">
               <h2 id="incoming-h">${t.term('incoming')}</h2>
-              <ul class="offers">
-                ${repeat(s?.offers ?? [], (o) => o.interactionId, (o) => this.renderOffer(o))}
-              </ul>
+              ${s?.offers.length
+                ? html`<ul class="offers">
+                    ${repeat(s.offers, (o) => o.interactionId, (o) => this.renderOffer(o))}
+                  </ul>`
+                : html`<p class="empty">${t.term(s?.presence === 'available' ? 'noneWaiting' : 'awayHint')}</p>`}
             </section>
             <section aria-labelledby="chats-h">
               <h2 id="chats-h">${t.term('chats')}</h2>

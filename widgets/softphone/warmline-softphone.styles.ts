@@ -249,6 +249,7 @@ export default css`
   @media (max-width: 1100px) {
     .workspace {
       grid-template-columns: 240px minmax(0, 1fr);
+      grid-template-rows: auto minmax(0, 1fr);
     }
     .card-column {
       grid-column: 2;
@@ -275,6 +276,7 @@ export default css`
   @media (max-width: 640px) {
     .workspace {
       grid-template-columns: minmax(0, 1fr);
+      grid-template-rows: none;
       overflow-y: auto;
     }
     .sidebar,
