@@ -55,6 +55,7 @@ async function main(argv: string[]) {
     } else if (command === 'add' && username) {
       const nameAt = rest.indexOf('--name');
       const name = nameAt >= 0 ? (rest[nameAt + 1] ?? username) : username;
+      if (stores.agents.findByUsername(username)) throw AppError.conflict(`The agent "${username}" exists already.`);
       const password = await askPassword(`Password for ${username}: `);
       const agent = await auth.createAgent({ username, name, password });
       console.log(`Added agent ${agent.username} (${agent.name}).`);
