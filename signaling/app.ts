@@ -12,6 +12,8 @@ import { healthRoutes } from './http/health-routes.js';
 import { visitorRoutes } from './http/visitor-routes.js';
 import { agentRoutes } from './http/agent-routes.js';
 import { staticRoutes } from './http/static-routes.js';
+import { demoPages } from './demo/demo-pages.js';
+import { join } from 'node:path';
 
 export function createApp(services: Services): Koa {
   const app = new Koa();
@@ -36,7 +38,9 @@ export function createApp(services: Services): Koa {
     }),
   );
 
-  for (const router of [healthRoutes(services), visitorRoutes(services), agentRoutes(services), staticRoutes(services)]) {
+  const routers = [healthRoutes(services), visitorRoutes(services), agentRoutes(services), staticRoutes(services)];
+  if (services.config.demo) routers.push(demoPages(join(services.rootDir, 'demo')));
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -1,7 +1,7 @@
 /**
  * The files Warmline serves: the loader (`/warmline.js`), the widget modules
  * it imports (`/widgets/…`), the agent console (`/agent`) and, in demo mode,
- * the demo shop (`/`, `/products/…`).
+ * the demo shop's assets (its pages are rendered by demo/demo-pages.ts).
  */
 import Router from '@koa/router';
 import { join } from 'node:path';
@@ -40,22 +40,7 @@ export function staticRoutes(services: Services) {
     if (!(await serveFile(ctx, join(demo, 'assets'), ctx.params.path ?? ''))) throw AppError.notFound('No such file.');
   });
 
-  if (services.config.demo) {
-    router.get('/', async (ctx) => {
-      await serveFile(ctx, demo, 'index.html');
-    });
-    router.get('/cart', async (ctx) => {
-      await serveFile(ctx, demo, 'cart.html');
-    });
-    router.get('/products/:slug', async (ctx) => {
-      const slug = ctx.params.slug ?? '';
-      if (!/^[a-z0-9-]+$/.test(slug) || !(await serveFile(ctx, join(demo, 'products'), `${slug}.html`))) {
-        throw AppError.notFound('There is no such product.');
-      }
-    });
-  } else {
-    router.get('/', (ctx) => ctx.redirect('/agent'));
-  }
+  if (!services.config.demo) router.get('/', (ctx) => ctx.redirect('/agent'));
 
   return router;
 }

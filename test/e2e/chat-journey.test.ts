@@ -6,24 +6,16 @@
  * server is killed mid-conversation and a message written meanwhile arrives
  * exactly once.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, shouldWriteScreenshots, signInAgent, startServerProcess, watchErrors, type ServerProcess } from '../support/e2e.js';
+import type { Page } from 'playwright-core';
+import { shouldWriteScreenshots, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
 
 describe('chat end to end: the agent sees the visitor’s page and cart without asking', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  before(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('carries the context, survives a reload and a server restart, and delivers exactly once', async () => {
+    const { server, browser } = env;
     const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const shop = await visitorContext.newPage();
     const shopErrors = watchErrors(shop);

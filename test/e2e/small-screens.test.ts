@@ -2,10 +2,10 @@
  * Visitors are often on phones and agents in the field on tablets: the chat
  * and the agent console must be usable there, without sideways scrolling.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, shouldWriteScreenshots, signInAgent, startServerProcess, type ServerProcess } from '../support/e2e.js';
+import type { Page } from 'playwright-core';
+import { shouldWriteScreenshots, signInAgent, useServerAndBrowser } from '../support/e2e.js';
 
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const tablet = { viewport: { width: 820, height: 1180 }, isMobile: true, hasTouch: true };
@@ -19,18 +19,10 @@ async function noSidewaysScroll(page: Page) {
 }
 
 describe('on phones and tablets', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  before(async () => {
-    server = await startServerProcess();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('the visitor’s chat takes the whole phone screen, and the agent works on a tablet and a phone', async () => {
+    const { server, browser } = env;
     const visitor = await (await browser.newContext(phone)).newPage();
     await visitor.goto(`${server.url}/products/ethiopia-beans`);
     await visitor.getByRole('button', { name: 'Add to cart' }).tap();

@@ -3,6 +3,7 @@
  * browser, fake media devices) against the real built server in its own
  * process.
  */
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../../scripts/find-chrome.mjs';
 import { spawnServer, type SpawnedServer } from './spawn-server.mjs';
@@ -33,3 +34,30 @@ export async function signInAgent(context: BrowserContext, base: string, usernam
 }
 
 export const shouldWriteScreenshots = process.env.WARMLINE_SCREENSHOTS === '1';
+
+/**
+ * For a describe block: a server process and a browser, started before its
+ * tests and stopped after them.
+ */
+export function useServerAndBrowser(env: Record<string, string> = {}): { readonly server: ServerProcess; readonly browser: Browser } {
+  let server: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    server = await startServerProcess(env);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the server is not started yet');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not started yet');
+      return browser;
+    },
+  };
+}
