@@ -12,6 +12,8 @@ import type { Services } from './services.js';
 import { VisitorConnection } from './chat/visitor-connection.js';
 import { AgentConnection } from './chat/agent-connection.js';
 import { CloseCode } from '../widgets/protocol/close-codes.js';
+import { SipFlow } from './sip/sip-flow.js';
+import type { TLSSocket } from 'node:tls';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
@@ -70,8 +72,36 @@ export function createServer(services: Services): WarmlineServer {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   }
 
+  /**
+   * SIP over WebSocket (RFC 7118): the client must offer the "sip"
+   * subprotocol and the server selects it (§4.1). One SIP message per
+   * WebSocket message.
+   */
+  const sipServer = new WebSocketServer({
+    noServer: true,
+    maxPayload: services.config.limits.frameBytes,
+    handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
+  });
+
+  function attachSip(ws: WebSocket, req: IncomingMessage) {
+    alive.set(ws, true);
+    const secure = (req.socket as TLSSocket).encrypted === true || (app.proxy && req.headers['x-forwarded-proto'] === 'https');
+    const flow = new SipFlow(ws, secure ? 'WSS' : 'WS');
+    services.sip.attach(flow);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('message', (data, isBinary) => services.sip.receive(flow, isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)));
+    ws.on('error', (err) => services.log.debug(`sip websocket error: ${err.message}`));
+    ws.on('close', () => services.sip.detach(flow));
+  }
+
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/sip') {
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      if (!offered.includes('sip')) return refuse(socket, 400, 'Bad Request');
+      sipServer.handleUpgrade(req, socket, head, (ws) => attachSip(ws, req));
+      return;
+    }
     const endpoint = endpoints[path];
     if (!endpoint) return refuse(socket, 404, 'Not Found');
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, endpoint(ws)));
@@ -79,7 +109,7 @@ export function createServer(services: Services): WarmlineServer {
 
   // Browsers answer pings by themselves; a socket that stops answering is dead (a phone lost its network).
   const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
+    for (const ws of [...wss.clients, ...sipServer.clients]) {
       if (!alive.get(ws)) {
         ws.terminate();
         continue;
@@ -106,17 +136,19 @@ export function createServer(services: Services): WarmlineServer {
       clearInterval(heartbeat);
       services.router.close();
       // Let every socket's close handler run while the store is still open.
-      const closing = [...wss.clients].map((ws) => new Promise((resolve) => ws.once('close', resolve)));
-      for (const ws of wss.clients) ws.close(CloseCode.Restart, 'Server restarting');
+      const sockets = [...wss.clients, ...sipServer.clients];
+      const closing = sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)));
+      for (const ws of sockets) ws.close(CloseCode.Restart, 'Server restarting');
       const grace = new Promise((resolve) => setTimeout(resolve, 1000).unref());
       await Promise.race([Promise.all(closing), grace]);
-      for (const ws of wss.clients) ws.terminate();
+      for (const ws of sockets) ws.terminate();
       await Promise.all(closing);
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
       });
       wss.close();
+      sipServer.close();
     },
   };
 }

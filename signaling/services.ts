@@ -13,6 +13,7 @@ import { AgentAuth } from './auth/agent-auth.js';
 import { InteractionService } from './interactions/interaction-service.js';
 import { ChatRouter } from './routing/chat-router.js';
 import { ChatHub } from './chat/chat-hub.js';
+import { SipProxy } from './sip/sip-proxy.js';
 
 export interface Services {
   config: Config;
@@ -22,6 +23,7 @@ export interface Services {
   interactions: InteractionService;
   router: ChatRouter;
   hub: ChatHub;
+  sip: SipProxy;
   clock: Clock;
   log: Logger;
   startedAt: number;
@@ -53,5 +55,20 @@ export function createServices(options: ServiceOptions): Services {
   const hub = new ChatHub(stores, interactions, router);
   router.recover();
   const sites = new Map(config.sites.map((site) => [site.key, site]));
-  return { config, sites, stores, auth, interactions, router, hub, clock, log, startedAt: clock.now(), rootDir };
+  const sip = new SipProxy({
+    domain: config.sip.domain,
+    ringTimeoutMs: config.sip.ringTimeoutSeconds * 1000,
+    sites,
+    auth,
+    interactions,
+    router,
+    stores,
+    clock,
+    log,
+  });
+  auth.on('session-ended', (sessionId) => {
+    hub.endSession(sessionId);
+    sip.endSession(sessionId);
+  });
+  return { config, sites, stores, auth, interactions, router, hub, sip, clock, log, startedAt: clock.now(), rootDir };
 }

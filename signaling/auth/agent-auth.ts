@@ -2,6 +2,7 @@
  * Signing agents in and out, and checking their sessions. Every agent route,
  * agent socket and (later) SIP registration goes through `authenticate`.
  */
+import { EventEmitter } from 'node:events';
 import { AppError } from '../errors.js';
 import type { AgentRecord } from '../store/agent-store.js';
 import type { Stores } from '../store/stores.js';
@@ -16,13 +17,20 @@ export interface AgentSession {
   expiresAt: number;
 }
 
-export class AgentAuth {
+export interface AgentAuthEventMap {
+  /** A session was signed out: everything it opened (sockets, SIP registrations) must close. */
+  'session-ended': [sessionId: string];
+}
+
+export class AgentAuth extends EventEmitter<AgentAuthEventMap> {
   constructor(
     private readonly stores: Stores,
     private readonly secret: string,
     private readonly ttlMs: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+  }
 
   async createAgent(input: { username: string; name: string; password: string }): Promise<AgentRecord> {
     if (!/^[a-z0-9][a-z0-9._-]{1,31}$/.test(input.username)) {
@@ -71,5 +79,6 @@ export class AgentAuth {
 
   signOut(sessionId: string) {
     this.stores.sessions.revoke(sessionId, this.clock.now());
+    this.emit('session-ended', sessionId);
   }
 }

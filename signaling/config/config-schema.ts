@@ -15,6 +15,25 @@ export const SiteSchema = v.strictObject({
   name: v.pipe(v.string(), v.maxLength(100)),
   /** Origins allowed to embed the widgets; "*" allows any (fine for a demo, not for a shop). */
   origins: v.optional(v.array(v.string()), ['*']),
+  /**
+   * What a caller can choose between (a visual IVR). Each topic is a queue,
+   * called at sip:<id>@<sip.domain>. Without topics there is one queue, "support".
+   */
+  topics: v.optional(
+    v.array(
+      v.strictObject({
+        id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits or -')),
+        label: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+      }),
+    ),
+    [],
+  ),
+});
+
+const IceServerSchema = v.strictObject({
+  urls: v.union([v.string(), v.array(v.string())]),
+  username: v.optional(v.string()),
+  credential: v.optional(v.string()),
 });
 
 export const ConfigSchema = v.strictObject({
@@ -35,6 +54,25 @@ export const ConfigSchema = v.strictObject({
   agentOrigins: v.optional(v.array(v.string()), []),
   sessionTtlMinutes: v.optional(positiveInt(60 * 24 * 30), 12 * 60),
   sites: v.optional(v.array(SiteSchema), []),
+  sip: v.optional(
+    v.strictObject({
+      /** The SIP domain of agents' and queues' addresses (sip:alice@<domain>, sip:support@<domain>). */
+      domain: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9.-]{1,253}$/, 'must be a lower-case host name')), 'warmline.invalid'),
+      /** How long an agent's phone rings before the call goes to the next agent. */
+      ringTimeoutSeconds: v.optional(positiveInt(300), 30),
+      /** STUN/TURN servers for both ends of a call. None by default (one machine or a LAN needs none). */
+      iceServers: v.optional(v.array(IceServerSchema), []),
+      /** A TURN server with a shared secret (coturn `use-auth-secret`): credentials are minted per call and expire. */
+      turn: v.optional(
+        v.strictObject({
+          urls: v.array(v.string()),
+          secret: v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters')),
+          ttlSeconds: v.optional(positiveInt(86400), 3600),
+        }),
+      ),
+    }),
+    {},
+  ),
   limits: v.optional(
     v.strictObject({
       bodyBytes: v.optional(positiveInt(10 * 1024 * 1024), 64 * 1024),

@@ -12,7 +12,16 @@ export const DEMO_AGENTS = [
   { username: 'bob', name: 'Bob Chen', password: 'demo' },
 ] as const;
 
-export const DEMO_SITE = { key: 'demo', name: 'Bean & Brew (demo shop)', origins: ['*'] };
+export const DEMO_SITE = {
+  key: 'demo',
+  name: 'Bean & Brew (demo shop)',
+  origins: ['*'],
+  topics: [
+    { id: 'advice', label: 'Help choosing' },
+    { id: 'orders', label: 'An order or delivery' },
+    { id: 'returns', label: 'Returns and refunds' },
+  ],
+};
 
 /** Adds the demo site to the configuration unless one with its key is configured. */
 export function withDemoSite(config: Config): Config {

@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import { toAgentInteraction } from '../chat/agent-views.js';
 import { requireAgent, type AgentState } from './require-agent.js';
 import { agentCors } from './cors.js';
+import { iceServersFor } from '../sip/ice-servers.js';
 
 const SignInBody = v.object({
   username: v.pipe(v.string('username is required'), v.maxLength(64)),
@@ -34,7 +35,6 @@ export function agentRoutes(services: Services) {
   router.delete('/sessions/current', agentOnly, (ctx) => {
     const { session } = ctx.state as AgentState;
     services.auth.signOut(session.sessionId);
-    services.hub.endSession(session.sessionId);
     ctx.status = 204;
   });
 
@@ -44,6 +44,18 @@ export function agentRoutes(services: Services) {
       agent: { id: session.agent.id, username: session.agent.username, name: session.agent.name },
       presence: services.router.presenceOf(session.agent.id),
       expiresAt: session.expiresAt,
+    };
+  });
+
+  /** What the softphone's SIP user agent needs: its address of record and the ICE servers. */
+  router.get('/phone', agentOnly, (ctx) => {
+    const { session } = ctx.state as AgentState;
+    const domain = services.config.sip.domain;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      domain,
+      aor: `sip:${session.agent.username}@${domain}`,
+      iceServers: iceServersFor(services.config.sip, session.agent.id, services.clock.now()),
     };
   });
 

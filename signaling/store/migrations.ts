@@ -55,4 +55,20 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX messages_dedupe ON messages (interaction_id, sender, ifnull(agent_id, ''), client_id)
     WHERE client_id IS NOT NULL;
   `,
+  `
+  -- Calls: one row per call attempt, whether it was answered or not.
+  CREATE TABLE calls (
+    id             TEXT PRIMARY KEY,
+    interaction_id TEXT NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    sip_call_id    TEXT NOT NULL,
+    queue          TEXT NOT NULL,
+    agent_id       TEXT REFERENCES agents(id),
+    status         TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    answered_at    INTEGER,
+    ended_at       INTEGER,
+    end_reason     TEXT
+  );
+  CREATE INDEX calls_by_interaction ON calls (interaction_id, created_at);
+  `,
 ];

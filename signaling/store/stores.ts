@@ -3,6 +3,7 @@ import { AgentStore } from './agent-store.js';
 import { InteractionStore } from './interaction-store.js';
 import { MessageStore } from './message-store.js';
 import { SessionStore } from './session-store.js';
+import { CallStore } from './call-store.js';
 
 /** Every table's store over one database, plus its transaction helper. */
 export class Stores {
@@ -10,12 +11,14 @@ export class Stores {
   readonly sessions: SessionStore;
   readonly interactions: InteractionStore;
   readonly messages: MessageStore;
+  readonly calls: CallStore;
 
   constructor(readonly db: Db) {
     this.agents = new AgentStore(db);
     this.sessions = new SessionStore(db);
     this.interactions = new InteractionStore(db);
     this.messages = new MessageStore(db);
+    this.calls = new CallStore(db);
   }
 
   transaction<T>(fn: () => T): T {

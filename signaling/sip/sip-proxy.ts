@@ -1,0 +1,395 @@
+/**
+ * The embedded SIP registrar and proxy: SIP over WebSocket (RFC 7118) for
+ * the widgets' sip.js user agents. Agents register; visitors call a site's
+ * queue with their conversation token; the proxy rings an agent, adds
+ * `X-Warmline-Interaction` so the softphone can fetch the context, stays in
+ * the path with Record-Route (RFC 3261 §16.6 step 4) so that every later
+ * request of the call (ACK, BYE, re-INVITE, INFO) passes through it, and
+ * ends a call when either side's WebSocket closes.
+ *
+ * Browsers cannot be reached at their Contact (an `.invalid` host), only
+ * over the WebSocket they opened (the flow), so requests are routed by the
+ * contact each flow announced.
+ */
+import { EventEmitter } from 'node:events';
+import type { AgentAuth } from '../auth/agent-auth.js';
+import type { InteractionService } from '../interactions/interaction-service.js';
+import type { ChatRouter } from '../routing/chat-router.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { Stores } from '../store/stores.js';
+import type { CallEndReason } from '../store/call-store.js';
+import type { SiteConfig } from '../config/config-schema.js';
+import { queuesOf } from '../config/sites.js';
+import { newId } from '../ids.js';
+import { bearerChallenge, bearerToken } from './bearer.js';
+import { CallAttempts, type Attempt, type Leg } from './call-attempts.js';
+import { CallTargets } from './call-targets.js';
+import { Dialogs, type Dialog } from './dialogs.js';
+import { Registrar } from './registrar.js';
+import { contactKey, type SipFlow } from './sip-flow.js';
+import {
+  OutgoingSip,
+  isRequest,
+  newBranch,
+  parseContactUri,
+  parseRoutes,
+  parseSip,
+  responseTo,
+  type SipRequest,
+  type SipResponse,
+} from './sip-message.js';
+
+export interface SipProxyOptions {
+  domain: string;
+  ringTimeoutMs: number;
+  sites: ReadonlyMap<string, SiteConfig>;
+  auth: AgentAuth;
+  interactions: InteractionService;
+  router: ChatRouter;
+  stores: Stores;
+  clock: Clock;
+  log: Logger;
+  /** Largest SIP message accepted; larger ones get 513 (RFC 3261 §21.5.11). */
+  maxMessageBytes?: number;
+}
+
+export interface SipProxyEventMap {
+  'call-ringing': [callRecordId: string, interactionId: string, agentId: string];
+  'call-answered': [callRecordId: string, interactionId: string, agentId: string];
+  'call-ended': [callRecordId: string, interactionId: string, reason: CallEndReason];
+}
+
+/** A request we passed on inside a call, waiting for its final response. */
+interface Pending {
+  request: SipRequest;
+  from: SipFlow;
+  to: SipFlow;
+  timer: { cancel(): void };
+}
+
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
+const PROXY_USER = 'warmline-proxy';
+const MANDATORY = [
+  ['via', 'Via'],
+  ['from', 'From'],
+  ['to', 'To'],
+  ['call-id', 'Call-ID'],
+  ['cseq', 'CSeq'],
+] as const;
+/** Timer F (64·T1, RFC 3261 §17.1.2.2): how long a request in a call may wait for its final response. */
+const NON_INVITE_TIMEOUT_MS = 32_000;
+/** Malformed messages in a row after which a connection is closed. */
+const MAX_GARBAGE = 10;
+
+const warning = (text: string): [string, string] => ['Warning', `399 warmline "${text.replace(/"/g, "'")}"`];
+
+export class SipProxy extends EventEmitter<SipProxyEventMap> {
+  readonly registrar: Registrar;
+  readonly targets: CallTargets;
+  private readonly attempts: CallAttempts;
+  private readonly dialogs = new Dialogs();
+  private readonly contacts = new Map<string, SipFlow>();
+  private readonly pending = new Map<string, Pending>();
+  /** Branches of requests the proxy made itself (BYE on a lost connection): their responses stop here. */
+  private readonly own = new Set<string>();
+  private readonly flows = new Set<SipFlow>();
+  private readonly recordRoute: string;
+  private readonly maxMessageBytes: number;
+
+  constructor(private readonly o: SipProxyOptions) {
+    super();
+    this.registrar = new Registrar(o.domain, o.auth, o.clock);
+    this.targets = new CallTargets(this.registrar, o.router, o.interactions, o.clock);
+    this.recordRoute = `<sip:${PROXY_USER}@${o.domain};transport=ws;lr>`;
+    this.maxMessageBytes = o.maxMessageBytes ?? 32 * 1024;
+    this.attempts = new CallAttempts({
+      via: (flow, branch) => this.via(flow, branch),
+      recordRoute: this.recordRoute,
+      pickAgent: (attempt) => this.targets.pick(attempt.interactionId, attempt.tried),
+      holdAgent: (agentId) => this.targets.hold(agentId),
+      releaseAgent: (agentId) => this.targets.release(agentId),
+      answered: (attempt, leg, response) => this.onAnswered(attempt, leg, response),
+      ended: (attempt, reason) => this.endCall(attempt.callRecordId, attempt.interactionId, reason),
+      setTimer: (fn, ms) => o.clock.setTimeout(fn, ms),
+      ringTimeoutMs: o.ringTimeoutMs,
+    });
+    // Calls left open by an earlier process ended with it.
+    o.stores.calls.endAllOpen(o.clock.now());
+  }
+
+  get domain(): string {
+    return this.o.domain;
+  }
+
+  /** Live counts, for health checks and tests. */
+  stats() {
+    return { flows: this.flows.size, ringing: this.attempts.all().length, calls: this.dialogs.size };
+  }
+
+  attach(flow: SipFlow) {
+    this.flows.add(flow);
+  }
+
+  /** A WebSocket closed: forget its registrations, stop its ringing, end its calls. */
+  detach(flow: SipFlow) {
+    this.flows.delete(flow);
+    this.registrar.dropFlow(flow);
+    for (const key of flow.contacts) if (this.contacts.get(key) === flow) this.contacts.delete(key);
+    for (const attempt of this.attempts.all()) {
+      if (attempt.caller === flow) this.attempts.callerLeft(attempt);
+      else if (attempt.current?.flow === flow) this.attempts.legLost(attempt);
+    }
+    for (const dialog of this.dialogs.withFlow(flow)) {
+      const sides = Dialogs.sides(dialog, flow)!;
+      this.dialogs.remove(dialog.callId);
+      if (sides.to.flow.open) {
+        const branch = newBranch();
+        this.own.add(branch);
+        sides.to.flow.send(Dialogs.byeFor(dialog, sides.from, sides.to, this.via(sides.to.flow, branch)));
+      }
+      this.targets.release(dialog.agentId);
+      this.endCall(dialog.callRecordId, dialog.interactionId, 'connection-lost');
+    }
+    for (const [branch, p] of this.pending) {
+      if (p.from === flow || p.to === flow) {
+        p.timer.cancel();
+        this.pending.delete(branch);
+        if (p.to === flow && p.request.method !== 'ACK') p.from.send(responseTo(p.request, 408, 'Request Timeout', [warning('The other side is gone')]));
+      }
+    }
+  }
+
+  /** An agent signed out or their session was revoked: their softphone may no longer take calls. */
+  endSession(sessionId: string) {
+    for (const flow of this.registrar.dropSession(sessionId)) flow.close(4004, 'Session ended');
+  }
+
+  receive(flow: SipFlow, data: string) {
+    // Keep-alive CRLFs (RFC 5626 §4.4.1) carry no message.
+    if (!data.trim()) return;
+    const message = parseSip(data);
+    if (!message) {
+      if (++flow.garbage >= MAX_GARBAGE) flow.close(1008, 'Too many malformed SIP messages');
+      return;
+    }
+    flow.garbage = 0;
+    try {
+      if (isRequest(message)) this.onRequest(flow, message, Buffer.byteLength(data));
+      else this.onResponse(flow, message);
+    } catch (err) {
+      this.o.log.error('the SIP proxy failed on a message', err);
+      if (isRequest(message) && message.method !== 'ACK' && message.hasHeader('via')) {
+        flow.send(responseTo(message, 500, 'Server Internal Error'));
+      }
+    }
+  }
+
+  private via(flow: SipFlow, branch: string) {
+    return `SIP/2.0/${flow.transport} ${this.o.domain};branch=${branch}`;
+  }
+
+  private onRequest(flow: SipFlow, request: SipRequest, bytes: number) {
+    const method = request.method;
+    const canAnswer = method !== 'ACK' && request.hasHeader('via');
+    const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => {
+      if (canAnswer) flow.send(responseTo(request, status, reason, extra));
+    };
+    // §8.2: the headers every request needs, well formed.
+    const parsedOk = { via: !!request.via, from: !!request.from, to: !!request.to, 'call-id': !!request.callId, cseq: !!request.cseq };
+    for (const [key, name] of MANDATORY) {
+      if (!request.hasHeader(key) || !parsedOk[key]) return reply(400, `Missing or malformed ${name}`);
+    }
+    const cseqMethod = (request.getHeader('cseq') ?? '').trim().split(/\s+/)[1];
+    if (cseqMethod !== method) return reply(400, 'CSeq method does not match the request');
+    if (bytes > this.maxMessageBytes) return reply(513, 'Message Too Large');
+    if (request.ruri!.scheme !== 'sip' && request.ruri!.scheme !== 'sips') return reply(416, 'Unsupported URI Scheme');
+    const maxForwards = request.hasHeader('max-forwards') ? Number(request.getHeader('max-forwards')) : 70;
+    if (!Number.isInteger(maxForwards) || maxForwards < 0) return reply(400, 'Malformed Max-Forwards');
+
+    if (method === 'REGISTER') return flow.send(this.registrar.register(flow, request));
+    if (method === 'CANCEL') return this.onCancel(flow, request);
+    if (request.toTag || method === 'ACK') return this.forwardInDialog(flow, request, maxForwards);
+    if (method === 'OPTIONS') return reply(200, 'OK', [['Allow', ALLOW], ['Accept', 'application/sdp']]);
+    if (method === 'INVITE') return this.onInvite(flow, request, maxForwards);
+    return reply(405, 'Method Not Allowed', [['Allow', ALLOW]]);
+  }
+
+  /** A new call: only a visitor, with their conversation token, to one of their site's queues. */
+  private onInvite(flow: SipFlow, request: SipRequest, maxForwards: number) {
+    const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
+    if (maxForwards === 0) return reply(483, 'Too Many Hops');
+    if (this.attempts.get(request.callId) || this.dialogs.get(request.callId)) return reply(482, 'Loop Detected');
+    if (flow.identity.role === 'agent') return reply(403, 'Forbidden', [warning('Agents cannot place calls yet')]);
+    const target = request.ruri!;
+    if (target.host.toLowerCase() !== this.o.domain || !target.user) return reply(404, 'Not Found', [warning(`Call a queue at ${this.o.domain}`)]);
+
+    const token = bearerToken(request.getHeader('proxy-authorization'));
+    if (!token) return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.o.domain)]]);
+    const interaction = this.o.interactions.findByToken(token);
+    if (!interaction) {
+      return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.o.domain, 'invalid_token')]]);
+    }
+    if (flow.identity.role === 'visitor' && flow.identity.interactionId !== interaction.id) {
+      return reply(403, 'Forbidden', [warning('This connection belongs to another conversation')]);
+    }
+    const claimed = request.getHeader('x-warmline-interaction');
+    if (claimed && claimed !== interaction.id) return reply(403, 'Forbidden', [warning('The interaction id does not match the token')]);
+    const site = this.o.sites.get(interaction.site);
+    if (!site || !queuesOf(site).includes(target.user)) {
+      const isAgent = this.o.stores.agents.findByUsername(target.user);
+      return isAgent
+        ? reply(403, 'Forbidden', [warning("Visitors may only call the site's queue addresses")])
+        : reply(404, 'Not Found', [warning(`There is no queue "${target.user}"`)]);
+    }
+    const busy = this.attempts.all().some((a) => a.interactionId === interaction.id) || this.dialogs.forInteraction(interaction.id).length > 0;
+    if (busy) return reply(486, 'Busy Here', [warning('A call is already under way in this conversation')]);
+
+    flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };
+    const contact = parseContactUri(request.getHeader('contact') ?? '');
+    if (!contact) return reply(400, 'Missing or malformed Contact');
+    this.learnContact(flow, contact);
+    reply(100, 'Trying');
+
+    const callRecordId = newId('ca');
+    this.o.stores.calls.insert({
+      id: callRecordId,
+      interactionId: interaction.id,
+      sipCallId: request.callId,
+      queue: target.user,
+      createdAt: this.o.clock.now(),
+    });
+    this.attempts.start({
+      callId: request.callId,
+      callRecordId,
+      interactionId: interaction.id,
+      queue: target.user,
+      caller: flow,
+      invite: request,
+      tried: new Set(),
+      failures: [],
+      cancelled: false,
+    });
+    const current = this.attempts.get(request.callId)?.current;
+    if (current) this.emit('call-ringing', callRecordId, interaction.id, current.agentId);
+  }
+
+  /** CANCEL (§9.2): answered at once; the INVITE it names then ends with 487. */
+  private onCancel(flow: SipFlow, request: SipRequest) {
+    const attempt = this.attempts.get(request.callId);
+    if (!attempt || attempt.caller !== flow || attempt.invite.viaBranch !== request.viaBranch) {
+      return flow.send(responseTo(request, 481, 'Call/Transaction Does Not Exist'));
+    }
+    flow.send(responseTo(request, 200, 'OK'));
+    this.attempts.cancel(attempt);
+  }
+
+  /**
+   * Requests inside a call (ACK for 2xx, BYE, re-INVITE, INFO, UPDATE):
+   * our own Route entry is removed, the Request-URI (the other side's
+   * contact) says which flow, and only the two parties of the call may use it.
+   */
+  private forwardInDialog(flow: SipFlow, request: SipRequest, maxForwards: number) {
+    const isAck = request.method === 'ACK';
+    const notFound = () => (isAck ? undefined : flow.send(responseTo(request, 481, 'Call/Transaction Does Not Exist')));
+    const dialog = this.dialogs.get(request.callId);
+    const target = this.contacts.get(contactKey(request.ruri!));
+    const sides = dialog && Dialogs.sides(dialog, flow);
+    if (!dialog || !sides || !target || sides.to.flow !== target) return notFound();
+    if (maxForwards === 0) return isAck ? undefined : flow.send(responseTo(request, 483, 'Too Many Hops'));
+
+    sides.from.cseq = Math.max(sides.from.cseq, request.cseq);
+    const out = OutgoingSip.from(request);
+    this.dropOwnRoute(out);
+    out.set('Max-Forwards', String(maxForwards - 1));
+    const branch = newBranch();
+    out.prepend('Via', this.via(target, branch));
+    if (!isAck) {
+      const timer = this.o.clock.setTimeout(() => {
+        if (this.pending.delete(branch) && flow.open) flow.send(responseTo(request, 408, 'Request Timeout'));
+      }, NON_INVITE_TIMEOUT_MS);
+      this.pending.set(branch, { request, from: flow, to: target, timer });
+    }
+    target.send(out);
+    if (request.method === 'BYE') {
+      // The call is over for us as soon as either side says so (§15.1.1).
+      this.dialogs.remove(dialog.callId);
+      this.targets.release(dialog.agentId);
+      this.endCall(dialog.callRecordId, dialog.interactionId, flow === dialog.caller.flow ? 'hangup-visitor' : 'hangup-agent');
+    }
+  }
+
+  /** Responses find their way back through our Via: its branch names the transaction. */
+  private onResponse(flow: SipFlow, response: SipResponse) {
+    const branch = response.viaBranch;
+    if (this.own.has(branch)) {
+      if ((response.statusCode ?? 0) >= 200) this.own.delete(branch);
+      return;
+    }
+    const attempt = this.attempts.byLegBranch(branch);
+    if (attempt) {
+      if (attempt.current?.flow !== flow) return;
+      this.attempts.onResponse(attempt, response, (r) => attempt.caller.send(this.popVia(r)));
+      return;
+    }
+    const pending = this.pending.get(branch);
+    if (!pending || pending.to !== flow) return; // Not ours, or from the wrong side: dropped (§16.7 step 2).
+    if ((response.statusCode ?? 0) >= 200) {
+      pending.timer.cancel();
+      this.pending.delete(branch);
+    }
+    const contact = response.getHeader('contact');
+    const uri = contact ? parseContactUri(contact) : undefined;
+    if (uri && pending.request.method === 'INVITE') this.learnContact(flow, uri);
+    pending.from.send(this.popVia(response));
+  }
+
+  private onAnswered(attempt: Attempt, leg: Leg, response: SipResponse) {
+    const contact = parseContactUri(response.getHeader('contact') ?? '');
+    if (contact) this.learnContact(leg.flow, contact);
+    const dialog: Dialog = {
+      callId: attempt.callId,
+      callRecordId: attempt.callRecordId,
+      interactionId: attempt.interactionId,
+      agentId: leg.agentId,
+      caller: {
+        flow: attempt.caller,
+        nameAddr: attempt.invite.getHeader('from') ?? '',
+        contact: parseContactUri(attempt.invite.getHeader('contact') ?? '')?.toString() ?? '',
+        cseq: attempt.invite.cseq,
+      },
+      callee: { flow: leg.flow, nameAddr: response.getHeader('to') ?? '', contact: contact?.toString() ?? '', cseq: 0 },
+    };
+    this.dialogs.add(dialog);
+    this.o.stores.calls.answered(attempt.callRecordId, leg.agentId, this.o.clock.now());
+    this.emit('call-answered', attempt.callRecordId, attempt.interactionId, leg.agentId);
+  }
+
+  private endCall(callRecordId: string, interactionId: string, reason: CallEndReason) {
+    this.o.stores.calls.ended(callRecordId, this.o.clock.now(), reason);
+    this.emit('call-ended', callRecordId, interactionId, reason);
+  }
+
+  private learnContact(flow: SipFlow, uri: { user?: string; host: string }) {
+    const key = contactKey(uri);
+    flow.contacts.add(key);
+    this.contacts.set(key, flow);
+  }
+
+  private popVia(response: SipResponse): OutgoingSip {
+    return OutgoingSip.from(response).removeFirst('Via');
+  }
+
+  /** Loose routing (§16.4): the top Route entry naming us is removed before forwarding. */
+  private dropOwnRoute(out: OutgoingSip) {
+    const top = out.get('Route');
+    if (!top) return;
+    const routes = parseRoutes(top);
+    const first = routes?.[0];
+    if (!first || first.uri.user !== PROXY_USER || first.uri.host.toLowerCase() !== this.o.domain) return;
+    // A header line may hold several entries: keep the others where they were.
+    const rest = routes!.slice(1).map((r) => r.raw);
+    if (rest.length) out.replaceFirst('Route', rest.join(', '));
+    else out.removeFirst('Route');
+  }
+}
