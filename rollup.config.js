@@ -10,7 +10,8 @@
  *    left external.
  * TypeScript is transpiled by esbuild; `npm run typecheck` (tsc) checks types.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { builtinModules } from 'node:module';
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -45,6 +46,26 @@ function minifyStyleTemplates() {
   };
 }
 
+/**
+ * Writes dist/manifests/<name>.json: for every output file of the build, the
+ * source modules in it (outside the served directories). The size check
+ * (scripts/bundle-sizes.mjs) reads it to prove that sip.js and
+ * livekit-client stay out of what pages load before a call.
+ */
+function moduleManifest(name) {
+  return {
+    name: 'module-manifest',
+    writeBundle(_options, bundle) {
+      const manifest = {};
+      for (const [fileName, output] of Object.entries(bundle)) {
+        if (output.type === 'chunk') manifest[fileName] = output.moduleIds.map((id) => relative(process.cwd(), id));
+      }
+      mkdirSync('dist/manifests', { recursive: true });
+      writeFileSync(`dist/manifests/${name}.json`, JSON.stringify(manifest, null, 1));
+    },
+  };
+}
+
 const browserPlugins = () => [
   nodeResolve({ browser: true }),
   minifyStyleTemplates(),
@@ -56,10 +77,13 @@ export default [
   {
     input: 'widgets/loader.ts',
     output: { file: 'dist/warmline.js', format: 'iife', sourcemap: true },
-    plugins: browserPlugins(),
+    plugins: [...browserPlugins(), moduleManifest('loader')],
   },
   {
-    input: { 'warmline-chat': 'widgets/chat-panel/warmline-chat.ts' },
+    input: {
+      'warmline-chat': 'widgets/chat-panel/warmline-chat.ts',
+      'warmline-call': 'widgets/call/warmline-call.ts',
+    },
     output: {
       dir: 'dist/widgets',
       format: 'es',
@@ -67,12 +91,12 @@ export default [
       chunkFileNames: 'chunks/[name]-[hash].js',
       sourcemap: true,
     },
-    plugins: browserPlugins(),
+    plugins: [...browserPlugins(), moduleManifest('visitor')],
   },
   {
     input: { 'warmline-softphone': 'widgets/softphone/warmline-softphone.ts' },
-    output: { dir: 'dist/widgets', format: 'es', entryFileNames: '[name].js', sourcemap: true },
-    plugins: browserPlugins(),
+    output: { dir: 'dist/widgets', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    plugins: [...browserPlugins(), moduleManifest('agent')],
   },
   {
     input: { main: 'signaling/main.ts', agents: 'signaling/cli/agents.ts' },

@@ -54,10 +54,11 @@ function boot(queued: unknown[]) {
     if (open) el.show();
   };
 
-  const api = createApi(__VERSION__, {
-    open: () => void mountChat(true),
-    close: () => chat()?.hide(),
-  });
+  const api = createApi(
+    __VERSION__,
+    () => void mountChat(true),
+    () => chat()?.hide(),
+  );
   window.Warmline = api;
 
   watchJourney();

@@ -57,6 +57,8 @@ export interface AttemptHost {
   pickAgent(attempt: Attempt): Binding | undefined;
   holdAgent(agentId: string): void;
   releaseAgent(agentId: string): void;
+  /** Passes a response from the ringing agent on to the caller. */
+  relay(attempt: Attempt, leg: Leg, response: SipResponse): void;
   /** The leg was answered: the proxy records the dialog. */
   answered(attempt: Attempt, leg: Leg, response: SipResponse): void;
   /** The attempt is over without an answer. */
@@ -122,9 +124,10 @@ export class CallAttempts {
   }
 
   /** A response from the agent's side to our INVITE or CANCEL on `leg`. */
-  onResponse(attempt: Attempt, response: SipResponse, relay: (response: SipResponse) => void) {
+  onResponse(attempt: Attempt, response: SipResponse) {
     const leg = attempt.current;
     if (!leg) return;
+    const relay = (r: SipResponse) => this.host.relay(attempt, leg, r);
     if (response.method === 'CANCEL') return; // 200 to our CANCEL: nothing more to do.
     const status = response.statusCode ?? 500;
     if (status < 200) {

@@ -109,6 +109,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
       pickAgent: (attempt) => this.targets.pick(attempt.interactionId, attempt.tried),
       holdAgent: (agentId) => this.targets.hold(agentId),
       releaseAgent: (agentId) => this.targets.release(agentId),
+      relay: (attempt, leg, response) => attempt.caller.send(this.relayToCaller(leg, response)),
       answered: (attempt, leg, response) => this.onAnswered(attempt, leg, response),
       ended: (attempt, reason) => this.endCall(attempt.callRecordId, attempt.interactionId, reason),
       setTimer: (fn, ms) => o.clock.setTimeout(fn, ms),
@@ -329,7 +330,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
     const attempt = this.attempts.byLegBranch(branch);
     if (attempt) {
       if (attempt.current?.flow !== flow) return;
-      this.attempts.onResponse(attempt, response, (r) => attempt.caller.send(this.popVia(r)));
+      this.attempts.onResponse(attempt, response);
       return;
     }
     const pending = this.pending.get(branch);
@@ -342,6 +343,21 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
     const uri = contact ? parseContactUri(contact) : undefined;
     if (uri && pending.request.method === 'INVITE') this.learnContact(flow, uri);
     pending.from.send(this.popVia(response));
+  }
+
+  /**
+   * A response of the ringing agent, for the caller: our Via off and, on the
+   * answer, who answered (P-Asserted-Identity, RFC 3325: asserted by this
+   * proxy, which authenticated the agent).
+   */
+  private relayToCaller(leg: Leg, response: SipResponse): OutgoingSip {
+    const out = this.popVia(response).remove('P-Asserted-Identity');
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) {
+      const agent = this.o.stores.agents.findById(leg.agentId);
+      if (agent) out.set('P-Asserted-Identity', `"${agent.name.replace(/["\\]/g, '')}" <sip:${agent.username}@${this.o.domain}>`);
+    }
+    return out;
   }
 
   private onAnswered(attempt: Attempt, leg: Leg, response: SipResponse) {

@@ -24,13 +24,14 @@ describe('chat end to end: the agent sees the visitor’s page and cart without 
     await shop.getByRole('button', { name: 'Add to cart' }).click();
     await shop.getByText('Added 1 × Copper Pour-Over Kettle to your cart.').waitFor();
 
-    // Before any click on the widget, the page has loaded only the loader.
-    const widgetRequests = await shop.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/widgets/')),
-    );
-    assert.deepEqual(widgetRequests, []);
+    // Before any click the page has not loaded the chat, nor anything for calls but the button the shop placed.
+    const loaded = () => shop.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+    const before = await loaded();
+    assert.ok(!before.includes('/widgets/warmline-chat.js'), 'the chat is not loaded before a click');
+    assert.ok(!before.some((p) => p.includes('sip-call-transport')), 'sip.js is not loaded');
 
     await shop.getByRole('button', { name: /Chat/ }).click();
+    assert.ok((await loaded()).includes('/widgets/warmline-chat.js'), 'the chat loads on the click');
     const message = shop.getByRole('textbox', { name: 'Message' });
     await message.fill('Hello! Does this kettle work on induction?');
     await message.press('Enter');

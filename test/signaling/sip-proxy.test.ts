@@ -93,6 +93,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     agent.client.respond(invite, 200, 'OK', { toTag: 'agenttag', body: 'v=0\r\n' });
     const ok = await caller.client.response(200, 'INVITE');
     assert.equal(ok.toTag, 'agenttag');
+    assert.equal(ok.getHeader('p-asserted-identity'), '"Alice Martin" <sip:alice@warmline.invalid>', 'the proxy says who answered');
     assert.equal(ok.getHeader('record-route'), recordRoute);
     assert.equal(calls(caller.interactionId)[0]?.status, 'answered');
 

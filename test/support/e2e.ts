@@ -61,3 +61,30 @@ export function useServerAndBrowser(env: Record<string, string> = {}): { readonl
     },
   };
 }
+
+/**
+ * Audio bytes received so far by the call in `page`, read with getStats from
+ * the element that holds the call (`<warmline-call>` or `<warmline-softphone>`).
+ */
+export async function inboundAudioBytes(page: Page, tag: 'warmline-call' | 'warmline-softphone'): Promise<number> {
+  return page.evaluate(async (selector) => {
+    const el = document.querySelector(selector) as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
+    const report = await (el?.getStats?.() ?? el?.getCallStats?.());
+    let bytes = 0;
+    report?.forEach((s: { type: string; kind?: string; bytesReceived?: number }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes += s.bytesReceived ?? 0;
+    });
+    return bytes;
+  }, tag);
+}
+
+/** Waits until the audio received by the call in `page` grows past `than` bytes. */
+export async function audioRising(page: Page, tag: 'warmline-call' | 'warmline-softphone', than: number, timeoutMs = 10_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const bytes = await inboundAudioBytes(page, tag);
+    if (bytes > than) return bytes;
+    if (Date.now() - started > timeoutMs) throw new Error(`${tag}: inbound audio stuck at ${bytes} bytes`);
+    await page.waitForTimeout(200);
+  }
+}

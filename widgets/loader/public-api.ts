@@ -36,12 +36,15 @@ function check(ok: unknown, method: string, problem: string): asserts ok {
   if (!ok) throw new TypeError(`Warmline.${method}: ${problem}`);
 }
 
-export function createApi(version: string, panel: { open(): void; close(): void }): WarmlineApi {
+/** A deep copy, so later changes to the site's object do not leak in. */
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export function createApi(version: string, open: () => void, close: () => void): WarmlineApi {
   return {
     version,
     setCart(cart) {
       if (cart === null) return recordCommerce({ kind: 'set', cart: null });
-      check(isObj(cart) && /^[A-Z]{3}$/.test(cart.currency as string) && Array.isArray(cart.items), 'setCart', 'pass { currency: "EUR", items: [...] } or null');
+      check(isObj(cart) && /^[A-Z]{3}$/.test(cart.currency as string) && Array.isArray(cart.items), 'setCart', 'pass { currency, items } or null');
       cart.items.forEach((it: Obj, i) =>
         check(
           isObj(it) && isStr(it.sku) && it.sku && isStr(it.name) && it.name && Number.isInteger(it.qty) && (it.qty as number) > 0 && (it.price as number) >= 0,
@@ -49,13 +52,13 @@ export function createApi(version: string, panel: { open(): void; close(): void 
           `items[${i}] needs sku and name (strings), qty (whole number > 0), price (number >= 0)`,
         ),
       );
-      // A copy, so later changes to the site's object do not leak in; commerce.ts clips and cleans it.
-      recordCommerce({ kind: 'set', cart: JSON.parse(JSON.stringify(cart)) as Cart });
+      // commerce.ts clips and cleans it when the context is built.
+      recordCommerce({ kind: 'set', cart: copy(cart) as Cart });
     },
     identify(identity) {
       if (identity === null) return updateState((s) => delete s.identity);
       check(isObj(identity) && ['id', 'name', 'email', 'phone'].every((k) => identity[k as 'id'] == null || isStr(identity[k as 'id'])), 'identify', 'pass { id, name, email, phone } (strings) or null');
-      updateState((s) => (s.identity = JSON.parse(JSON.stringify(identity)) as IdentityInput));
+      updateState((s) => (s.identity = copy(identity)));
     },
     setContext(fields) {
       check(isObj(fields), 'setContext', 'pass an object of fields');
@@ -81,7 +84,7 @@ export function createApi(version: string, panel: { open(): void; close(): void 
         s.steps = [...(s.steps ?? []), { name: step.slice(0, 100), at: Date.now(), ...(isStr(detail) && { detail: detail.slice(0, 500) }) }].slice(-50);
       });
     },
-    open: () => panel.open(),
-    close: () => panel.close(),
+    open,
+    close,
   };
 }

@@ -1,6 +1,5 @@
 import { html, nothing } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
 import { controls, tokens } from '../base/theme.js';
@@ -43,11 +42,11 @@ export class WarmlineMessageList extends WarmlineElement {
       <div part="base" @scroll=${this.onScroll}>
         <div role="log" aria-label=${this.label || this.localize.term('messages')}>
           <ol>
-            ${repeat(
-              this.entries,
-              (entry) => entry.key,
-              (entry) => this.renderEntry(entry, entry.key === lastMine),
-            )}
+            ${
+              // New messages join at the end (only a message still on its way sits after them), so rendering
+              // by position keeps each item's element without the weight of the repeat directive.
+              this.entries.map((entry) => this.renderEntry(entry, entry.key === lastMine))
+            }
           </ol>
         </div>
         <p part="typing" class="typing" aria-live="polite">${this.typing}</p>

@@ -8,6 +8,8 @@ import { AgentChatClient, type AgentChatSnapshot, type ConversationView } from '
 import { forgetSession, savedSession, signIn, signOut, type AgentSessionInfo } from '../chat/agent-session.js';
 import type { Offer } from '../protocol/agent-server-messages.js';
 import type { Presence } from '../protocol/agent-client-messages.js';
+import type { ChatMessage } from '../protocol/wire-common.js';
+import { MessageLog, type LogEntry } from '../chat/message-log.js';
 import '../message-list/warmline-message-list.js';
 import '../context-card/warmline-context-card.js';
 import enAgent from '../base/translations/en-agent.js';
@@ -16,6 +18,9 @@ import type {} from '../events/warmline-offer-accept.js';
 import type {} from '../events/warmline-sign-in.js';
 import type {} from '../events/warmline-sign-out.js';
 import { chime } from './ring-tone.js';
+import { PhoneController } from './phone-controller.js';
+import '../agent-call/warmline-agent-call.js';
+import type { WarmlineAgentCall } from '../agent-call/warmline-agent-call.component.js';
 import styles from './warmline-softphone.styles.js';
 
 /**
@@ -42,10 +47,20 @@ export class WarmlineSoftphone extends WarmlineElement {
   @state() private announcement = '';
 
   @query('textarea') private composer: HTMLTextAreaElement | undefined;
+  @query('warmline-agent-call') private callBar: WarmlineAgentCall | undefined;
 
   private readonly localize = new Localize(this, enAgent);
+  private readonly phone = new PhoneController(
+    this,
+    () => this.base,
+    (stream) => void this.updateComplete.then(() => this.callBar?.attachStream(stream)),
+  );
   private client: AgentChatClient | undefined;
   private lastTypingAt = 0;
+  private phonePresence: Presence | undefined;
+  /** The offer being accepted: selected as soon as its chat arrives. */
+  private accepting: string | undefined;
+  private phoneSession: AgentSessionInfo | undefined;
   private readonly onVisibility = () => this.requestUpdate();
 
   private get base(): string {
@@ -68,6 +83,22 @@ export class WarmlineSoftphone extends WarmlineElement {
 
   override render() {
     return this.session ? this.renderConsole() : this.renderSignIn();
+  }
+
+  /** The current call's media statistics (audio bytes in and out…), for diagnostics. */
+  getCallStats(): Promise<RTCStatsReport | undefined> {
+    return this.phone.phone?.stats() ?? Promise.resolve(undefined);
+  }
+
+  override willUpdate(changed: PropertyValues) {
+    if (changed.has('session') || changed.has('snap')) {
+      const presence = this.snap?.connection === 'connected' ? this.snap.presence : undefined;
+      if (presence !== this.phonePresence || this.session !== this.phoneSession) {
+        this.phonePresence = presence;
+        this.phoneSession = this.session;
+        void this.phone.update(this.session, presence);
+      }
+    }
   }
 
   override updated(changed: PropertyValues) {
@@ -97,6 +128,9 @@ export class WarmlineSoftphone extends WarmlineElement {
     const s = this.snap;
     const conversations = s?.conversations ?? [];
     const current = conversations.find((c) => c.id === this.selected);
+    const call = this.phone.snapshot?.call;
+    // While a call rings or goes on, its customer's card is the one in front of the agent.
+    const callInteraction = call && call.state !== 'ended' ? this.phone.callInteraction : undefined;
     return html`
       <div part="base" class="console">
         <header class="topbar">
@@ -111,8 +145,12 @@ export class WarmlineSoftphone extends WarmlineElement {
               <option value="away" ?selected=${s?.presence !== 'available'}>${t.term('away')}</option>
             </select>
           </label>
+          <span class="phone-status" role="status">${this.phoneStatus()}</span>
           <button class="secondary" type="button" @click=${this.onSignOut}>${t.term('signOut')}</button>
         </header>
+        ${call
+          ? html`<warmline-agent-call .phone=${this.phone.phone} .call=${call} .context=${this.phone.callInteraction?.context} lang=${t.lang}></warmline-agent-call>`
+          : nothing}
         <div class="workspace">
           <nav class="sidebar" aria-label=${t.term('chats')}>
             <section aria-labelledby="incoming-h">
@@ -134,12 +172,23 @@ export class WarmlineSoftphone extends WarmlineElement {
           </nav>
           ${current ? this.renderThread(current) : html`<div class="thread no-chat"><p>${t.term('noChats')}</p></div>`}
           <aside class="card-column">
-            ${current
+            ${callInteraction
               ? html`<details open>
-                  <summary>${t.term('customerContext')}</summary>
-                  <warmline-context-card .context=${current.context} lang=${t.lang}></warmline-context-card>
-                </details>`
-              : nothing}
+                    <summary>${t.term('customerContext')}</summary>
+                    <warmline-context-card .context=${callInteraction.context} lang=${t.lang}></warmline-context-card>
+                  </details>
+                  ${callInteraction.messages.length
+                    ? html`<section class="chat-so-far" aria-labelledby="so-far-h">
+                        <h2 id="so-far-h">${t.term('chatSoFar')}</h2>
+                        <warmline-message-list me="agent" label=${t.term('chatSoFar')} .entries=${this.entriesOf(callInteraction)} lang=${t.lang}></warmline-message-list>
+                      </section>`
+                    : nothing}`
+              : current
+                ? html`<details open>
+                    <summary>${t.term('customerContext')}</summary>
+                    <warmline-context-card .context=${current.context} lang=${t.lang}></warmline-context-card>
+                  </details>`
+                : nothing}
           </aside>
         </div>
         <p class="visually-hidden" role="status" aria-live="assertive">${this.announcement}</p>
@@ -217,6 +266,22 @@ export class WarmlineSoftphone extends WarmlineElement {
     </section>`;
   }
 
+  private phoneStatus(): string {
+    const t = this.localize;
+    const phone = this.phone.snapshot;
+    if (this.snap?.presence !== 'available') return t.term('phoneOff');
+    if (!phone || phone.registration === 'registering' || phone.registration === 'unregistered') return t.term('phoneConnecting');
+    if (phone.registration === 'failed') return t.term('phoneProblem', phone.problem ?? '');
+    return t.term('phoneReady');
+  }
+
+  /** A fetched transcript as message-list entries. */
+  private entriesOf(interaction: { messages: ChatMessage[] }): LogEntry[] {
+    const log = new MessageLog('agent');
+    for (const message of interaction.messages) log.add(message);
+    return log.entries();
+  }
+
   private start(session: AgentSessionInfo) {
     this.session = session;
     const client = new AgentChatClient({ server: this.base, token: session.token });
@@ -224,7 +289,14 @@ export class WarmlineSoftphone extends WarmlineElement {
     let knownOffers = new Set<string>();
     client.on('change', (snap) => {
       this.snap = snap;
-      if (!this.selected || !snap.conversations.some((c) => c.id === this.selected)) {
+      const has = (id: string | undefined) => !!id && snap.conversations.some((c) => c.id === id);
+      // An offer that went away without becoming a chat (it timed out, someone else took it).
+      if (this.accepting && !has(this.accepting) && !snap.offers.some((o) => o.interactionId === this.accepting)) this.accepting = undefined;
+      if (has(this.accepting)) {
+        // The chat just accepted arrived: show it.
+        this.selected = this.accepting;
+        this.accepting = undefined;
+      } else if (!has(this.selected) && !this.accepting) {
         this.selected = snap.conversations.find((c) => c.status === 'active')?.id ?? snap.conversations[0]?.id;
       }
       knownOffers = new Set(snap.offers.map((o) => o.interactionId));
@@ -279,7 +351,7 @@ export class WarmlineSoftphone extends WarmlineElement {
 
   private onAccept(interactionId: string) {
     if (this.emit('warmline-offer-accept', { cancelable: true, detail: { interactionId } }).defaultPrevented) return;
-    this.selected = interactionId;
+    this.accepting = interactionId;
     this.client?.accept(interactionId);
   }
 

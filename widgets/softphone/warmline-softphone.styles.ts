@@ -63,7 +63,7 @@ export default css`
   /* Console */
   .console {
     display: grid;
-    grid-template-rows: auto 1fr;
+    grid-template-rows: auto auto 1fr;
     height: 100%;
     min-height: 0;
   }
@@ -236,6 +236,26 @@ export default css`
   }
   .card-column details > summary {
     display: none;
+  }
+  .chat-so-far {
+    margin-top: 12px;
+  }
+  .chat-so-far h2 {
+    margin: 0 0 6px;
+    font-size: 0.8em;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--_muted);
+  }
+  .chat-so-far warmline-message-list {
+    max-height: 40vh;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+  .phone-status {
+    font-size: 0.85em;
+    color: var(--_muted);
   }
   .no-chat {
     display: grid;

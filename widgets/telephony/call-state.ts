@@ -1,0 +1,50 @@
+/**
+ * The states of a call as the visitor and the agent see them.
+ *
+ * ```
+ *  idle ─▶ connecting ─▶ waiting ─▶ ringing ─▶ connected ◀─▶ on-hold
+ *              │            │          │           │ ▲
+ *              │            │          │           ▼ │
+ *              │            │          │       reconnecting
+ *              └────────────┴──────────┴───────────┴──▶ ended (with a reason)
+ * ```
+ * `waiting`: the server took the call and is looking for an agent (100);
+ * `ringing`: an agent's phone rings (180); `reconnecting`: the media path
+ * was interrupted and is recovering.
+ */
+export type CallState = 'idle' | 'connecting' | 'waiting' | 'ringing' | 'connected' | 'on-hold' | 'reconnecting' | 'ended';
+
+export type CallEndReason =
+  /** This side hung up. */
+  | 'local-hangup'
+  /** The other side hung up. */
+  | 'remote-hangup'
+  /** Nobody could take the call (480). */
+  | 'no-agent'
+  /** The agents declined or were busy (486, 603). */
+  | 'busy'
+  /** The network or the server went away. */
+  | 'connection-lost'
+  /** The call was refused for another reason (403, 404, 407…). */
+  | 'failed';
+
+const ALLOWED: Record<CallState, readonly CallState[]> = {
+  idle: ['connecting', 'ended'],
+  connecting: ['waiting', 'ringing', 'connected', 'ended'],
+  waiting: ['ringing', 'connected', 'ended'],
+  ringing: ['waiting', 'connected', 'ended'],
+  connected: ['on-hold', 'reconnecting', 'ended'],
+  'on-hold': ['connected', 'reconnecting', 'ended'],
+  reconnecting: ['connected', 'on-hold', 'ended'],
+  ended: [],
+};
+
+export const canTransition = (from: CallState, to: CallState) => ALLOWED[from].includes(to);
+
+/** What a final SIP status means for the caller. */
+export function endReasonForStatus(status: number): CallEndReason {
+  if (status === 480 || status === 408) return 'no-agent';
+  if (status === 486 || status === 600 || status === 603) return 'busy';
+  if (status === 487) return 'local-hangup';
+  return 'failed';
+}

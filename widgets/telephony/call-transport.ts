@@ -1,0 +1,42 @@
+/**
+ * How a visitor's call reaches an agent, whatever carries it. The widget
+ * only talks to this interface; the SIP implementation (sip.js, through the
+ * embedded proxy or a PBX) is loaded when a call starts, and a LiveKit one
+ * can stand beside it.
+ */
+import type { CallEndReason, CallState } from './call-state.js';
+import type { DtmfDigit } from './dtmf.js';
+
+export interface CallTransportEvents extends Record<string, unknown> {
+  state: CallState;
+  /** Why the call ended (fired once, with the `ended` state). */
+  ended: CallEndReason;
+  /** The other side's audio, to play. */
+  'remote-stream': MediaStream;
+  /** Who answered, when the network says so. */
+  agent: string;
+}
+
+export interface VisitorCallOptions {
+  /** The SIP-over-WebSocket URL. */
+  wsUrl: string;
+  domain: string;
+  /** The queue address to call. */
+  target: string;
+  /** The visitor's conversation token: proof that this call belongs to their interaction. */
+  token: string;
+  iceServers: RTCIceServer[];
+  /** The microphone stream the widget already obtained. */
+  localStream: MediaStream;
+}
+
+export interface VisitorCallTransport {
+  readonly state: CallState;
+  on<K extends keyof CallTransportEvents & string>(type: K, listener: (detail: CallTransportEvents[K]) => void): () => void;
+  start(options: VisitorCallOptions): Promise<void>;
+  hangup(): Promise<void>;
+  setMuted(muted: boolean): void;
+  sendDtmf(digit: DtmfDigit): Promise<void>;
+  /** The media statistics of the call (inbound audio bytes and the like), for diagnostics. */
+  stats(): Promise<RTCStatsReport | undefined>;
+}

@@ -1,0 +1,49 @@
+import { expect } from '@open-wc/testing';
+import { dtmfBody, isDtmfDigit, parseDtmfBody } from './dtmf.js';
+import { isHoldOffer } from './sdp-direction.js';
+import { canTransition, endReasonForStatus } from './call-state.js';
+
+describe('DTMF over INFO', () => {
+  it('writes and reads application/dtmf-relay bodies', () => {
+    expect(dtmfBody('5')).to.equal('Signal=5\r\nDuration=160\r\n');
+    expect(parseDtmfBody('Signal=#\r\nDuration=100\r\n')).to.equal('#');
+    expect(parseDtmfBody('signal = 7\nDuration=100')).to.equal('7');
+    expect(parseDtmfBody('Signal=X\r\n')).to.equal(undefined);
+    expect(parseDtmfBody('')).to.equal(undefined);
+    expect(isDtmfDigit('0')).to.equal(true);
+    expect(isDtmfDigit('A')).to.equal(false);
+  });
+});
+
+describe('hold detection in SDP offers', () => {
+  const offer = (session: string, audio: string) => `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n${session}t=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 127.0.0.1\r\n${audio}`;
+  it('sees sendonly and inactive audio as hold, sendrecv and recvonly as not', () => {
+    expect(isHoldOffer(offer('', 'a=sendonly\r\n'))).to.equal(true);
+    expect(isHoldOffer(offer('', 'a=inactive\r\n'))).to.equal(true);
+    expect(isHoldOffer(offer('', 'a=sendrecv\r\n'))).to.equal(false);
+    expect(isHoldOffer(offer('', 'a=recvonly\r\n'))).to.equal(false);
+    expect(isHoldOffer(offer('', ''))).to.equal(false);
+  });
+  it('lets the media level override the session level, and knows the old 0.0.0.0 hold', () => {
+    expect(isHoldOffer(offer('a=sendonly\r\n', ''))).to.equal(true);
+    expect(isHoldOffer(offer('a=sendonly\r\n', 'a=sendrecv\r\n'))).to.equal(false);
+    expect(isHoldOffer('v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 9 RTP/AVP 0\r\n')).to.equal(true);
+  });
+});
+
+describe('call states', () => {
+  it('allows the moves of a call and no others', () => {
+    expect(canTransition('idle', 'connecting')).to.equal(true);
+    expect(canTransition('ringing', 'connected')).to.equal(true);
+    expect(canTransition('connected', 'on-hold')).to.equal(true);
+    expect(canTransition('ended', 'connected')).to.equal(false);
+    expect(canTransition('idle', 'connected')).to.equal(false);
+  });
+  it('names why a call was refused', () => {
+    expect(endReasonForStatus(480)).to.equal('no-agent');
+    expect(endReasonForStatus(486)).to.equal('busy');
+    expect(endReasonForStatus(603)).to.equal('busy');
+    expect(endReasonForStatus(487)).to.equal('local-hangup');
+    expect(endReasonForStatus(403)).to.equal('failed');
+  });
+});
