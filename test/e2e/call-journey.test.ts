@@ -8,7 +8,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { audioRising, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
+import { audioRising, energyOver, localCandidateTypes, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
 
 describe('calls end to end through the embedded SIP proxy', () => {
   const env = useServerAndBrowser();
@@ -60,6 +60,23 @@ describe('calls end to end through the embedded SIP proxy', () => {
     await audioRising(shop, 'warmline-call', visitorBytes);
     await audioRising(agent, 'warmline-softphone', agentBytes);
 
+    // Only host candidates: no STUN was configured, and sip.js's public default is never used.
+    assert.deepEqual([...new Set(await localCandidateTypes(shop, 'warmline-call'))], ['host']);
+    assert.deepEqual([...new Set(await localCandidateTypes(agent, 'warmline-softphone'))], ['host']);
+
+    // Mute silences the visitor at alice's end, and unmute brings the sound back; the same the other way.
+    assert.ok((await energyOver(agent, 'warmline-softphone')) > 0.01, 'alice hears the visitor');
+    await shop.getByRole('button', { name: 'Mute' }).click();
+    await agent.waitForTimeout(300);
+    assert.ok((await energyOver(agent, 'warmline-softphone')) < 0.001, 'the visitor is muted');
+    await shop.getByRole('button', { name: 'Mute' }).click();
+    await agent.waitForTimeout(300);
+    assert.ok((await energyOver(agent, 'warmline-softphone')) > 0.01, 'the visitor is heard again');
+    await callBar.getByRole('button', { name: 'Mute' }).click();
+    await shop.waitForTimeout(300);
+    assert.ok((await energyOver(shop, 'warmline-call')) < 0.001, 'alice is muted');
+    await callBar.getByRole('button', { name: 'Mute' }).click();
+
     await callBar.getByRole('button', { name: 'Hold' }).click();
     await shop.getByText('On hold. Please stay on the line.').waitFor();
     await callBar.getByRole('button', { name: 'Resume' }).click();
@@ -103,14 +120,54 @@ describe('calls end to end through the embedded SIP proxy', () => {
     await shop.getByText('You hung up.').waitFor();
   });
 
-  it('tells the visitor when no agent can take the call', async (t) => {
+  it('takes no calls for an agent who is away, and tells the visitor nobody is available', async (t) => {
     const { server, browser } = env;
+    const agentContext = await browser.newContext();
     const shopContext = await browser.newContext();
-    t.after(() => shopContext.close());
+    t.after(() => Promise.all([agentContext.close(), shopContext.close()]));
+    const agent = await signInAgent(agentContext, server.url, 'alice');
+    await agent.getByText('Ready for calls').waitFor();
+    await agent.getByRole('combobox', { name: 'Status' }).selectOption('away');
+    await agent.getByText('Calls off while away').waitFor();
     const shop = await shopContext.newPage();
     await shop.goto(`${server.url}/`);
     await shop.getByRole('button', { name: 'Call us' }).click();
     await shop.getByRole('button', { name: 'Returns and refunds' }).click();
     await shop.getByText('No agent is available right now.', { exact: false }).waitFor();
+    assert.equal(await agent.getByRole('region', { name: 'Call' }).count(), 0, 'alice’s phone did not ring');
+    await agent.getByRole('combobox', { name: 'Status' }).selectOption('available');
+    await agent.getByText('Ready for calls').waitFor();
+  });
+
+  it('shows a button to start the sound when the browser blocks playback', async (t) => {
+    const { server, browser } = env;
+    const agentContext = await browser.newContext();
+    const shopContext = await browser.newContext();
+    t.after(() => Promise.all([agentContext.close(), shopContext.close()]));
+    const agent = await signInAgent(agentContext, server.url, 'bob');
+    await agent.getByText('Ready for calls').waitFor();
+    // Chromium lets a page that uses the microphone play sound; Safari on iOS may not. Refuse the
+    // first play() as such a browser does, and pass every later one through.
+    await shopContext.addInitScript(() => {
+      const play = HTMLMediaElement.prototype.play;
+      let refused = false;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        if (!refused) {
+          refused = true;
+          return Promise.reject(new DOMException('play() needs a user gesture', 'NotAllowedError'));
+        }
+        return play.call(this);
+      };
+    });
+    const shop = await shopContext.newPage();
+    await shop.goto(`${server.url}/`);
+    await shop.getByRole('button', { name: 'Call us' }).click();
+    await shop.getByRole('button', { name: 'Help choosing' }).click();
+    await agent.getByRole('region', { name: 'Call' }).getByRole('button', { name: 'Answer' }).click();
+    const start = shop.getByRole('button', { name: 'Turn on sound' });
+    await start.click();
+    await start.waitFor({ state: 'detached' });
+    assert.equal(await shop.locator('warmline-call').evaluate((el) => (el.shadowRoot!.querySelector('audio') as HTMLAudioElement).paused), false);
+    await shop.getByRole('button', { name: 'Hang up' }).click();
   });
 });

@@ -31,8 +31,9 @@ describe('chat end to end: the agent sees the visitor’s page and cart without 
     assert.ok(!before.some((p) => p.includes('sip-call-transport')), 'sip.js is not loaded');
 
     await shop.getByRole('button', { name: /Chat/ }).click();
-    assert.ok((await loaded()).includes('/widgets/warmline-chat.js'), 'the chat loads on the click');
     const message = shop.getByRole('textbox', { name: 'Message' });
+    await message.waitFor();
+    assert.ok((await loaded()).includes('/widgets/warmline-chat.js'), 'the chat loaded on the click');
     await message.fill('Hello! Does this kettle work on induction?');
     await message.press('Enter');
     const visitorLog = shop.getByRole('log', { name: 'Messages' });

@@ -142,6 +142,32 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     assert.deepEqual(server.services.sip.stats().calls, 0);
   });
 
+  it('relays a BYE from the agent’s side too', async () => {
+    const agent = await phone('alice');
+    const caller = await visitor();
+    const invite = await agent.client.request('INVITE');
+    agent.client.respond(invite, 200, 'OK', { toTag: 'agentbye', body: 'v=0\r\n' });
+    await caller.client.response(200, 'INVITE');
+    agent.client.inDialog(
+      'BYE',
+      {
+        callId: caller.call.callId,
+        remoteTarget: caller.client.contact,
+        route: [invite.getHeader('record-route')!],
+        localTag: 'agentbye',
+        remoteTag: caller.call.fromTag,
+        localUri: `sip:support@${DOMAIN}`,
+        remoteUri: `sip:visitor@${DOMAIN}`,
+      },
+      7,
+    );
+    const bye = await caller.client.request('BYE');
+    assert.equal(bye.getHeaders('via').length, 2, 'the proxy’s Via is on top of the agent’s');
+    caller.client.respond(bye, 200, 'OK');
+    await agent.client.response(200, 'BYE');
+    assert.equal(calls(caller.interactionId)[0]?.endReason, 'hangup-agent');
+  });
+
   it('passes a CANCEL on while ringing: the agent’s phone stops and the caller gets 487', async () => {
     const agent = await phone('alice');
     const caller = await visitor();

@@ -88,3 +88,36 @@ export async function audioRising(page: Page, tag: 'warmline-call' | 'warmline-s
     await page.waitForTimeout(200);
   }
 }
+
+/** The audio energy received so far (RTCInboundRtpStreamStats.totalAudioEnergy): flat while the other side is muted. */
+export async function inboundAudioEnergy(page: Page, tag: 'warmline-call' | 'warmline-softphone'): Promise<number> {
+  return page.evaluate(async (selector) => {
+    const el = document.querySelector(selector) as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
+    const report = await (el?.getStats?.() ?? el?.getCallStats?.());
+    let energy = 0;
+    report?.forEach((s: { type: string; kind?: string; totalAudioEnergy?: number }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy ?? 0;
+    });
+    return energy;
+  }, tag);
+}
+
+/** How much audio energy arrives at `page` over `ms`. */
+export async function energyOver(page: Page, tag: 'warmline-call' | 'warmline-softphone', ms = 1500): Promise<number> {
+  const start = await inboundAudioEnergy(page, tag);
+  await page.waitForTimeout(ms);
+  return (await inboundAudioEnergy(page, tag)) - start;
+}
+
+/** The types of the local ICE candidates of the call in `page` (only "host" when no STUN or TURN is configured). */
+export async function localCandidateTypes(page: Page, tag: 'warmline-call' | 'warmline-softphone'): Promise<string[]> {
+  return page.evaluate(async (selector) => {
+    const el = document.querySelector(selector) as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
+    const report = await (el?.getStats?.() ?? el?.getCallStats?.());
+    const types: string[] = [];
+    report?.forEach((s: { type: string; candidateType?: string }) => {
+      if (s.type === 'local-candidate' && s.candidateType) types.push(s.candidateType);
+    });
+    return types;
+  }, tag);
+}
