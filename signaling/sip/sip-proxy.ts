@@ -147,6 +147,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
       if (sides.to.flow.open) {
         const branch = newBranch();
         this.own.add(branch);
+        // If the other side never answers, stop waiting for it (Timer F).
+        this.o.clock.setTimeout(() => this.own.delete(branch), NON_INVITE_TIMEOUT_MS);
         sides.to.flow.send(Dialogs.byeFor(dialog, sides.from, sides.to, this.via(sides.to.flow, branch)));
       }
       this.targets.release(dialog.agentId);
@@ -204,7 +206,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
     const cseqMethod = (request.getHeader('cseq') ?? '').trim().split(/\s+/)[1];
     if (cseqMethod !== method) return reply(400, 'CSeq method does not match the request');
     if (bytes > this.maxMessageBytes) return reply(513, 'Message Too Large');
-    if (request.ruri!.scheme !== 'sip' && request.ruri!.scheme !== 'sips') return reply(416, 'Unsupported URI Scheme');
+    const scheme = request.ruri?.scheme;
+    if (scheme !== 'sip' && scheme !== 'sips') return reply(416, 'Unsupported URI Scheme');
     const maxForwards = request.hasHeader('max-forwards') ? Number(request.getHeader('max-forwards')) : 70;
     if (!Number.isInteger(maxForwards) || maxForwards < 0) return reply(400, 'Malformed Max-Forwards');
 
