@@ -213,29 +213,29 @@ export class CallAttempts {
 
   private sendCancel(leg: Leg) {
     leg.cancelState = 'sent';
-    const invite = leg.invite;
-    const cancel = new OutgoingSip(invite.startLine.replace(/^INVITE /, 'CANCEL '), [
-      ['Via', leg.via],
-      ['Max-Forwards', '70'],
-      ['From', invite.get('From') ?? ''],
-      ['To', invite.get('To') ?? ''],
-      ['Call-ID', invite.get('Call-ID') ?? ''],
-      ['CSeq', `${cseqNumber(invite)} CANCEL`],
-      ...invite.getAll('Route').map((r) => ['Route', r] as [string, string]),
-    ]);
+    const cancel = this.sameTransaction(leg, 'CANCEL', leg.invite.get('To') ?? '');
     if (leg.cancelCause === 'timeout') cancel.headers.push(['Reason', 'SIP;cause=408;text="No answer"']);
     leg.flow.send(cancel);
   }
 
   private ackFor(leg: Leg, response: SipResponse): OutgoingSip {
+    return this.sameTransaction(leg, 'ACK', response.getHeader('to') ?? '');
+  }
+
+  /**
+   * A CANCEL (§9.1) or an ACK for a non-2xx (§17.1.1.3) of the INVITE we sent
+   * on this leg: its Request-URI, only our Via (same branch), its From,
+   * Call-ID, CSeq number and Route set; To as given.
+   */
+  private sameTransaction(leg: Leg, method: 'CANCEL' | 'ACK', to: string): OutgoingSip {
     const invite = leg.invite;
-    return new OutgoingSip(invite.startLine.replace(/^INVITE /, 'ACK '), [
+    return new OutgoingSip(invite.startLine.replace(/^INVITE /, `${method} `), [
       ['Via', leg.via],
       ['Max-Forwards', '70'],
       ['From', invite.get('From') ?? ''],
-      ['To', response.getHeader('to') ?? ''],
+      ['To', to],
       ['Call-ID', invite.get('Call-ID') ?? ''],
-      ['CSeq', `${cseqNumber(invite)} ACK`],
+      ['CSeq', `${cseqNumber(invite)} ${method}`],
       ...invite.getAll('Route').map((r) => ['Route', r] as [string, string]),
     ]);
   }

@@ -8,16 +8,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { audioRising, energyOver, localCandidateTypes, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
+import { audioRising, callStats, energyOver, people, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
 
 describe('calls end to end through the embedded SIP proxy', () => {
   const env = useServerAndBrowser();
 
   it('rings alice with the context, carries audio both ways, holds, passes DTMF and hangs up on both sides', async (t) => {
     const { server, browser } = env;
-    const agentContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const shopContext = await browser.newContext();
-    t.after(() => Promise.all([agentContext.close(), shopContext.close()]));
+    const [agentContext, shopContext] = await people(t, browser, { viewport: { width: 1400, height: 900 } }, {});
     const agent = await signInAgent(agentContext, server.url, 'alice');
     const agentErrors = watchErrors(agent);
     await agent.getByText('Ready for calls').waitFor();
@@ -61,8 +59,8 @@ describe('calls end to end through the embedded SIP proxy', () => {
     await audioRising(agent, 'warmline-softphone', agentBytes);
 
     // Only host candidates: no STUN was configured, and sip.js's public default is never used.
-    assert.deepEqual([...new Set(await localCandidateTypes(shop, 'warmline-call'))], ['host']);
-    assert.deepEqual([...new Set(await localCandidateTypes(agent, 'warmline-softphone'))], ['host']);
+    assert.deepEqual([...new Set((await callStats(shop, 'warmline-call')).candidates)], ['host']);
+    assert.deepEqual([...new Set((await callStats(agent, 'warmline-softphone')).candidates)], ['host']);
 
     // Mute silences the visitor at alice's end, and unmute brings the sound back; the same the other way.
     assert.ok((await energyOver(agent, 'warmline-softphone')) > 0.01, 'alice hears the visitor');
@@ -102,9 +100,7 @@ describe('calls end to end through the embedded SIP proxy', () => {
 
   it('stops alice’s phone ringing when the visitor hangs up first', async (t) => {
     const { server, browser } = env;
-    const agentContext = await browser.newContext();
-    const shopContext = await browser.newContext();
-    t.after(() => Promise.all([agentContext.close(), shopContext.close()]));
+    const [agentContext, shopContext] = await people(t, browser, {}, {});
     const agent = await signInAgent(agentContext, server.url, 'bob');
     await agent.getByText('Ready for calls').waitFor();
     const shop = await shopContext.newPage();
@@ -122,9 +118,7 @@ describe('calls end to end through the embedded SIP proxy', () => {
 
   it('takes no calls for an agent who is away, and tells the visitor nobody is available', async (t) => {
     const { server, browser } = env;
-    const agentContext = await browser.newContext();
-    const shopContext = await browser.newContext();
-    t.after(() => Promise.all([agentContext.close(), shopContext.close()]));
+    const [agentContext, shopContext] = await people(t, browser, {}, {});
     const agent = await signInAgent(agentContext, server.url, 'alice');
     await agent.getByText('Ready for calls').waitFor();
     await agent.getByRole('combobox', { name: 'Status' }).selectOption('away');
@@ -141,9 +135,7 @@ describe('calls end to end through the embedded SIP proxy', () => {
 
   it('shows a button to start the sound when the browser blocks playback', async (t) => {
     const { server, browser } = env;
-    const agentContext = await browser.newContext();
-    const shopContext = await browser.newContext();
-    t.after(() => Promise.all([agentContext.close(), shopContext.close()]));
+    const [agentContext, shopContext] = await people(t, browser, {}, {});
     const agent = await signInAgent(agentContext, server.url, 'bob');
     await agent.getByText('Ready for calls').waitFor();
     // Chromium lets a page that uses the microphone play sound; Safari on iOS may not. Refuse the

@@ -3,8 +3,8 @@
  * browser, fake media devices) against the real built server in its own
  * process.
  */
-import { after, before } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { after, before, type TestContext } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../../scripts/find-chrome.mjs';
 import { spawnServer, type SpawnedServer } from './spawn-server.mjs';
 
@@ -62,62 +62,51 @@ export function useServerAndBrowser(env: Record<string, string> = {}): { readonl
   };
 }
 
+type CallHolder = 'warmline-call' | 'warmline-softphone';
+
 /**
- * Audio bytes received so far by the call in `page`, read with getStats from
- * the element that holds the call (`<warmline-call>` or `<warmline-softphone>`).
+ * What getStats says about the call in `page`, read from the element that
+ * holds it (`<warmline-call>` or `<warmline-softphone>`): audio bytes and
+ * energy received so far (energy stays flat while the other side is muted),
+ * and the types of the local ICE candidates.
  */
-export async function inboundAudioBytes(page: Page, tag: 'warmline-call' | 'warmline-softphone'): Promise<number> {
+export async function callStats(page: Page, tag: CallHolder): Promise<{ bytes: number; energy: number; candidates: string[] }> {
   return page.evaluate(async (selector) => {
     const el = document.querySelector(selector) as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
     const report = await (el?.getStats?.() ?? el?.getCallStats?.());
-    let bytes = 0;
-    report?.forEach((s: { type: string; kind?: string; bytesReceived?: number }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') bytes += s.bytesReceived ?? 0;
+    const summary = { bytes: 0, energy: 0, candidates: [] as string[] };
+    report?.forEach((s: { type: string; kind?: string; bytesReceived?: number; totalAudioEnergy?: number; candidateType?: string }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+        summary.bytes += s.bytesReceived ?? 0;
+        summary.energy += s.totalAudioEnergy ?? 0;
+      }
+      if (s.type === 'local-candidate' && s.candidateType) summary.candidates.push(s.candidateType);
     });
-    return bytes;
+    return summary;
   }, tag);
 }
 
 /** Waits until the audio received by the call in `page` grows past `than` bytes. */
-export async function audioRising(page: Page, tag: 'warmline-call' | 'warmline-softphone', than: number, timeoutMs = 10_000): Promise<number> {
+export async function audioRising(page: Page, tag: CallHolder, than: number, timeoutMs = 10_000): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const bytes = await inboundAudioBytes(page, tag);
+    const { bytes } = await callStats(page, tag);
     if (bytes > than) return bytes;
     if (Date.now() - started > timeoutMs) throw new Error(`${tag}: inbound audio stuck at ${bytes} bytes`);
     await page.waitForTimeout(200);
   }
 }
 
-/** The audio energy received so far (RTCInboundRtpStreamStats.totalAudioEnergy): flat while the other side is muted. */
-export async function inboundAudioEnergy(page: Page, tag: 'warmline-call' | 'warmline-softphone'): Promise<number> {
-  return page.evaluate(async (selector) => {
-    const el = document.querySelector(selector) as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
-    const report = await (el?.getStats?.() ?? el?.getCallStats?.());
-    let energy = 0;
-    report?.forEach((s: { type: string; kind?: string; totalAudioEnergy?: number }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy ?? 0;
-    });
-    return energy;
-  }, tag);
-}
-
 /** How much audio energy arrives at `page` over `ms`. */
-export async function energyOver(page: Page, tag: 'warmline-call' | 'warmline-softphone', ms = 1500): Promise<number> {
-  const start = await inboundAudioEnergy(page, tag);
+export async function energyOver(page: Page, tag: CallHolder, ms = 1500): Promise<number> {
+  const start = (await callStats(page, tag)).energy;
   await page.waitForTimeout(ms);
-  return (await inboundAudioEnergy(page, tag)) - start;
+  return (await callStats(page, tag)).energy - start;
 }
 
-/** The types of the local ICE candidates of the call in `page` (only "host" when no STUN or TURN is configured). */
-export async function localCandidateTypes(page: Page, tag: 'warmline-call' | 'warmline-softphone'): Promise<string[]> {
-  return page.evaluate(async (selector) => {
-    const el = document.querySelector(selector) as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
-    const report = await (el?.getStats?.() ?? el?.getCallStats?.());
-    const types: string[] = [];
-    report?.forEach((s: { type: string; candidateType?: string }) => {
-      if (s.type === 'local-candidate' && s.candidateType) types.push(s.candidateType);
-    });
-    return types;
-  }, tag);
+/** Browser contexts (separate people) for one test, closed when it ends. */
+export async function people<T extends BrowserContextOptions[]>(t: TestContext, browser: Browser, ...options: T): Promise<{ [K in keyof T]: BrowserContext }> {
+  const contexts = await Promise.all(options.map((o) => browser.newContext(o)));
+  t.after(() => Promise.all(contexts.map((c) => c.close())));
+  return contexts as { [K in keyof T]: BrowserContext };
 }
