@@ -8,7 +8,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { audioRising, callStats, energyOver, people, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
+import { audioRising, callStats, energyOver, people, shouldWriteScreenshots, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
 
 describe('calls end to end through the embedded SIP proxy', () => {
   const env = useServerAndBrowser();
@@ -47,6 +47,7 @@ describe('calls end to end through the embedded SIP proxy', () => {
       'sip.js loaded when the call started',
     );
     await shop.getByText('Ringing…').waitFor();
+    if (shouldWriteScreenshots) await agent.screenshot({ path: 'docs/screenshot-call-ringing.png' });
 
     await callBar.getByRole('button', { name: 'Answer' }).click();
     await shop.getByText('Connected with Alice Martin').waitFor();
@@ -83,6 +84,7 @@ describe('calls end to end through the embedded SIP proxy', () => {
     await shop.getByRole('button', { name: 'Keypad' }).click();
     await shop.getByRole('button', { name: 'Key 1' }).click();
     await callBar.getByText('Keys pressed: 1').waitFor();
+    if (shouldWriteScreenshots) await shop.screenshot({ path: 'docs/screenshot-call-visitor.png' });
 
     await shop.getByRole('button', { name: 'Hang up' }).click();
     await shop.getByText('You hung up.').waitFor();
