@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'message_too_long'
   | 'invalid_message'
   | 'not_assigned'
+  | 'queue_closed'
+  | 'queue_unstaffed'
   | 'internal';
 
 export class AppError extends Error {

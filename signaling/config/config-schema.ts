@@ -9,6 +9,34 @@ import * as v from 'valibot';
 const positiveInt = (max: number) =>
   v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
 
+const QueueIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits or -'));
+const TimeSchema = v.pipe(v.string(), v.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time such as 09:00 (24:00 for midnight)'));
+const RangesSchema = v.array(v.tuple([TimeSchema, TimeSchema], 'must be ["from", "to"]'));
+
+/** Opening hours of a queue, in its time zone (see routing/business-hours.ts). */
+export const HoursSchema = v.strictObject({
+  timezone: v.string('must be an IANA time zone such as Europe/Paris'),
+  weekly: v.strictObject({
+    mon: v.optional(RangesSchema),
+    tue: v.optional(RangesSchema),
+    wed: v.optional(RangesSchema),
+    thu: v.optional(RangesSchema),
+    fri: v.optional(RangesSchema),
+    sat: v.optional(RangesSchema),
+    sun: v.optional(RangesSchema),
+  }),
+  closedOn: v.optional(v.array(v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-12-25'))), []),
+});
+
+/** A queue: what a visitor picks (a topic), which skills its agents need, when it is open. */
+export const QueueSchema = v.strictObject({
+  id: QueueIdSchema,
+  label: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+  skills: v.optional(v.array(v.pipe(v.string(), v.maxLength(40))), []),
+  /** Without hours the queue is always open. */
+  hours: v.optional(HoursSchema),
+});
+
 export const SiteSchema = v.strictObject({
   /** The public key a page puts in `data-site`. */
   key: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, - or _')),
@@ -16,18 +44,29 @@ export const SiteSchema = v.strictObject({
   /** Origins allowed to embed the widgets; "*" allows any (fine for a demo, not for a shop). */
   origins: v.optional(v.array(v.string()), ['*']),
   /**
-   * What a caller can choose between (a visual IVR). Each topic is a queue,
-   * called at sip:<id>@<sip.domain>. Without topics there is one queue, "support".
+   * The queues this site's visitors choose between when they call (a visual
+   * IVR), called at sip:<queue>@<sip.domain>. Default: every queue.
    */
-  topics: v.optional(
-    v.array(
-      v.strictObject({
-        id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits or -')),
-        label: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
-      }),
-    ),
-    [],
-  ),
+  queues: v.optional(v.array(QueueIdSchema)),
+  /** The queue chats go to. Default: the site's first queue. */
+  chatQueue: v.optional(QueueIdSchema),
+});
+
+const CapacitySchema = v.strictObject({
+  chats: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(50))),
+  calls: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1, 'must be 0 or 1 (one call at a time)'))),
+  chatsDuringCall: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(50))),
+});
+
+const PriorityRuleSchema = v.strictObject({
+  when: v.strictObject({
+    verified: v.optional(v.boolean()),
+    cartTotalAtLeast: v.optional(v.pipe(v.number(), v.minValue(0))),
+    queue: v.optional(QueueIdSchema),
+    kind: v.optional(v.picklist(['chat', 'call', 'callback', 'offline'])),
+    custom: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
+  }),
+  add: v.pipe(v.number(), v.integer(), v.minValue(-1000), v.maxValue(1000)),
 });
 
 const IceServerSchema = v.strictObject({
@@ -54,12 +93,22 @@ export const ConfigSchema = v.strictObject({
   agentOrigins: v.optional(v.array(v.string()), []),
   sessionTtlMinutes: v.optional(positiveInt(60 * 24 * 30), 12 * 60),
   sites: v.optional(v.array(SiteSchema), []),
+  queues: v.optional(v.array(QueueSchema), [{ id: 'support', label: 'Support', skills: [], hours: undefined }]),
+  /** Agents' skills and capacity, by username (agents themselves are created with `npm run agents`). */
+  agents: v.optional(
+    v.record(
+      v.string(),
+      v.strictObject({
+        skills: v.optional(v.array(v.pipe(v.string(), v.maxLength(40))), []),
+        capacity: v.optional(CapacitySchema),
+      }),
+    ),
+    {},
+  ),
   sip: v.optional(
     v.strictObject({
       /** The SIP domain of agents' and queues' addresses (sip:alice@<domain>, sip:support@<domain>). */
       domain: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9.-]{1,253}$/, 'must be a lower-case host name')), 'warmline.invalid'),
-      /** How long an agent's phone rings before the call goes to the next agent. */
-      ringTimeoutSeconds: v.optional(positiveInt(300), 30),
       /** STUN/TURN servers for both ends of a call. None by default (one machine or a LAN needs none). */
       iceServers: v.optional(v.array(IceServerSchema), []),
       /** A TURN server with a shared secret (coturn `use-auth-secret`): credentials are minted per call and expire. */
@@ -84,8 +133,37 @@ export const ConfigSchema = v.strictObject({
   ),
   routing: v.optional(
     v.strictObject({
-      maxChatsPerAgent: v.optional(positiveInt(50), 4),
+      /** How long an offer (a chat request, a ringing call) waits for its agent before going to the next. */
       offerTimeoutSeconds: v.optional(positiveInt(600), 30),
+      /** Offers an agent may miss in a row before being set away. */
+      awayAfterMissedOffers: v.optional(positiveInt(100), 3),
+      /** How long an agent who declined (or missed) an offer is not offered it again. */
+      declineCooldownSeconds: v.optional(positiveInt(3600), 60),
+      capacity: v.optional(
+        v.strictObject({
+          chats: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(50)), 4),
+          calls: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1)), 1),
+          chatsDuringCall: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(50)), 1),
+        }),
+        {},
+      ),
+      /** Rules that raise (or lower) an interaction's priority; the sum of the rules that hold. */
+      priority: v.optional(v.array(PriorityRuleSchema), []),
+      /** Handling time assumed for wait estimates until a queue has history. */
+      defaultHandleSeconds: v.optional(positiveInt(3600), 180),
+      /** A waiting chat whose visitor has been gone this long is removed and counted abandoned. */
+      abandonAfterSeconds: v.optional(positiveInt(86400), 120),
+      /** A caller waits at most this long on the line (then is offered a callback). */
+      maxCallWaitSeconds: v.optional(positiveInt(7200), 900),
+      callback: v.optional(
+        v.strictObject({
+          /** Wait before each new try of a callback that did not reach the visitor. */
+          retryAfterSeconds: v.optional(v.array(positiveInt(86400)), [300, 900]),
+          /** Tries in all, after which the callback closes as unreached. */
+          maxAttempts: v.optional(positiveInt(20), 3),
+        }),
+        {},
+      ),
     }),
     {},
   ),
@@ -93,3 +171,4 @@ export const ConfigSchema = v.strictObject({
 
 export type Config = v.InferOutput<typeof ConfigSchema>;
 export type SiteConfig = v.InferOutput<typeof SiteSchema>;
+export type QueueConfig = v.InferOutput<typeof QueueSchema>;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as v from 'valibot';
 import { ConfigSchema, type Config } from './config-schema.js';
+import { isTimeZone, toMinutes } from '../routing/business-hours.js';
 
 /** Environment variables that override the file, and how each is read. */
 const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: string) => unknown]> = [
@@ -16,7 +17,8 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: s
   ['WARMLINE_TURN_URLS', ['sip', 'turn', 'urls'], (raw) => raw.split(',').map((u) => u.trim()).filter(Boolean)],
   ['WARMLINE_TURN_SECRET', ['sip', 'turn', 'secret'], String],
   ['WARMLINE_SESSION_TTL_MINUTES', ['sessionTtlMinutes'], Number],
-  ['WARMLINE_MAX_CHATS_PER_AGENT', ['routing', 'maxChatsPerAgent'], Number],
+  ['WARMLINE_MAX_CHATS_PER_AGENT', ['routing', 'capacity', 'chats'], Number],
+  ['WARMLINE_AWAY_AFTER_MISSED_OFFERS', ['routing', 'awayAfterMissedOffers'], Number],
   ['WARMLINE_OFFER_TIMEOUT_SECONDS', ['routing', 'offerTimeoutSeconds'], Number],
 ];
 
@@ -71,10 +73,34 @@ export function validateConfig(raw: unknown, source = 'configuration'): Config {
     throw new ConfigError(`Invalid configuration (${source}):\n${lines.join('\n')}`);
   }
   const config = result.output;
-  const keys = new Set<string>();
-  for (const site of config.sites) {
-    if (keys.has(site.key)) throw new ConfigError(`Invalid configuration (${source}):\n  - sites: the key "${site.key}" appears twice`);
-    keys.add(site.key);
-  }
+  const problems = crossCheck(config);
+  if (problems.length) throw new ConfigError(`Invalid configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return config;
+}
+
+/** What the schema alone cannot see: references between sections, time zones, ranges. */
+function crossCheck(config: Config): string[] {
+  const problems: string[] = [];
+  const twice = (list: string[]) => list.filter((x, i) => list.indexOf(x) !== i);
+  for (const key of twice(config.sites.map((s) => s.key))) problems.push(`sites: the key "${key}" appears twice`);
+  for (const id of twice(config.queues.map((q) => q.id))) problems.push(`queues: the id "${id}" appears twice`);
+  if (config.queues.length === 0) problems.push('queues: define at least one queue');
+  const queueIds = new Set(config.queues.map((q) => q.id));
+  config.sites.forEach((site, i) => {
+    for (const q of site.queues ?? []) if (!queueIds.has(q)) problems.push(`sites.${i}.queues: there is no queue "${q}"`);
+    if (site.chatQueue && !queueIds.has(site.chatQueue)) problems.push(`sites.${i}.chatQueue: there is no queue "${site.chatQueue}"`);
+  });
+  config.queues.forEach((queue, i) => {
+    if (!queue.hours) return;
+    if (!isTimeZone(queue.hours.timezone)) problems.push(`queues.${i}.hours.timezone: "${queue.hours.timezone}" is not a known time zone`);
+    for (const [day, ranges] of Object.entries(queue.hours.weekly)) {
+      for (const [from, to] of ranges ?? []) {
+        if (toMinutes(from) >= toMinutes(to)) problems.push(`queues.${i}.hours.weekly.${day}: ${from}–${to} ends before it starts`);
+      }
+    }
+  });
+  config.routing.priority.forEach((rule, i) => {
+    if (rule.when.queue && !queueIds.has(rule.when.queue)) problems.push(`routing.priority.${i}.when.queue: there is no queue "${rule.when.queue}"`);
+  });
+  return problems;
 }

@@ -43,8 +43,9 @@ const toRecord = (row: MessageRow): MessageRecord => ({
 export const SYSTEM_EVENTS: Record<string, (author: string) => string> = {
   'agent-joined': (author) => `${author} joined the chat.`,
   'chat-closed': (author) => `${author} ended the chat.`,
+  'chat-transferred': (author) => `${author} passed the chat to a colleague.`,
 };
-export type SystemEvent = 'agent-joined' | 'chat-closed';
+export type SystemEvent = 'agent-joined' | 'chat-closed' | 'chat-transferred';
 
 /**
  * The wire form of a stored message. The client id is only shown to the side

@@ -71,4 +71,39 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX calls_by_interaction ON calls (interaction_id, created_at);
   `,
+  `
+  -- Work items: what the routing engine queues (a chat, a call, a callback, an offline
+  -- message), kept so the queue survives a restart and the day can be counted.
+  CREATE TABLE work_items (
+    id             TEXT PRIMARY KEY,
+    interaction_id TEXT NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    kind           TEXT NOT NULL,
+    queue          TEXT NOT NULL,
+    priority       INTEGER NOT NULL DEFAULT 0,
+    status         TEXT NOT NULL,
+    enqueued_at    INTEGER NOT NULL,
+    created_at     INTEGER NOT NULL,
+    target_agent   TEXT,
+    not_before     INTEGER,
+    agent_id       TEXT,
+    assigned_at    INTEGER,
+    ended_at       INTEGER,
+    end_reason     TEXT,
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    details        TEXT
+  );
+  CREATE INDEX work_items_open ON work_items (status);
+  CREATE INDEX work_items_by_interaction ON work_items (interaction_id, created_at);
+
+  -- Notes agents write about an interaction (with a transfer, or at wrap-up).
+  CREATE TABLE notes (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    interaction_id TEXT NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    agent_id       TEXT,
+    author         TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    created_at     INTEGER NOT NULL
+  );
+  CREATE INDEX notes_by_interaction ON notes (interaction_id, created_at);
+  `,
 ];

@@ -4,6 +4,8 @@ import { InteractionStore } from './interaction-store.js';
 import { MessageStore } from './message-store.js';
 import { SessionStore } from './session-store.js';
 import { CallStore } from './call-store.js';
+import { WorkItemStore } from './work-item-store.js';
+import { NoteStore } from './note-store.js';
 
 /** Every table's store over one database, plus its transaction helper. */
 export class Stores {
@@ -12,6 +14,8 @@ export class Stores {
   readonly interactions: InteractionStore;
   readonly messages: MessageStore;
   readonly calls: CallStore;
+  readonly workItems: WorkItemStore;
+  readonly notes: NoteStore;
 
   constructor(readonly db: Db) {
     this.agents = new AgentStore(db);
@@ -19,6 +23,8 @@ export class Stores {
     this.interactions = new InteractionStore(db);
     this.messages = new MessageStore(db);
     this.calls = new CallStore(db);
+    this.workItems = new WorkItemStore(db);
+    this.notes = new NoteStore(db);
   }
 
   transaction<T>(fn: () => T): T {

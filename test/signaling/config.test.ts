@@ -18,11 +18,12 @@ describe('configuration', () => {
   });
 
   it('reads warmline.config.json and lets the environment override it', () => {
-    writeFileSync(join(dir, 'warmline.config.json'), JSON.stringify({ port: 9000, sites: [{ key: 'shop', name: 'Shop', origins: ['https://shop.example'] }], routing: { maxChatsPerAgent: 3 } }));
+    writeFileSync(join(dir, 'warmline.config.json'), JSON.stringify({ port: 9000, sites: [{ key: 'shop', name: 'Shop', origins: ['https://shop.example'] }], routing: { capacity: { chats: 3 } } }));
     const config = loadConfig({ PORT: '9100', WARMLINE_DEMO: 'true', WARMLINE_AGENT_ORIGINS: 'https://a.example, https://b.example' }, dir);
     assert.equal(config.port, 9100);
     assert.equal(config.demo, true);
-    assert.equal(config.routing.maxChatsPerAgent, 3);
+    assert.equal(config.routing.capacity.chats, 3);
+    assert.equal(config.routing.capacity.calls, 1);
     assert.equal(config.routing.offerTimeoutSeconds, 30);
     assert.deepEqual(config.agentOrigins, ['https://a.example', 'https://b.example']);
     assert.equal(config.sites[0]?.origins[0], 'https://shop.example');
@@ -30,16 +31,66 @@ describe('configuration', () => {
 
   it('refuses to start with every wrong field named', () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ port: 'eighty', routing: { maxChatsPerAgent: 0 }, typo: true, secret: 'short' }));
+    writeFileSync(bad, JSON.stringify({ port: 'eighty', routing: { awayAfterMissedOffers: 0 }, typo: true, secret: 'short' }));
     assert.throws(
       () => loadConfig({ WARMLINE_CONFIG: bad }, dir),
       (err: Error) => {
         assert.ok(err instanceof ConfigError);
-        for (const field of ['port', 'routing.maxChatsPerAgent', 'typo', 'secret']) assert.match(err.message, new RegExp(`- ${field.replace('.', '\\.')}:`));
+        for (const field of ['port', 'routing.awayAfterMissedOffers', 'typo', 'secret']) assert.match(err.message, new RegExp(`- ${field.replace('.', '\\.')}:`));
         return true;
       },
     );
     assert.throws(() => loadConfig({ PORT: 'abc' }, dir), /port: must be a number/);
+  });
+
+  it('checks queues, hours and the references between sections', () => {
+    const file = join(dir, 'queues.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        queues: [
+          { id: 'billing', label: 'Billing', skills: ['billing'], hours: { timezone: 'Mars/Olympus', weekly: { mon: [['18:00', '09:00']] } } },
+          { id: 'billing', label: 'Again' },
+          { id: 'Bad Id', label: 'x' },
+        ],
+        sites: [{ key: 'shop', name: 'Shop', queues: ['billing', 'nope'], chatQueue: 'gone' }],
+        routing: { priority: [{ when: { queue: 'missing' }, add: 5 }] },
+      }),
+    );
+    assert.throws(
+      () => loadConfig({ WARMLINE_CONFIG: file }, dir),
+      (err: Error) => {
+        assert.match(err.message, /queues\.2\.id: must be 1 to 32 lower-case letters/);
+        return true;
+      },
+    );
+    writeFileSync(
+      file,
+      JSON.stringify({
+        queues: [
+          { id: 'billing', label: 'Billing', skills: ['billing'], hours: { timezone: 'Mars/Olympus', weekly: { mon: [['18:00', '09:00']] } } },
+          { id: 'billing', label: 'Again' },
+        ],
+        sites: [{ key: 'shop', name: 'Shop', queues: ['billing', 'nope'], chatQueue: 'gone' }],
+        routing: { priority: [{ when: { queue: 'missing' }, add: 5 }] },
+      }),
+    );
+    assert.throws(
+      () => loadConfig({ WARMLINE_CONFIG: file }, dir),
+      (err: Error) => {
+        for (const expected of [
+          /queues: the id "billing" appears twice/,
+          /sites\.0\.queues: there is no queue "nope"/,
+          /sites\.0\.chatQueue: there is no queue "gone"/,
+          /queues\.0\.hours\.timezone: "Mars\/Olympus" is not a known time zone/,
+          /queues\.0\.hours\.weekly\.mon: 18:00–09:00 ends before it starts/,
+          /routing\.priority\.0\.when\.queue: there is no queue "missing"/,
+        ]) {
+          assert.match(err.message, expected);
+        }
+        return true;
+      },
+    );
   });
 
   it('says plainly when the file is missing or not JSON, or a site key repeats', () => {
