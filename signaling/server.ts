@@ -46,7 +46,7 @@ export function createServer(services: Services): WarmlineServer {
       new AgentConnection(ws, {
         auth: services.auth,
         interactions: services.interactions,
-        router: services.router,
+        routing: services.routing,
         hub: services.hub,
         clock: services.clock,
         limits: services.config.limits,
@@ -134,7 +134,7 @@ export function createServer(services: Services): WarmlineServer {
     },
     async close() {
       clearInterval(heartbeat);
-      services.router.close();
+      services.routing.stop();
       // Let every socket's close handler run while the store is still open.
       const sockets = [...wss.clients, ...sipServer.clients];
       const closing = sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)));

@@ -11,7 +11,7 @@ import type { Db } from './store/database.js';
 import { Stores } from './store/stores.js';
 import { AgentAuth } from './auth/agent-auth.js';
 import { InteractionService } from './interactions/interaction-service.js';
-import { ChatRouter } from './routing/chat-router.js';
+import { RoutingService } from './routing/routing-service.js';
 import { ChatHub } from './chat/chat-hub.js';
 import { SipProxy } from './sip/sip-proxy.js';
 
@@ -21,7 +21,7 @@ export interface Services {
   stores: Stores;
   auth: AgentAuth;
   interactions: InteractionService;
-  router: ChatRouter;
+  routing: RoutingService;
   hub: ChatHub;
   sip: SipProxy;
   clock: Clock;
@@ -48,27 +48,16 @@ export function createServices(options: ServiceOptions): Services {
   const stores = new Stores(db);
   const auth = new AgentAuth(stores, options.secret, config.sessionTtlMinutes * 60_000, clock);
   const interactions = new InteractionService(stores, clock, config.limits);
-  const router = new ChatRouter(stores, interactions, clock, {
-    maxChatsPerAgent: config.routing.maxChatsPerAgent,
-    offerTimeoutMs: config.routing.offerTimeoutSeconds * 1000,
-  });
-  const hub = new ChatHub(stores, interactions, router);
-  router.recover();
+  const routing = new RoutingService(config, stores, interactions, clock, log);
+  const hub = new ChatHub(stores, interactions, routing);
+  routing.start();
   const sites = new Map(config.sites.map((site) => [site.key, site]));
-  const sip = new SipProxy({
-    domain: config.sip.domain,
-    ringTimeoutMs: config.sip.ringTimeoutSeconds * 1000,
-    sites,
-    auth,
-    interactions,
-    router,
-    stores,
-    clock,
-    log,
-  });
+  const sip = new SipProxy({ config, sites, auth, interactions, routing, stores, clock, log });
+  hub.callbackReachable = (interactionId) => sip.registrar.callback(interactionId) !== undefined;
   auth.on('session-ended', (sessionId) => {
     hub.endSession(sessionId);
     sip.endSession(sessionId);
   });
-  return { config, sites, stores, auth, interactions, router, hub, sip, clock, log, startedAt: clock.now(), rootDir };
+  auth.on('agent-created', (agent) => routing.defineAgent(agent.id, agent.username));
+  return { config, sites, stores, auth, interactions, routing, hub, sip, clock, log, startedAt: clock.now(), rootDir };
 }

@@ -20,6 +20,8 @@ export interface AgentSession {
 export interface AgentAuthEventMap {
   /** A session was signed out: everything it opened (sockets, SIP registrations) must close. */
   'session-ended': [sessionId: string];
+  /** A new agent account: routing learns their skills. */
+  'agent-created': [agent: AgentRecord];
 }
 
 export class AgentAuth extends EventEmitter<AgentAuthEventMap> {
@@ -46,7 +48,9 @@ export class AgentAuth extends EventEmitter<AgentAuthEventMap> {
       createdAt: this.clock.now(),
     };
     this.stores.agents.insert(agent);
-    return this.stores.agents.findById(agent.id)!;
+    const created = this.stores.agents.findById(agent.id)!;
+    this.emit('agent-created', created);
+    return created;
   }
 
   async signIn(username: string, password: string): Promise<{ token: string; session: AgentSession }> {

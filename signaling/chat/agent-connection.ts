@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import { AppError } from '../errors.js';
 import type { AgentAuth, AgentSession } from '../auth/agent-auth.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
-import type { ChatRouter } from '../routing/chat-router.js';
+import type { RoutingService } from '../routing/routing-service.js';
 import type { Clock } from '../clock.js';
 import type { InteractionRecord } from '../store/interaction-store.js';
 import { toWire } from '../store/message-store.js';
@@ -22,7 +22,7 @@ import { runHandler, type HandlerTable } from './frame-handlers.js';
 export interface AgentConnectionDeps {
   auth: AgentAuth;
   interactions: InteractionService;
-  router: ChatRouter;
+  routing: RoutingService;
   hub: ChatHub;
   clock: Clock;
   limits: { messageChars: number };
@@ -79,7 +79,7 @@ export class AgentConnection implements AgentPeer {
     this.expiry?.cancel();
     if (!this.session) return;
     this.deps.hub.removeAgent(this);
-    this.deps.router.agentDisconnected(this.session.agent.id);
+    this.deps.routing.agentDisconnected(this.session.agent.id);
   }
 
   /** Closes the socket when the session expires (timers cap at ~24 days, so long sessions re-arm). */
@@ -120,37 +120,37 @@ export class AgentConnection implements AgentPeer {
       this.session = session;
       this.scheduleExpiry();
       const agentId = session.agent.id;
-      const active = this.deps.interactions.listActiveFor(agentId);
-      for (const interaction of active) this.watching.add(interaction.id);
       this.deps.hub.addAgent(this);
-      this.deps.router.agentConnected(agentId);
+      this.deps.routing.agentConnected(agentId);
+      const views = this.deps.interactions.listActiveFor(agentId).map((interaction) => this.view(interaction.id, frame.since[interaction.id] ?? 0));
+      // Callbacks held are not conversations: add them too.
+      for (const item of this.deps.routing.engine.workOf(agentId)) {
+        if (item.kind === 'callback' && !views.some((v) => v.id === item.interactionId)) views.push(this.view(item.interactionId, 0));
+      }
+      for (const view of views) this.watching.add(view.id);
       this.send({
         type: 'welcome',
         agent: { id: agentId, username: session.agent.username, name: session.agent.name },
-        presence: this.deps.router.presenceOf(agentId),
-        offers: this.deps.router.openOffersFor(agentId),
-        interactions: active.map((interaction) =>
-          toAgentInteraction(
-            interaction,
-            this.deps.interactions.messagesSince(interaction.id, frame.since[interaction.id] ?? 0),
-            this.deps.hub.visitorOnline(interaction.id),
-          ),
-        ),
+        presence: this.deps.routing.presenceOf(agentId),
+        offers: this.deps.routing.openOffersFor(agentId),
+        interactions: views,
         messageLimit: this.deps.limits.messageChars,
       });
     },
 
     presence: (frame) => {
-      this.deps.router.setPresence(this.agentId, frame.state);
+      this.deps.routing.setPresence(this.agentId, frame.state);
     },
 
     accept: (frame) => {
-      this.deps.router.accept(this.agentId, frame.interactionId);
-      this.deps.interactions.postSystem(frame.interactionId, 'agent-joined', this.requireSession().agent);
+      const item = this.deps.routing.accept(this.agentId, frame.interactionId);
+      if (item.kind === 'chat' || item.kind === 'offline') {
+        this.deps.interactions.postSystem(frame.interactionId, 'agent-joined', this.requireSession().agent);
+      }
     },
 
     decline: (frame) => {
-      this.deps.router.decline(this.agentId, frame.interactionId);
+      this.deps.routing.decline(this.agentId, frame.interactionId);
     },
 
     send: (frame) => {
@@ -182,5 +182,42 @@ export class AgentConnection implements AgentPeer {
       this.deps.interactions.postSystem(frame.interactionId, 'chat-closed', this.requireSession().agent);
       this.deps.interactions.transition(frame.interactionId, 'closed');
     },
+
+    transfer: (frame) => {
+      this.assigned(frame.interactionId);
+      this.deps.routing.transfer(this.agentId, frame.interactionId, { to: frame.to, note: frame.note, mode: frame.mode }, 'chat');
+      if (frame.mode === 'blind') this.deps.interactions.postSystem(frame.interactionId, 'chat-transferred', this.requireSession().agent);
+    },
+
+    'callback-outcome': (frame) => {
+      this.deps.routing.callbackOutcome(this.agentId, frame.interactionId, frame.reached);
+      this.send(this.interactionGone(frame.interactionId));
+    },
   };
+
+  private view(interactionId: string, since: number) {
+    const interaction = this.deps.interactions.require(interactionId);
+    const item = this.deps.routing.workOf(this.agentId, interactionId);
+    const work =
+      item && item.kind !== 'chat' && item.kind !== 'call'
+        ? {
+            kind: item.kind,
+            ...(item.details.phone ? { phone: item.details.phone } : {}),
+            ...(item.kind === 'callback' ? { reachable: this.deps.hub.callbackReachable(interactionId), attempt: item.attempts + 1 } : {}),
+          }
+        : undefined;
+    return toAgentInteraction(
+      interaction,
+      this.deps.interactions.messagesSince(interactionId, since),
+      this.deps.hub.visitorOnline(interactionId),
+      this.deps.interactions.notesOf(interactionId),
+      work,
+    );
+  }
+
+  /** Tells this agent's console a callback is done with (it is not a conversation that closes). */
+  private interactionGone(interactionId: string): AgentServerMessage {
+    const interaction = this.deps.interactions.require(interactionId);
+    return { type: 'interaction', interactionId, status: interaction.status === 'active' ? 'active' : 'closed', visitorOnline: this.deps.hub.visitorOnline(interactionId) };
+  }
 }

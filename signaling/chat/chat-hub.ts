@@ -4,7 +4,7 @@
  * visitor and agent sockets concerned. It holds no business rules.
  */
 import type { InteractionService } from '../interactions/interaction-service.js';
-import type { ChatRouter } from '../routing/chat-router.js';
+import type { RoutingService } from '../routing/routing-service.js';
 import type { Stores } from '../store/stores.js';
 import type { InteractionRecord } from '../store/interaction-store.js';
 import { toWire } from '../store/message-store.js';
@@ -45,7 +45,7 @@ export class ChatHub {
   constructor(
     private readonly stores: Stores,
     private readonly interactions: InteractionService,
-    private readonly router: ChatRouter,
+    private readonly routing: RoutingService,
   ) {
     interactions.on('message', (interaction, message) => {
       this.toVisitors(interaction.id, { type: 'message', message: toWire(message, 'visitor') });
@@ -62,35 +62,61 @@ export class ChatHub {
       if (side === 'agent') this.toVisitors(interaction.id, { type: 'receipt', ...interaction.agentReceipt });
       else this.toWatchers(interaction.id, { type: 'receipt', interactionId: interaction.id, ...interaction.visitorReceipt });
     });
-    router.on('offer', (agentId, offer) => this.toAgent(agentId, { type: 'offer', offer }));
-    router.on('offer-withdrawn', (agentId, interactionId, reason) =>
+    routing.on('offer', (agentId, offer) => this.toAgent(agentId, { type: 'offer', offer }));
+    routing.on('offer-withdrawn', (agentId, interactionId, reason) =>
       this.toAgent(agentId, { type: 'offer-withdrawn', interactionId, reason }),
     );
-    router.on('assigned', (agentId, interaction) => {
-      const view = toAgentInteraction(interaction, this.interactions.messagesSince(interaction.id, 0), this.visitorOnline(interaction.id));
+    routing.on('assigned', (agentId, interaction, kind, item) => {
+      const work =
+        kind === 'chat'
+          ? undefined
+          : {
+              kind,
+              ...(item.details.phone ? { phone: item.details.phone } : {}),
+              ...(kind === 'callback' ? { reachable: this.callbackReachable(interaction.id), attempt: item.attempts + 1 } : {}),
+            };
+      const view = toAgentInteraction(
+        interaction,
+        this.interactions.messagesSince(interaction.id, 0),
+        this.visitorOnline(interaction.id),
+        this.stores.notes.listFor(interaction.id),
+        work,
+      );
       for (const peer of this.agents.get(agentId) ?? []) {
         peer.watching.add(interaction.id);
         peer.send({ type: 'assigned', interaction: view });
       }
     });
-    router.on('presence', (agentId, state) => this.toAgent(agentId, { type: 'presence', state }));
-    router.on('availability', (available) => {
+    routing.on('presence', (agentId, state) => this.toAgent(agentId, { type: 'presence', state }));
+    routing.on('queue-status', (interactionId, { position, waitSeconds }) => {
+      for (const peer of this.visitors.get(interactionId) ?? []) {
+        const last = peer.lastStatus;
+        if (last && last.status === 'waiting') peer.send((peer.lastStatus = { ...last, position, waitSeconds }));
+      }
+    });
+    routing.on('availability', (available) => {
       for (const peers of this.visitors.values()) {
         for (const peer of peers) {
           const last = peer.lastStatus;
           if (last && last.status !== 'active' && last.agentsAvailable !== available) {
-            peer.send({ ...last, agentsAvailable: available });
+            peer.send((peer.lastStatus = { ...last, agentsAvailable: available }));
           }
         }
       }
     });
   }
 
+  /** Whether the visitor's browser can ring for a callback now; the SIP side says so once attached. */
+  callbackReachable: (interactionId: string) => boolean = () => false;
+
   addVisitor(peer: VisitorPeer) {
     const peers = this.visitors.get(peer.interactionId) ?? new Set();
     this.visitors.set(peer.interactionId, peers);
     peers.add(peer);
-    if (peers.size === 1) this.announcePresence(peer.interactionId);
+    if (peers.size === 1) {
+      this.announcePresence(peer.interactionId);
+      this.routing.visitorPresence(peer.interactionId, true);
+    }
   }
 
   removeVisitor(peer: VisitorPeer) {
@@ -99,6 +125,7 @@ export class ChatHub {
     if (peers.size === 0) {
       this.visitors.delete(peer.interactionId);
       this.announcePresence(peer.interactionId);
+      this.routing.visitorPresence(peer.interactionId, false);
     }
   }
 
@@ -130,8 +157,16 @@ export class ChatHub {
     const frame: StatusFrame = {
       type: 'status',
       status: VISITOR_STATUS[interaction.status],
-      agentsAvailable: this.router.agentsAvailable(),
+      agentsAvailable: this.routing.agentsAvailable(),
     };
+    if (frame.status === 'waiting') {
+      const chat = this.routing.engine.itemsOf(interaction.id).find((i) => i.kind === 'chat' || i.kind === 'offline');
+      const position = chat && this.routing.engine.positionOf(chat.id);
+      if (chat && position) {
+        frame.position = position;
+        frame.waitSeconds = Math.round((this.routing.engine.estimatedWaitOf(chat.id) ?? 0) / 1000);
+      }
+    }
     if (interaction.status === 'active' && interaction.agentId) {
       const agent = this.stores.agents.findById(interaction.agentId);
       if (agent) frame.agent = agent.name;

@@ -1,7 +1,7 @@
 /**
- * Demo mode: the demo shop's site and two agents, alice and bob, password
- * "demo". Only ever called when demo mode is on; a production server starts
- * with no accounts at all (create them with `npm run agents -- add`).
+ * Demo mode: the demo shop's site, its queues, and two agents, alice and
+ * bob, password "demo". Only ever called when demo mode is on; a production
+ * server starts with no accounts at all (create them with `npm run agents -- add`).
  */
 import type { Config } from '../config/config-schema.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
@@ -12,21 +12,33 @@ export const DEMO_AGENTS = [
   { username: 'bob', name: 'Bob Chen', password: 'demo' },
 ] as const;
 
-export const DEMO_SITE = {
-  key: 'demo',
-  name: 'Bean & Brew (demo shop)',
-  origins: ['*'],
-  topics: [
-    { id: 'advice', label: 'Help choosing' },
-    { id: 'orders', label: 'An order or delivery' },
-    { id: 'returns', label: 'Returns and refunds' },
-  ],
-};
+export const DEMO_SITE = { key: 'demo', name: 'Bean & Brew (demo shop)', origins: ['*'], queues: ['advice', 'orders', 'billing'], chatQueue: 'advice' };
 
-/** Adds the demo site to the configuration unless one with its key is configured. */
+/** The demo's queues: anyone can help choosing; orders and billing need those skills. */
+export const DEMO_QUEUES = [
+  { id: 'advice', label: 'Help choosing', skills: [] },
+  { id: 'orders', label: 'An order or delivery', skills: ['orders'] },
+  { id: 'billing', label: 'Billing and refunds', skills: ['billing'] },
+];
+
+/** alice does billing and orders; bob orders only. */
+export const DEMO_AGENT_SETTINGS = { alice: { skills: ['billing', 'orders'] }, bob: { skills: ['orders'] } };
+
+/**
+ * Adds the demo site, its queues and the demo agents' skills to the
+ * configuration, unless a site with the demo's key is configured already.
+ * The default "support" queue gives way to the demo's queues.
+ */
 export function withDemoSite(config: Config): Config {
   if (config.sites.some((site) => site.key === DEMO_SITE.key)) return config;
-  return { ...config, sites: [...config.sites, DEMO_SITE] };
+  const configured = config.queues.filter((q) => !(q.id === 'support' && config.queues.length === 1));
+  const ids = new Set(configured.map((q) => q.id));
+  return {
+    ...config,
+    sites: [...config.sites, DEMO_SITE],
+    queues: [...configured, ...DEMO_QUEUES.filter((q) => !ids.has(q.id))],
+    agents: { ...DEMO_AGENT_SETTINGS, ...config.agents },
+  };
 }
 
 export async function seedDemoAgents(stores: Stores, auth: AgentAuth) {

@@ -8,6 +8,13 @@ import { requireAgent, type AgentState } from './require-agent.js';
 import { agentCors } from './cors.js';
 import { iceServersFor } from '../sip/ice-servers.js';
 
+const TransferBody = v.object({
+  interactionId: v.pipe(v.string('interactionId is required'), v.maxLength(64)),
+  to: v.union([v.object({ agentId: v.pipe(v.string(), v.maxLength(64)) }), v.object({ queue: v.pipe(v.string(), v.maxLength(32)) })], 'to must be { agentId } or { queue }'),
+  note: v.optional(v.pipe(v.string(), v.maxLength(2000)), ''),
+  mode: v.picklist(['blind', 'warm'], 'mode must be blind or warm'),
+});
+
 const SignInBody = v.object({
   username: v.pipe(v.string('username is required'), v.maxLength(64)),
   password: v.pipe(v.string('password is required'), v.maxLength(1024)),
@@ -42,7 +49,7 @@ export function agentRoutes(services: Services) {
     const { session } = ctx.state as AgentState;
     ctx.body = {
       agent: { id: session.agent.id, username: session.agent.username, name: session.agent.name },
-      presence: services.router.presenceOf(session.agent.id),
+      presence: services.routing.presenceOf(session.agent.id),
       expiresAt: session.expiresAt,
     };
   });
@@ -69,8 +76,36 @@ export function agentRoutes(services: Services) {
         interaction,
         services.interactions.messagesSince(interaction.id, 0),
         services.hub.visitorOnline(interaction.id),
+        services.interactions.notesOf(interaction.id),
       ),
     };
+  });
+
+  /** Whom an interaction can be transferred to: the agents (with their state) and the queues. */
+  router.get('/directory', agentOnly, (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      agents: services.stores.agents.list().map((a) => {
+        const state = services.routing.engine.agentSnapshot(a.id);
+        return { id: a.id, username: a.username, name: a.name, online: state?.online ?? false, presence: state?.presence ?? a.presence };
+      }),
+      queues: services.config.queues.map((q) => ({ id: q.id, label: q.label })),
+    };
+  });
+
+  /**
+   * Prepares the transfer of a call to another agent or a queue, with a
+   * note. The softphone then REFERs the caller to `referTo` (blind), or
+   * first calls it itself to talk to the other agent (warm), see docs/sip.md.
+   */
+  router.post('/transfers', agentOnly, (ctx) => {
+    const { session } = ctx.state as AgentState;
+    const parsed = v.safeParse(TransferBody, ctx.request.body);
+    if (!parsed.success) throw AppError.badRequest(`${v.getDotPath(parsed.issues[0]) ?? 'body'}: ${parsed.issues[0].message}`);
+    const { interactionId, to, note, mode } = parsed.output;
+    const { transferId } = services.routing.transfer(session.agent.id, interactionId, { to, note, mode }, 'call');
+    ctx.status = 201;
+    ctx.body = { transferId, referTo: `sip:xfer-${transferId}@${services.config.sip.domain}` };
   });
 
   return router;

@@ -29,7 +29,7 @@ function cors({ allowOrigin, methods, headers }: CorsOptions) {
  * origin itself is checked against the site's allowed origins by the route
  * (the site is in the body); this only answers the browser.
  */
-export const visitorCors = () => cors({ allowOrigin: () => true, methods: 'POST, OPTIONS', headers: 'Content-Type' });
+export const visitorCors = () => cors({ allowOrigin: () => true, methods: 'GET, POST, DELETE, OPTIONS', headers: 'Content-Type, Authorization' });
 
 /**
  * CORS for the agent API: only for origins listed in `agentOrigins` (a CRM

@@ -5,7 +5,9 @@ import * as v from 'valibot';
 import { AppError } from '../errors.js';
 import { validateContext } from '../context/validate-context.js';
 import type { SiteConfig } from '../config/config-schema.js';
-import { queuesOf } from '../config/sites.js';
+import { chatQueueOf, queuesOf } from '../config/sites.js';
+import { nextOpening } from '../routing/business-hours.js';
+import type { ContextInput } from '../../widgets/protocol/context-envelope.js';
 import type { Services } from '../services.js';
 import { iceServersFor } from '../sip/ice-servers.js';
 import { visitorCors } from './cors.js';
@@ -15,9 +17,57 @@ const CreateBody = v.object({ site: v.string('site is required (the data-site ke
 const CallBody = v.object({
   site: v.string('site is required (the data-site key)'),
   token: v.optional(v.pipe(v.string(), v.maxLength(128))),
-  topic: v.optional(v.pipe(v.string(), v.maxLength(32))),
+  queue: v.optional(v.pipe(v.string(), v.maxLength(32))),
   context: v.unknown(),
 });
+
+const OfflineBody = v.object({
+  site: v.string('site is required (the data-site key)'),
+  token: v.optional(v.pipe(v.string(), v.maxLength(128))),
+  queue: v.optional(v.pipe(v.string(), v.maxLength(32))),
+  name: v.pipe(v.string('name is required'), v.trim(), v.minLength(1, 'name is required'), v.maxLength(200, 'name must be at most 200 characters')),
+  contact: v.pipe(
+    v.string('contact is required'),
+    v.trim(),
+    v.minLength(3, 'contact is required: an email address or a phone number'),
+    v.maxLength(254, 'contact must be at most 254 characters'),
+    v.check((c) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c) || /^\+?[0-9][0-9 ().-]{5,24}$/.test(c), 'contact must be an email address or a phone number'),
+  ),
+  message: v.pipe(v.string('message is required'), v.trim(), v.minLength(1, 'message is required'), v.maxLength(4000, 'message must be at most 4000 characters')),
+  context: v.unknown(),
+});
+
+const CallbackBody = v.object({
+  phone: v.optional(
+    v.pipe(v.string(), v.trim(), v.maxLength(32), v.check((p) => p === '' || /^\+?[0-9][0-9 ().-]{5,24}$/.test(p), 'phone must be a phone number such as +33 6 12 34 56 78')),
+  ),
+});
+
+/** The visitor's conversation from `Authorization: Bearer <conversation token>`. */
+function visitorInteraction(services: Services, ctx: Context) {
+  const header = ctx.get('Authorization');
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  const interaction = token ? services.interactions.findByToken(token) : undefined;
+  if (!interaction) throw AppError.unauthorized('This conversation token is not known.');
+  siteFor(services, ctx, interaction.site);
+  return interaction;
+}
+
+/**
+ * The visitor's conversation for a call or a message: the one their token
+ * opens (its context updated), or a new one.
+ */
+function conversationFor(services: Services, site: string, token: string | undefined, context: ContextInput): { interactionId: string; token: string } {
+  if (token) {
+    const existing = services.interactions.findByToken(token);
+    if (!existing || existing.site !== site) throw AppError.unauthorized('This conversation token is not known. Start a new conversation.');
+    if (context.visitor.id !== existing.visitorId) throw AppError.badRequest('context.visitor.id cannot change within a conversation.', 'invalid_context');
+    services.interactions.updateContext(existing.id, context);
+    return { interactionId: existing.id, token };
+  }
+  const created = services.interactions.create(site, context);
+  return { interactionId: created.interaction.id, token: created.token };
+}
 
 /** The site a request names, if it exists and the page's origin may use it. */
 function siteFor(services: Services, ctx: Context, key: string): SiteConfig {
@@ -44,7 +94,7 @@ export function visitorRoutes(services: Services) {
   const router = new Router({ prefix: '/api/v1' });
   router.use(visitorCors());
   // Preflight for these routes only: the agent API under the same prefix has its own CORS.
-  router.options(['/interactions', '/calls', '/sites/:site/call-options'], () => {});
+  router.options(['/interactions', '/calls', '/offline', '/callbacks', '/callbacks/current', '/sites/:site/queues'], () => {});
 
   /**
    * Starts a conversation: checks the site and the origin, validates the
@@ -59,54 +109,96 @@ export function visitorRoutes(services: Services) {
     ctx.body = { interactionId: interaction.id, token };
   });
 
-  /** What a caller chooses between before calling (the visual IVR). */
-  router.get('/sites/:site/call-options', (ctx) => {
+  /**
+   * The site's queues (what a caller chooses between, the visual IVR), and
+   * whether each takes work now: open (business hours) and staffed (an agent
+   * of it signed in). Widgets show the offline form when it does not.
+   */
+  router.get('/sites/:site/queues', (ctx) => {
     const site = siteFor(services, ctx, ctx.params.site ?? '');
-    ctx.set('Cache-Control', 'public, max-age=60');
-    ctx.body = { topics: site.topics };
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      chatQueue: chatQueueOf(services.config, site),
+      queues: queuesOf(services.config, site).map((q) => {
+        const { open, staffed } = services.routing.availability(q.id);
+        const opensAt = open ? undefined : nextOpening(q.hours, services.clock.now());
+        return { id: q.id, label: q.label, open, staffed, ...(opensAt ? { opensAt: new Date(opensAt).toISOString() } : {}) };
+      }),
+    };
   });
 
   /**
    * Prepares a call: in the visitor's conversation if they have one (so the
    * agent sees the chat too), otherwise in a new one. Stores the context as
-   * it is now with the chosen topic, and returns what the widget's SIP user
-   * agent needs: the queue address to call and the ICE servers.
+   * it is now with the chosen queue's name, and returns what the widget's
+   * SIP user agent needs: the queue address to call and the ICE servers.
    */
   router.post('/calls', (ctx) => {
     const body = parseBody(CallBody, ctx.request.body);
     const site = siteFor(services, ctx, body.site);
-    const queues = queuesOf(site);
-    const topic = site.topics.find((t) => t.id === body.topic);
-    if (site.topics.length && !topic) {
-      throw AppError.unprocessable(`topic must be one of: ${queues.join(', ')}.`, 'invalid_context');
-    }
+    const queues = queuesOf(services.config, site);
+    const queue = body.queue ? queues.find((q) => q.id === body.queue) : queues.length === 1 ? queues[0] : undefined;
+    if (!queue) throw AppError.unprocessable(`queue must be one of: ${queues.map((q) => q.id).join(', ')}.`, 'invalid_context');
     const context = validateContext(body.context, services.config.limits.contextBytes);
-    if (topic) context.topic = topic.label;
-    let interactionId: string;
-    let token: string;
-    const existing = body.token ? services.interactions.findByToken(body.token) : undefined;
-    if (body.token && (!existing || existing.site !== site.key)) {
-      throw AppError.unauthorized('This conversation token is not known. Start a new conversation.');
-    }
-    if (existing) {
-      if (context.visitor.id !== existing.visitorId) throw AppError.badRequest('context.visitor.id cannot change within a conversation.', 'invalid_context');
-      services.interactions.updateContext(existing.id, context);
-      interactionId = existing.id;
-      token = body.token!;
-    } else {
-      const created = services.interactions.create(site.key, context);
-      interactionId = created.interaction.id;
-      token = created.token;
-    }
+    context.topic = queue.label;
+    const { open, staffed } = services.routing.availability(queue.id);
+    if (!open) throw new AppError(409, 'queue_closed', `${queue.label} is closed now. Leave a message and we will get back to you.`);
+    if (!staffed) throw new AppError(409, 'queue_unstaffed', `Nobody from ${queue.label} is signed in now. Leave a message and we will get back to you.`);
+    const { interactionId, token } = conversationFor(services, site.key, body.token, context);
     const domain = services.config.sip.domain;
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       interactionId,
       token,
-      sip: { domain, target: `sip:${topic?.id ?? queues[0]}@${domain}` },
+      sip: { domain, target: `sip:${queue.id}@${domain}` },
       iceServers: iceServersFor(services.config.sip, interactionId, services.clock.now()),
     };
+  });
+
+  /**
+   * The offline form: when a queue is closed or nobody of it is signed in,
+   * the visitor leaves their name, a way to reach them and a message; agents
+   * are offered it when the queue opens.
+   */
+  router.post('/offline', (ctx) => {
+    const body = parseBody(OfflineBody, ctx.request.body);
+    const site = siteFor(services, ctx, body.site);
+    const queue = body.queue ?? chatQueueOf(services.config, site);
+    if (!queuesOf(services.config, site).some((q) => q.id === queue)) throw AppError.badRequest(`There is no queue "${queue}" on this site.`);
+    const context = validateContext(body.context, services.config.limits.contextBytes);
+    const contact = body.contact.trim();
+    const identity = { ...context.visitor.identity, name: body.name.trim() };
+    if (contact.includes('@')) identity.email = contact;
+    else identity.phone = contact;
+    context.visitor.identity = identity;
+    const { interactionId, token } = conversationFor(services, site.key, body.token, context);
+    const interaction = services.interactions.require(interactionId);
+    services.interactions.postMessage({ interactionId, sender: 'visitor', clientId: null, text: body.message, queue: false });
+    services.routing.leaveMessage(interaction, queue, { name: body.name.trim(), contact });
+    ctx.status = 201;
+    ctx.body = { interactionId, token };
+  });
+
+  /** "Call me back when an agent is free": the waiting call becomes a callback that keeps its place. */
+  router.post('/callbacks', (ctx) => {
+    const body = parseBody(CallbackBody, ctx.request.body);
+    const interaction = visitorInteraction(services, ctx);
+    const item = services.routing.requestCallback(interaction, body.phone?.trim() || undefined);
+    ctx.status = 201;
+    ctx.body = { itemId: item.id, ...services.routing.callbackStatus(interaction.id) };
+  });
+
+  /** The visitor's callback: waiting (with its place), calling, or none. */
+  router.get('/callbacks/current', (ctx) => {
+    const interaction = visitorInteraction(services, ctx);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = services.routing.callbackStatus(interaction.id);
+  });
+
+  router.delete('/callbacks/current', (ctx) => {
+    services.routing.cancelCallback(visitorInteraction(services, ctx));
+    ctx.status = 204;
   });
 
   return router;

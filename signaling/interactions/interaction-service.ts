@@ -11,6 +11,7 @@ import { hashToken, newId, newSecretToken } from '../ids.js';
 import type { Stores } from '../store/stores.js';
 import type { InteractionRecord } from '../store/interaction-store.js';
 import type { MessageRecord, Sender, SystemEvent } from '../store/message-store.js';
+import type { NoteRecord } from '../store/note-store.js';
 import type { ContextInput } from '../../widgets/protocol/context-envelope.js';
 import type { InteractionStatus } from '../../widgets/protocol/agent-server-messages.js';
 import type { Receipt } from '../../widgets/protocol/wire-common.js';
@@ -24,6 +25,8 @@ export interface PostMessageInput {
   agent?: { id: string; name: string };
   clientId: string | null;
   text: string;
+  /** false: store only (an offline message is queued by the routing service, not as a chat). */
+  queue?: boolean;
 }
 
 export class InteractionService extends EventEmitter<InteractionEventMap> {
@@ -65,6 +68,10 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
 
   listActiveFor(agentId: string): InteractionRecord[] {
     return this.stores.interactions.listActiveForAgent(agentId);
+  }
+
+  notesOf(id: string): NoteRecord[] {
+    return this.stores.notes.listFor(id);
   }
 
   messagesSince(id: string, seq: number): MessageRecord[] {
@@ -109,7 +116,7 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
     if (!result.duplicate) {
       this.emit('message', this.require(input.interactionId), result.message);
       // A visitor writing into a new or ended conversation asks for an agent.
-      if (input.sender === 'visitor') {
+      if (input.sender === 'visitor' && input.queue !== false) {
         const interaction = this.require(input.interactionId);
         if (interaction.status === 'new' || interaction.status === 'closed') this.transition(interaction.id, 'queued');
       }

@@ -62,6 +62,8 @@ export interface Item {
   target?: string;
   /** Not offered before this time (a callback's next try). */
   notBefore?: number;
+  /** Offered to this agent first when they can take it (the agent already chatting with the visitor). */
+  preferred?: string;
   offeredTo?: string;
   offerExpiresAt?: number;
   agentId?: string;
@@ -226,6 +228,16 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     this.emit('queue', item.queue);
     this.dispatch();
     return item;
+  }
+
+  /**
+   * Puts back work an agent had before a restart, without offering it: it
+   * counts against their capacity until it is released.
+   */
+  restoreAssigned(input: Omit<Item, 'status'>, agentId: string, assignedAt: number) {
+    const item: Item = { ...input, status: 'assigned', agentId, assignedAt };
+    this.items.set(item.id, item);
+    this.agent(agentId).work.set(item.id, item.kind);
   }
 
   get(itemId: string): Readonly<Item> | undefined {
@@ -401,6 +413,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       if (!queue.skills.every((s) => agent.skills.has(s))) continue;
       if ((skips?.get(agent.id) ?? 0) > now) continue;
       if (!this.hasRoom(agent, item.kind)) continue;
+      if (agent.id === item.preferred) return agent;
       if (!best || agent.idleSince < best.idleSince || (agent.idleSince === best.idleSince && agent.id < best.id)) best = agent;
     }
     return best;

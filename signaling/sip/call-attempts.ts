@@ -1,29 +1,37 @@
 /**
- * A visitor's INVITE to a queue, from the 100 Trying until it is answered,
- * given up or cancelled: the stateful part of the proxy (RFC 3261 §16).
+ * An INVITE from the moment it arrives until it is answered, given up or
+ * cancelled: the stateful part of the proxy (RFC 3261 §16).
  *
- * One agent is rung at a time (sequential forking, §16.6): a decline, a busy
- * or unavailable answer, a lost connection or the ring timeout moves the
- * call to the next agent; when nobody is left the caller gets 486 (someone
- * declined or was busy) or 480 (nobody could take it). A CANCEL from the
- * caller is answered at once and passed on; the caller then gets 487.
+ * A *queued* attempt (a visitor calling a queue, or a transfer) waits for
+ * the routing engine: the caller hears 182 Queued with their place in line,
+ * and the engine says whom to ring (`ring`) and when to stop (`stopRinging`);
+ * a failed ring is reported back and the engine chooses again. A *direct*
+ * attempt (an agent dialling a callback, the end of a warm transfer) rings
+ * one known target, and its failure is the caller's answer.
+ *
+ * One leg rings at a time (sequential forking, §16.6); a leg being cancelled
+ * may still finish in the background. A CANCEL from the caller is answered
+ * at once and passed on; the caller then gets 487.
  *
  * ```
- *   INVITE ──▶ trying ──(agent found)──▶ ringing agent A ──2xx──▶ answered (a Dialog)
- *                 │                         │  decline / busy / timeout / lost
- *                 │                         ▼
- *                 │                    ringing agent B … ──(nobody left)──▶ 480/486
- *                 └──── CANCEL (at any point) ──▶ cancelling ──487──▶ done
+ *  INVITE ─▶ queued ─ring─▶ ringing ──2xx──▶ answered (a Dialog)
+ *              ▲  ◀─stop / failed─┘
+ *              └──── CANCEL, reject ──▶ done (487, 480…)
  * ```
  */
 import type { SipFlow } from './sip-flow.js';
 import { OutgoingSip, newBranch, responseTo, type SipRequest, type SipResponse } from './sip-message.js';
-import type { Binding } from './registrar.js';
 import type { CallEndReason } from '../store/call-store.js';
 
-export interface Leg {
-  agentId: string;
+/** Who is rung: an agent's registration, or a visitor waiting for their callback. */
+export interface RingTarget {
+  agentId?: string;
   flow: SipFlow;
+  contact: string;
+}
+
+export interface Leg {
+  target: RingTarget;
   branch: string;
   /** Our Via for this leg (also the only Via of its CANCEL and ACK). */
   via: string;
@@ -31,44 +39,48 @@ export interface Leg {
   invite: OutgoingSip;
   provisional: boolean;
   cancelState: 'none' | 'pending' | 'sent';
-  /** Why we are cancelling this leg (a timeout moves on to the next agent; the caller's CANCEL does not). */
-  cancelCause?: 'caller' | 'timeout';
+  /** The Reason (RFC 3326) our CANCEL gives, if any. */
+  cancelReason?: string;
   timer?: { cancel(): void };
 }
 
 export interface Attempt {
+  mode: 'queued' | 'direct';
   callId: string;
   callRecordId: string;
   interactionId: string;
-  queue: string;
+  /** The routing engine's item for a queued attempt. */
+  itemId?: string;
   caller: SipFlow;
   invite: SipRequest;
-  tried: Set<string>;
-  /** Final statuses of the legs that failed, to choose what to tell the caller. */
-  failures: number[];
+  /** Headers the proxy adds to the INVITE it forwards (X-Warmline-Interaction…). */
+  addHeaders: Array<[string, string]>;
   cancelled: boolean;
   current?: Leg;
+  /** Legs being cancelled that have not answered yet. */
+  ending: Set<Leg>;
+  /** What the caller finally hears if a direct attempt fails with nothing better. */
+  lastFailure?: number;
+  /** Our To tag for the responses the proxy itself sends the caller (182 Queued, the final one). */
+  queueTag: string;
 }
 
-/** What the attempt needs from the proxy around it. */
+/** What the attempts need from the proxy around them. */
 export interface AttemptHost {
   via(flow: SipFlow, branch: string): string;
   recordRoute: string;
-  pickAgent(attempt: Attempt): Binding | undefined;
-  holdAgent(agentId: string): void;
-  releaseAgent(agentId: string): void;
-  /** Passes a response from the ringing agent on to the caller. */
+  /** Passes a response from the ringing side on to the caller. */
   relay(attempt: Attempt, leg: Leg, response: SipResponse): void;
   /** The leg was answered: the proxy records the dialog. */
   answered(attempt: Attempt, leg: Leg, response: SipResponse): void;
+  /** A queued attempt's ring failed (declined, busy, gone); the engine decides what next. */
+  ringFailed(attempt: Attempt, leg: Leg, status: number): void;
+  /** The caller cancelled or left before an answer. */
+  callerLeft(attempt: Attempt): void;
   /** The attempt is over without an answer. */
   ended(attempt: Attempt, reason: CallEndReason): void;
   setTimer(fn: () => void, ms: number): { cancel(): void };
-  ringTimeoutMs: number;
 }
-
-/** Final responses after which another agent may answer (§16.7 step 5 leaves the choice to the proxy). */
-const TRY_NEXT = new Set([408, 480, 486, 487, 600, 603]);
 
 /** How long to wait for the 487 after a CANCEL before giving the leg up. */
 const CANCEL_GRACE_MS = 4000;
@@ -77,7 +89,7 @@ const cseqNumber = (invite: OutgoingSip) => (invite.get('CSeq') ?? '1 INVITE').s
 
 export class CallAttempts {
   private readonly byCallId = new Map<string, Attempt>();
-  private readonly byBranch = new Map<string, Attempt>();
+  private readonly byBranch = new Map<string, { attempt: Attempt; leg: Leg }>();
 
   constructor(private readonly host: AttemptHost) {}
 
@@ -85,7 +97,11 @@ export class CallAttempts {
     return this.byCallId.get(callId);
   }
 
-  byLegBranch(branch: string): Attempt | undefined {
+  byItem(itemId: string): Attempt | undefined {
+    return [...this.byCallId.values()].find((a) => a.itemId === itemId);
+  }
+
+  byLegBranch(branch: string): { attempt: Attempt; leg: Leg } | undefined {
     return this.byBranch.get(branch);
   }
 
@@ -93,133 +109,136 @@ export class CallAttempts {
     return [...this.byCallId.values()];
   }
 
-  start(attempt: Attempt) {
+  add(attempt: Attempt) {
     this.byCallId.set(attempt.callId, attempt);
-    this.ringNext(attempt);
   }
 
-  /** The caller's CANCEL (already answered 200 by the proxy). */
-  cancel(attempt: Attempt) {
-    attempt.cancelled = true;
-    const leg = attempt.current;
-    if (leg) this.cancelLeg(leg, 'caller');
-    else this.finish(attempt, 487, 'Request Terminated', 'cancelled');
-  }
-
-  /** The caller's connection is gone: stop ringing, nobody to answer to. */
-  callerLeft(attempt: Attempt) {
-    attempt.cancelled = true;
-    if (attempt.current) this.cancelLeg(attempt.current, 'caller');
-    else this.finish(attempt, undefined, undefined, 'cancelled');
-  }
-
-  /** The ringing agent's connection is gone: as if they were unavailable. */
-  legLost(attempt: Attempt) {
-    const leg = attempt.current;
-    if (!leg) return;
-    this.dropLeg(attempt, leg);
-    attempt.failures.push(480);
-    if (attempt.cancelled) this.finish(attempt, 487, 'Request Terminated', 'cancelled');
-    else this.ringNext(attempt);
-  }
-
-  /** A response from the agent's side to our INVITE or CANCEL on `leg`. */
-  onResponse(attempt: Attempt, response: SipResponse) {
-    const leg = attempt.current;
-    if (!leg) return;
-    const relay = (r: SipResponse) => this.host.relay(attempt, leg, r);
-    if (response.method === 'CANCEL') return; // 200 to our CANCEL: nothing more to do.
-    const status = response.statusCode ?? 500;
-    if (status < 200) {
-      leg.provisional = true;
-      if (leg.cancelState === 'pending') this.sendCancel(leg);
-      // 100 Trying is hop-by-hop (§16.7 step 5): not forwarded.
-      if (status > 100 && !attempt.cancelled) relay(response);
-      return;
-    }
-    leg.timer?.cancel();
-    this.byBranch.delete(leg.branch);
-    if (status < 300) {
-      attempt.current = undefined;
-      this.byCallId.delete(attempt.callId);
-      relay(response);
-      this.host.answered(attempt, leg, response);
-      return;
-    }
-    // A non-2xx final response is acknowledged hop by hop (§17.1.1.3).
-    leg.flow.send(this.ackFor(leg, response));
-    this.host.releaseAgent(leg.agentId);
-    attempt.current = undefined;
-    attempt.failures.push(status);
-    if (attempt.cancelled) {
-      this.finish(attempt, 487, 'Request Terminated', 'cancelled');
-    } else if (TRY_NEXT.has(status) || status >= 500) {
-      this.ringNext(attempt);
-    } else {
-      // Anything else (488 Not Acceptable Here…) is about the call itself: tell the caller.
-      relay(response);
-      this.finish(attempt, undefined, undefined, 'rejected');
-    }
-  }
-
-  private ringNext(attempt: Attempt) {
-    const target = this.host.pickAgent(attempt);
-    if (!target) {
-      const declined = attempt.failures.some((s) => s === 486 || s === 600 || s === 603);
-      const timedOut = attempt.failures.length > 0 && !declined;
-      if (declined) this.finish(attempt, 486, 'Busy Here', 'declined', 'No agent could take the call');
-      else this.finish(attempt, 480, 'Temporarily Unavailable', timedOut ? 'no-answer' : 'no-agent', 'No agent is available right now');
-      return;
-    }
-    attempt.tried.add(target.agentId);
-    this.host.holdAgent(target.agentId);
+  /** Rings a target (a new leg); a leg still ringing is cancelled first. */
+  ring(attempt: Attempt, target: RingTarget) {
+    if (attempt.current) this.cancelLeg(attempt, attempt.current);
     const branch = newBranch();
     const via = this.host.via(target.flow, branch);
     const invite = OutgoingSip.from(attempt.invite);
     invite.startLine = `INVITE ${target.contact} SIP/2.0`;
     // The caller's credentials are for us (§22.3), and only we say which interaction this is.
-    invite.remove('Proxy-Authorization').remove('X-Warmline-Interaction').remove('X-Warmline-Token');
-    invite.set('X-Warmline-Interaction', attempt.interactionId);
+    invite.remove('Proxy-Authorization').remove('X-Warmline-Interaction').remove('X-Warmline-Token').remove('X-Warmline-Transfer');
+    for (const [name, value] of attempt.addHeaders) invite.set(name, value);
     invite.set('Max-Forwards', String(Number(attempt.invite.getHeader('max-forwards') ?? 70) - 1));
     invite.prepend('Record-Route', this.host.recordRoute);
     invite.prepend('Via', via);
-    const leg: Leg = { agentId: target.agentId, flow: target.flow, branch, via, invite, provisional: false, cancelState: 'none' };
+    const leg: Leg = { target, branch, via, invite, provisional: false, cancelState: 'none' };
     attempt.current = leg;
-    this.byBranch.set(branch, attempt);
-    leg.timer = this.host.setTimer(() => this.cancelLeg(leg, 'timeout'), this.host.ringTimeoutMs);
+    this.byBranch.set(branch, { attempt, leg });
     target.flow.send(invite);
+  }
+
+  /** Stops ringing the current leg (the engine withdrew the offer); the attempt waits on. */
+  stopRinging(attempt: Attempt, noAnswer: boolean) {
+    if (!attempt.current) return;
+    if (noAnswer) attempt.current.cancelReason = 'SIP;cause=408;text="No answer"';
+    this.cancelLeg(attempt, attempt.current);
+  }
+
+  /** The caller's CANCEL (already answered 200 by the proxy). */
+  cancel(attempt: Attempt) {
+    attempt.cancelled = true;
+    this.host.callerLeft(attempt);
+    this.finish(attempt, 487, 'Request Terminated', 'cancelled');
+  }
+
+  /** The caller's connection is gone. */
+  callerGone(attempt: Attempt) {
+    attempt.cancelled = true;
+    this.host.callerLeft(attempt);
+    this.finish(attempt, undefined, undefined, 'cancelled');
+  }
+
+  /** The ringing side's connection is gone: as if it answered 480. */
+  targetGone(attempt: Attempt, flow: SipFlow) {
+    for (const leg of [...attempt.ending]) if (leg.target.flow === flow) this.forget(attempt, leg);
+    const leg = attempt.current;
+    if (leg?.target.flow === flow) this.failed(attempt, leg, 480);
+  }
+
+  /** Ends an attempt that cannot be served, telling the caller why. */
+  reject(attempt: Attempt, status: number, reason: string, warning: string, why: CallEndReason) {
+    this.finish(attempt, status, reason, why, warning);
+  }
+
+  /** 182 Queued (RFC 3261 §21.1.3) with the caller's place in line. */
+  queued(attempt: Attempt, position: number, waitSeconds: number) {
+    if (attempt.caller.open && !attempt.cancelled) {
+      attempt.caller.send(responseTo(attempt.invite, 182, 'Queued', [['X-Warmline-Queue', `position=${position};wait=${waitSeconds}`]], attempt.queueTag));
+    }
+  }
+
+  /** A response from the ringing side to our INVITE or CANCEL on a leg. */
+  onResponse(attempt: Attempt, leg: Leg, response: SipResponse) {
+    if (response.method === 'CANCEL') return; // 200 to our CANCEL: nothing more to do.
+    const status = response.statusCode ?? 500;
+    const current = attempt.current === leg;
+    if (status < 200) {
+      leg.provisional = true;
+      if (leg.cancelState === 'pending') this.sendCancel(leg);
+      // 100 Trying is hop-by-hop (§16.7 step 5); a leg being cancelled is not the caller's business.
+      if (status > 100 && current && !attempt.cancelled) this.host.relay(attempt, leg, response);
+      return;
+    }
+    leg.timer?.cancel();
+    this.byBranch.delete(leg.branch);
+    attempt.ending.delete(leg);
+    if (status < 300) {
+      // Answered, even if we were stopping it (the race §16.7 step 5 allows): it is the call.
+      if (attempt.current && attempt.current !== leg) this.cancelLeg(attempt, attempt.current);
+      attempt.current = undefined;
+      this.byCallId.delete(attempt.callId);
+      for (const other of attempt.ending) this.cancelLeg(attempt, other);
+      this.host.relay(attempt, leg, response);
+      this.host.answered(attempt, leg, response);
+      return;
+    }
+    // A non-2xx final response is acknowledged hop by hop (§17.1.1.3).
+    leg.target.flow.send(this.sameTransaction(leg, 'ACK', response.getHeader('to') ?? ''));
+    if (current) this.failed(attempt, leg, status);
+  }
+
+  private failed(attempt: Attempt, leg: Leg, status: number) {
+    this.forget(attempt, leg);
+    if (attempt.current === leg) attempt.current = undefined;
+    attempt.lastFailure = status;
+    if (attempt.cancelled) return;
+    if (attempt.mode === 'queued') this.host.ringFailed(attempt, leg, status);
+    else {
+      const reason = status === 486 || status === 600 || status === 603 ? 'declined' : 'no-answer';
+      this.finish(attempt, status >= 500 ? 480 : status, status >= 500 ? 'Temporarily Unavailable' : failureReason(status), reason);
+    }
   }
 
   /**
    * Stops ringing a leg. A CANCEL may only follow a provisional response
-   * (§9.1): until one arrives it waits. If the agent's side never answers
-   * the CANCEL, the leg is given up after a grace period.
+   * (§9.1): until one arrives it waits. If the ringing side never answers
+   * the CANCEL, the leg is forgotten after a grace period.
    */
-  private cancelLeg(leg: Leg, cause: 'caller' | 'timeout') {
-    leg.cancelCause ??= cause;
+  private cancelLeg(attempt: Attempt, leg: Leg) {
+    if (attempt.current === leg) attempt.current = undefined;
+    attempt.ending.add(leg);
     if (leg.cancelState !== 'none') return;
-    leg.timer?.cancel();
     if (leg.provisional) this.sendCancel(leg);
     else leg.cancelState = 'pending';
-    leg.timer = this.host.setTimer(() => {
-      const attempt = this.byBranch.get(leg.branch);
-      if (!attempt || attempt.current !== leg) return;
-      this.dropLeg(attempt, leg);
-      attempt.failures.push(408);
-      if (attempt.cancelled) this.finish(attempt, 487, 'Request Terminated', 'cancelled');
-      else this.ringNext(attempt);
-    }, CANCEL_GRACE_MS);
+    leg.timer = this.host.setTimer(() => this.forget(attempt, leg), CANCEL_GRACE_MS);
+  }
+
+  private forget(attempt: Attempt, leg: Leg) {
+    leg.timer?.cancel();
+    this.byBranch.delete(leg.branch);
+    attempt.ending.delete(leg);
   }
 
   private sendCancel(leg: Leg) {
     leg.cancelState = 'sent';
     const cancel = this.sameTransaction(leg, 'CANCEL', leg.invite.get('To') ?? '');
-    if (leg.cancelCause === 'timeout') cancel.headers.push(['Reason', 'SIP;cause=408;text="No answer"']);
-    leg.flow.send(cancel);
-  }
-
-  private ackFor(leg: Leg, response: SipResponse): OutgoingSip {
-    return this.sameTransaction(leg, 'ACK', response.getHeader('to') ?? '');
+    if (leg.cancelReason) cancel.headers.push(['Reason', leg.cancelReason]);
+    leg.target.flow.send(cancel);
   }
 
   /**
@@ -240,20 +259,18 @@ export class CallAttempts {
     ]);
   }
 
-  private dropLeg(attempt: Attempt, leg: Leg) {
-    leg.timer?.cancel();
-    this.byBranch.delete(leg.branch);
-    this.host.releaseAgent(leg.agentId);
-    if (attempt.current === leg) attempt.current = undefined;
-  }
-
   private finish(attempt: Attempt, status: number | undefined, reason: string | undefined, why: CallEndReason, warning?: string) {
-    if (attempt.current) this.dropLeg(attempt, attempt.current);
+    if (!this.byCallId.has(attempt.callId)) return;
     this.byCallId.delete(attempt.callId);
+    if (attempt.current) this.cancelLeg(attempt, attempt.current);
     if (status && reason && attempt.caller.open) {
       const extra: Array<[string, string]> = warning ? [['Warning', `399 warmline "${warning}"`]] : [];
-      attempt.caller.send(responseTo(attempt.invite, status, reason, extra));
+      attempt.caller.send(responseTo(attempt.invite, status, reason, extra, attempt.queueTag));
     }
     this.host.ended(attempt, why);
   }
+}
+
+function failureReason(status: number): string {
+  return { 408: 'Request Timeout', 480: 'Temporarily Unavailable', 486: 'Busy Here', 487: 'Request Terminated', 600: 'Busy Everywhere', 603: 'Decline' }[status] ?? 'Call Failed';
 }

@@ -23,6 +23,8 @@ export interface Dialog {
   callRecordId: string;
   interactionId: string;
   agentId: string;
+  /** The routing engine's item this call carries (a queue call), released when its last call ends. */
+  itemId?: string;
   caller: DialogSide;
   callee: DialogSide;
 }
@@ -42,6 +44,10 @@ export class Dialogs {
     const dialog = this.byCallId.get(callId);
     this.byCallId.delete(callId);
     return dialog;
+  }
+
+  all(): Dialog[] {
+    return [...this.byCallId.values()];
   }
 
   withFlow(flow: SipFlow): Dialog[] {

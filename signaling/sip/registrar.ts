@@ -6,6 +6,7 @@
  * its WebSocket closes.
  */
 import type { AgentAuth } from '../auth/agent-auth.js';
+import type { InteractionService } from '../interactions/interaction-service.js';
 import { AppError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { bearerChallenge, bearerToken } from './bearer.js';
@@ -13,8 +14,12 @@ import { contactKey, type SipFlow } from './sip-flow.js';
 import { parseContactUri, responseTo, type OutgoingSip, type SipRequest } from './sip-message.js';
 
 export interface Binding {
+  /** An agent's softphone, or a visitor's browser waiting for its callback (sip:cb-<interaction>@domain). */
+  kind: 'agent' | 'callback';
+  /** The agent, or for a callback the interaction. */
   agentId: string;
   username: string;
+  /** The agent's session (empty for a callback). */
   sessionId: string;
   flow: SipFlow;
   /** The contact URI as registered: the Request-URI of calls to this agent. */
@@ -33,15 +38,21 @@ export class Registrar {
   constructor(
     private readonly domain: string,
     private readonly auth: AgentAuth,
+    private readonly interactions: InteractionService,
     private readonly clock: Clock,
+    /** Told whenever which agents are registered may have changed. */
+    private readonly onChange: (registered: ReadonlySet<string>) => void = () => {},
   ) {}
+
+  /** The prefix of the address a visitor's browser registers to be called back. */
+  static readonly CALLBACK_PREFIX = 'cb-';
 
   /** Live bindings of agents, one per agent (the most recent). */
   agents(): Binding[] {
     const now = this.clock.now();
     const latest = new Map<string, Binding>();
     for (const b of this.bindings.values()) {
-      if (b.expiresAt <= now || !b.flow.open) continue;
+      if (b.kind !== 'agent' || b.expiresAt <= now || !b.flow.open) continue;
       const current = latest.get(b.agentId);
       if (!current || b.expiresAt > current.expiresAt) latest.set(b.agentId, b);
     }
@@ -52,19 +63,35 @@ export class Registrar {
     return this.agents().some((b) => b.agentId === agentId);
   }
 
+  agent(agentId: string): Binding | undefined {
+    return this.agents().find((b) => b.agentId === agentId);
+  }
+
+  /** The visitor's browser waiting to be called back, if it is registered now. */
+  callback(interactionId: string): Binding | undefined {
+    const now = this.clock.now();
+    return [...this.bindings.values()].find((b) => b.kind === 'callback' && b.agentId === interactionId && b.expiresAt > now && b.flow.open);
+  }
+
   dropFlow(flow: SipFlow) {
     for (const [key, b] of this.bindings) if (b.flow === flow) this.bindings.delete(key);
+    this.changed();
   }
 
   dropSession(sessionId: string): SipFlow[] {
     const flows: SipFlow[] = [];
     for (const [key, b] of this.bindings) {
-      if (b.sessionId === sessionId) {
+      if (b.kind === 'agent' && b.sessionId === sessionId) {
         this.bindings.delete(key);
         flows.push(b.flow);
       }
     }
+    this.changed();
     return flows;
+  }
+
+  private changed() {
+    this.onChange(new Set(this.agents().map((b) => b.agentId)));
   }
 
   /** Handles a REGISTER and returns the response to send. */
@@ -75,6 +102,7 @@ export class Registrar {
     }
     const token = bearerToken(request.getHeader('authorization'));
     if (!token) return responseTo(request, 401, 'Unauthorized', [['WWW-Authenticate', bearerChallenge(this.domain)]]);
+    if (aor.user.startsWith(Registrar.CALLBACK_PREFIX)) return this.registerCallback(flow, request, aor.user, token);
     let session;
     try {
       session = this.auth.authenticate(token);
@@ -94,12 +122,34 @@ export class Registrar {
     }
     flow.identity = { role: 'agent', agentId: session.agent.id, username: session.agent.username, sessionId: session.sessionId };
 
+    return this.bind(flow, request, { kind: 'agent', agentId: session.agent.id, username: session.agent.username, sessionId: session.sessionId });
+  }
+
+  /**
+   * A visitor's browser asks to be rung for its callback: the address names
+   * the interaction, and the bearer token must be that conversation's.
+   */
+  private registerCallback(flow: SipFlow, request: SipRequest, user: string, token: string): OutgoingSip {
+    const interaction = this.interactions.findByToken(token);
+    if (!interaction) {
+      return responseTo(request, 401, 'Unauthorized', [['WWW-Authenticate', bearerChallenge(this.domain, 'invalid_token')]]);
+    }
+    if (user !== `${Registrar.CALLBACK_PREFIX}${interaction.id}` || flow.identity.role === 'agent') {
+      return responseTo(request, 403, 'Forbidden', [['Warning', '399 warmline "You may only register for your own callback"']]);
+    }
+    if (flow.identity.role === 'unknown') flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };
+    return this.bind(flow, request, { kind: 'callback', agentId: interaction.id, username: user, sessionId: '' });
+  }
+
+  /** Adds, refreshes or removes the request's contacts for one owner (§10.3 steps 6 and 7). */
+  private bind(flow: SipFlow, request: SipRequest, owner: Pick<Binding, 'kind' | 'agentId' | 'username' | 'sessionId'>): OutgoingSip {
     const headerExpires = Number(request.getHeader('expires') ?? DEFAULT_EXPIRES);
     const contacts = request.getHeaders('contact');
     if (contacts.length === 1 && contacts[0]!.trim() === '*') {
       // Remove every binding of this address (§10.2.2), which needs Expires: 0.
       if (headerExpires !== 0) return responseTo(request, 400, 'Bad Request', [['Warning', '399 warmline "Contact: * needs Expires: 0"']]);
-      for (const [key, b] of this.bindings) if (b.agentId === session.agent.id) this.bindings.delete(key);
+      for (const [key, b] of this.bindings) if (b.kind === owner.kind && b.agentId === owner.agentId) this.bindings.delete(key);
+      this.changed();
       return responseTo(request, 200, 'OK');
     }
     const now = this.clock.now();
@@ -117,16 +167,15 @@ export class Registrar {
       if (expires < MIN_EXPIRES) return responseTo(request, 423, 'Interval Too Brief', [['Min-Expires', String(MIN_EXPIRES)]]);
       flow.contacts.add(key);
       this.bindings.set(key, {
-        agentId: session.agent.id,
-        username: session.agent.username,
-        sessionId: session.sessionId,
+        ...owner,
         flow,
         contact: uri.toString(),
         key,
         expiresAt: now + Math.min(expires, MAX_EXPIRES) * 1000,
       });
     }
-    const current = [...this.bindings.values()].filter((b) => b.agentId === session.agent.id && b.expiresAt > now);
+    this.changed();
+    const current = [...this.bindings.values()].filter((b) => b.kind === owner.kind && b.agentId === owner.agentId && b.expiresAt > now);
     return responseTo(
       request,
       200,

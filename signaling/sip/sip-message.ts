@@ -143,10 +143,10 @@ export class OutgoingSip {
  * order), From, Call-ID and CSeq copied; To copied with a tag added unless it
  * has one or this is 100 Trying.
  */
-export function responseTo(request: SipRequest, status: number, reason: string, extra: Array<[string, string]> = []): OutgoingSip {
+export function responseTo(request: SipRequest, status: number, reason: string, extra: Array<[string, string]> = [], toTag = newTag()): OutgoingSip {
   const headers: Array<[string, string]> = request.getHeaders('via').map((v) => ['Via', v] as [string, string]);
   const to = request.getHeader('to') ?? '';
-  const toWithTag = status > 100 && !request.toTag && to ? `${to};tag=${newTag()}` : to;
+  const toWithTag = status > 100 && !request.toTag && to ? `${to};tag=${toTag}` : to;
   const copied: Array<[string, string | undefined]> = [
     ['From', request.getHeader('from')],
     ['To', toWithTag],

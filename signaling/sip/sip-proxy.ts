@@ -1,11 +1,18 @@
 /**
  * The embedded SIP registrar and proxy: SIP over WebSocket (RFC 7118) for
  * the widgets' sip.js user agents. Agents register; visitors call a site's
- * queue with their conversation token; the proxy rings an agent, adds
- * `X-Warmline-Interaction` so the softphone can fetch the context, stays in
- * the path with Record-Route (RFC 3261 §16.6 step 4) so that every later
- * request of the call (ACK, BYE, re-INVITE, INFO) passes through it, and
- * ends a call when either side's WebSocket closes.
+ * queue with their conversation token and wait in the routing engine's
+ * queue (hearing 182 Queued with their place); the proxy rings the agent the
+ * engine chooses, adds `X-Warmline-Interaction` so the softphone can fetch
+ * the context, stays in the path with Record-Route (RFC 3261 §16.6 step 4)
+ * so that every later request of the call (ACK, BYE, re-INVITE, INFO, REFER)
+ * passes through it, and ends a call when either side's WebSocket closes.
+ *
+ * Besides queue calls it routes an agent's callback to the visitor's
+ * browser (sip:cb-<interaction>@domain) and transfers (sip:xfer-<id>@domain):
+ * a visitor referred there is queued for the new agent or queue, an agent
+ * calling there first consults the other agent, and a visitor referred
+ * there after that consultation reaches that agent directly.
  *
  * Browsers cannot be reached at their Contact (an `.invalid` host), only
  * over the WebSocket they opened (the flow), so requests are routed by the
@@ -14,17 +21,17 @@
 import { EventEmitter } from 'node:events';
 import type { AgentAuth } from '../auth/agent-auth.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
-import type { ChatRouter } from '../routing/chat-router.js';
+import type { RoutingService, CallSignaling } from '../routing/routing-service.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Stores } from '../store/stores.js';
 import type { CallEndReason } from '../store/call-store.js';
-import type { SiteConfig } from '../config/config-schema.js';
+import type { Config, SiteConfig } from '../config/config-schema.js';
+import type { InteractionRecord } from '../store/interaction-store.js';
 import { queuesOf } from '../config/sites.js';
 import { newId } from '../ids.js';
 import { bearerChallenge, bearerToken } from './bearer.js';
-import { CallAttempts, type Attempt, type Leg } from './call-attempts.js';
-import { CallTargets } from './call-targets.js';
+import { CallAttempts, type Attempt, type Leg, type RingTarget } from './call-attempts.js';
 import { Dialogs, type Dialog } from './dialogs.js';
 import { Registrar } from './registrar.js';
 import { contactKey, type SipFlow } from './sip-flow.js';
@@ -32,6 +39,7 @@ import {
   OutgoingSip,
   isRequest,
   newBranch,
+  newTag,
   parseContactUri,
   parseRoutes,
   parseSip,
@@ -41,12 +49,11 @@ import {
 } from './sip-message.js';
 
 export interface SipProxyOptions {
-  domain: string;
-  ringTimeoutMs: number;
+  config: Config;
   sites: ReadonlyMap<string, SiteConfig>;
   auth: AgentAuth;
   interactions: InteractionService;
-  router: ChatRouter;
+  routing: RoutingService;
   stores: Stores;
   clock: Clock;
   log: Logger;
@@ -55,8 +62,7 @@ export interface SipProxyOptions {
 }
 
 export interface SipProxyEventMap {
-  'call-ringing': [callRecordId: string, interactionId: string, agentId: string];
-  'call-answered': [callRecordId: string, interactionId: string, agentId: string];
+  'call-answered': [callRecordId: string, interactionId: string, agentId: string | undefined];
   'call-ended': [callRecordId: string, interactionId: string, reason: CallEndReason];
 }
 
@@ -68,8 +74,15 @@ interface Pending {
   timer: { cancel(): void };
 }
 
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
+/** A warm transfer once the first agent reached the second: the visitor is then sent to that very call's agent. */
+interface Consultation {
+  callId: string;
+  target: RingTarget;
+}
+
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY, REGISTER';
 const PROXY_USER = 'warmline-proxy';
+const TRANSFER_PREFIX = 'xfer-';
 const MANDATORY = [
   ['via', 'Via'],
   ['from', 'From'],
@@ -84,9 +97,8 @@ const MAX_GARBAGE = 10;
 
 const warning = (text: string): [string, string] => ['Warning', `399 warmline "${text.replace(/"/g, "'")}"`];
 
-export class SipProxy extends EventEmitter<SipProxyEventMap> {
+export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSignaling {
   readonly registrar: Registrar;
-  readonly targets: CallTargets;
   private readonly attempts: CallAttempts;
   private readonly dialogs = new Dialogs();
   private readonly contacts = new Map<string, SipFlow>();
@@ -94,33 +106,36 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
   /** Branches of requests the proxy made itself (BYE on a lost connection): their responses stop here. */
   private readonly own = new Set<string>();
   private readonly flows = new Set<SipFlow>();
+  private readonly consultations = new Map<string, Consultation>();
   private readonly recordRoute: string;
+  private readonly domain: string;
   private readonly maxMessageBytes: number;
 
   constructor(private readonly o: SipProxyOptions) {
     super();
-    this.registrar = new Registrar(o.domain, o.auth, o.clock);
-    this.targets = new CallTargets(this.registrar, o.router, o.interactions, o.clock);
-    this.recordRoute = `<sip:${PROXY_USER}@${o.domain};transport=ws;lr>`;
+    this.domain = o.config.sip.domain;
+    this.registrar = new Registrar(this.domain, o.auth, o.interactions, o.clock, (registered) => {
+      for (const agent of o.stores.agents.list()) o.routing.setPhoneReady(agent.id, registered.has(agent.id));
+    });
+    this.recordRoute = `<sip:${PROXY_USER}@${this.domain};transport=ws;lr>`;
     this.maxMessageBytes = o.maxMessageBytes ?? 32 * 1024;
     this.attempts = new CallAttempts({
       via: (flow, branch) => this.via(flow, branch),
       recordRoute: this.recordRoute,
-      pickAgent: (attempt) => this.targets.pick(attempt.interactionId, attempt.tried),
-      holdAgent: (agentId) => this.targets.hold(agentId),
-      releaseAgent: (agentId) => this.targets.release(agentId),
       relay: (attempt, leg, response) => attempt.caller.send(this.relayToCaller(leg, response)),
       answered: (attempt, leg, response) => this.onAnswered(attempt, leg, response),
+      ringFailed: (attempt, leg, status) => {
+        if (attempt.itemId && leg.target.agentId) o.routing.ringFailed(attempt.itemId, leg.target.agentId, status);
+      },
+      callerLeft: (attempt) => {
+        if (attempt.itemId) o.routing.callerLeft(attempt.itemId);
+      },
       ended: (attempt, reason) => this.endCall(attempt.callRecordId, attempt.interactionId, reason),
       setTimer: (fn, ms) => o.clock.setTimeout(fn, ms),
-      ringTimeoutMs: o.ringTimeoutMs,
     });
+    o.routing.attachCalls(this);
     // Calls left open by an earlier process ended with it.
     o.stores.calls.endAllOpen(o.clock.now());
-  }
-
-  get domain(): string {
-    return this.o.domain;
   }
 
   /** Live counts, for health checks and tests. */
@@ -138,12 +153,11 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
     this.registrar.dropFlow(flow);
     for (const key of flow.contacts) if (this.contacts.get(key) === flow) this.contacts.delete(key);
     for (const attempt of this.attempts.all()) {
-      if (attempt.caller === flow) this.attempts.callerLeft(attempt);
-      else if (attempt.current?.flow === flow) this.attempts.legLost(attempt);
+      if (attempt.caller === flow) this.attempts.callerGone(attempt);
+      else this.attempts.targetGone(attempt, flow);
     }
     for (const dialog of this.dialogs.withFlow(flow)) {
       const sides = Dialogs.sides(dialog, flow)!;
-      this.dialogs.remove(dialog.callId);
       if (sides.to.flow.open) {
         const branch = newBranch();
         this.own.add(branch);
@@ -151,8 +165,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
         this.o.clock.setTimeout(() => this.own.delete(branch), NON_INVITE_TIMEOUT_MS);
         sides.to.flow.send(Dialogs.byeFor(dialog, sides.from, sides.to, this.via(sides.to.flow, branch)));
       }
-      this.targets.release(dialog.agentId);
-      this.endCall(dialog.callRecordId, dialog.interactionId, 'connection-lost');
+      this.dialogEnded(dialog, 'connection-lost');
     }
     for (const [branch, p] of this.pending) {
       if (p.from === flow || p.to === flow) {
@@ -167,6 +180,36 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
   endSession(sessionId: string) {
     for (const flow of this.registrar.dropSession(sessionId)) flow.close(4004, 'Session ended');
   }
+
+  // ── What the routing engine asks (CallSignaling) ────────────────────
+
+  ring(itemId: string, agentId: string) {
+    const attempt = this.attempts.byItem(itemId);
+    const binding = this.registrar.agent(agentId);
+    if (!attempt) return;
+    if (!binding) {
+      this.o.routing.ringFailed(itemId, agentId, 480);
+      return;
+    }
+    this.attempts.ring(attempt, { agentId, flow: binding.flow, contact: binding.contact });
+  }
+
+  stopRinging(itemId: string, reason: string) {
+    const attempt = this.attempts.byItem(itemId);
+    if (attempt) this.attempts.stopRinging(attempt, reason === 'timeout');
+  }
+
+  queued(itemId: string, position: number, waitSeconds: number) {
+    const attempt = this.attempts.byItem(itemId);
+    if (attempt) this.attempts.queued(attempt, position, waitSeconds);
+  }
+
+  reject(itemId: string, status: number, reason: string, warningText: string) {
+    const attempt = this.attempts.byItem(itemId);
+    if (attempt) this.attempts.reject(attempt, status, reason, warningText, 'no-answer');
+  }
+
+  // ── Messages ────────────────────────────────────────────────────────
 
   receive(flow: SipFlow, data: string) {
     // Keep-alive CRLFs (RFC 5626 §4.4.1) carry no message.
@@ -189,7 +232,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
   }
 
   private via(flow: SipFlow, branch: string) {
-    return `SIP/2.0/${flow.transport} ${this.o.domain};branch=${branch}`;
+    return `SIP/2.0/${flow.transport} ${this.domain};branch=${branch}`;
   }
 
   private onRequest(flow: SipFlow, request: SipRequest, bytes: number) {
@@ -219,64 +262,142 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
     return reply(405, 'Method Not Allowed', [['Allow', ALLOW]]);
   }
 
-  /** A new call: only a visitor, with their conversation token, to one of their site's queues. */
+  /** A new call: from a visitor to a queue or a transfer, from an agent to a callback or a consultation. */
   private onInvite(flow: SipFlow, request: SipRequest, maxForwards: number) {
     const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
     if (maxForwards === 0) return reply(483, 'Too Many Hops');
     if (this.attempts.get(request.callId) || this.dialogs.get(request.callId)) return reply(482, 'Loop Detected');
-    if (flow.identity.role === 'agent') return reply(403, 'Forbidden', [warning('Agents cannot place calls yet')]);
     const target = request.ruri!;
-    if (target.host.toLowerCase() !== this.o.domain || !target.user) return reply(404, 'Not Found', [warning(`Call a queue at ${this.o.domain}`)]);
+    if (target.host.toLowerCase() !== this.domain || !target.user) return reply(404, 'Not Found', [warning(`Call an address at ${this.domain}`)]);
+    const contact = parseContactUri(request.getHeader('contact') ?? '');
+    if (!contact) return reply(400, 'Missing or malformed Contact');
+    if (flow.identity.role === 'agent') return this.agentInvite(flow, request, target.user, contact);
 
     const token = bearerToken(request.getHeader('proxy-authorization'));
-    if (!token) return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.o.domain)]]);
+    if (!token) return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.domain)]]);
     const interaction = this.o.interactions.findByToken(token);
     if (!interaction) {
-      return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.o.domain, 'invalid_token')]]);
+      return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.domain, 'invalid_token')]]);
     }
     if (flow.identity.role === 'visitor' && flow.identity.interactionId !== interaction.id) {
       return reply(403, 'Forbidden', [warning('This connection belongs to another conversation')]);
     }
     const claimed = request.getHeader('x-warmline-interaction');
     if (claimed && claimed !== interaction.id) return reply(403, 'Forbidden', [warning('The interaction id does not match the token')]);
+    const busy = this.attempts.all().some((a) => a.interactionId === interaction.id && a.caller !== flow && a.mode === 'queued');
+    if (busy) return reply(486, 'Busy Here', [warning('A call is already under way in this conversation')]);
+
+    if (target.user.startsWith(TRANSFER_PREFIX)) {
+      flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };
+      return this.visitorToTransfer(flow, request, contact, interaction, target.user.slice(TRANSFER_PREFIX.length));
+    }
     const site = this.o.sites.get(interaction.site);
-    if (!site || !queuesOf(site).includes(target.user)) {
+    const queue = site && queuesOf(this.o.config, site).find((q) => q.id === target.user);
+    if (!queue) {
       const isAgent = this.o.stores.agents.findByUsername(target.user);
       return isAgent
         ? reply(403, 'Forbidden', [warning("Visitors may only call the site's queue addresses")])
         : reply(404, 'Not Found', [warning(`There is no queue "${target.user}"`)]);
     }
-    const busy = this.attempts.all().some((a) => a.interactionId === interaction.id) || this.dialogs.forInteraction(interaction.id).length > 0;
-    if (busy) return reply(486, 'Busy Here', [warning('A call is already under way in this conversation')]);
-
     flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };
-    const contact = parseContactUri(request.getHeader('contact') ?? '');
-    if (!contact) return reply(400, 'Missing or malformed Contact');
     this.learnContact(flow, contact);
-    reply(100, 'Trying');
+    this.queueCall(flow, request, interaction, queue.id);
+  }
 
+  /**
+   * Puts a call in the routing engine's queue. The attempt exists before the
+   * engine sees the item, since the engine may ring an agent at once.
+   */
+  private queueCall(flow: SipFlow, request: SipRequest, interaction: InteractionRecord, queue: string, transferId?: string, consultation = false) {
+    const itemId = newId('wi');
+    const attempt = this.startAttempt(flow, request, interaction, queue, { mode: 'queued', itemId, ...(transferId ? { transferId } : {}), consultation });
+    flow.send(responseTo(request, 100, 'Trying'));
+    const queued = this.o.routing.enqueueCall(interaction, queue, itemId, transferId);
+    if ('refused' in queued) this.attempts.reject(attempt, 480, 'Temporarily Unavailable', queued.refused, 'no-agent');
+  }
+
+  /** A visitor referred to a transfer address: to the consulted agent directly, or through the queue. */
+  private visitorToTransfer(flow: SipFlow, request: SipRequest, contact: { user?: string; host: string }, interaction: InteractionRecord, transferId: string) {
+    const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
+    this.learnContact(flow, contact);
+    const consultation = this.consultations.get(transferId);
+    if (consultation) {
+      const dialog = this.dialogs.get(consultation.callId);
+      if (!dialog || dialog.interactionId !== interaction.id) return reply(481, 'Call/Transaction Does Not Exist', [warning('The transfer is over')]);
+      reply(100, 'Trying');
+      const attempt = this.startAttempt(flow, request, interaction, 'transfer', { mode: 'direct', transferId, itemId: dialog.itemId });
+      this.attempts.ring(attempt, consultation.target);
+      return;
+    }
+    const transfer = this.o.routing.pendingTransfer(transferId);
+    if (!transfer || transfer.interactionId !== interaction.id) return reply(404, 'Not Found', [warning('There is no such transfer')]);
+    this.queueCall(flow, request, interaction, transfer.queue, transferId);
+  }
+
+  /**
+   * An agent places a call: to a visitor waiting for the callback they hold
+   * (sip:cb-<interaction>), or to a colleague to consult before a warm
+   * transfer they prepared (sip:xfer-<id>). Nothing else.
+   */
+  private agentInvite(flow: SipFlow, request: SipRequest, user: string, contact: { user?: string; host: string }) {
+    const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
+    const agentId = flow.identity.role === 'agent' ? flow.identity.agentId : '';
+    if (user.startsWith(Registrar.CALLBACK_PREFIX)) {
+      const interactionId = user.slice(Registrar.CALLBACK_PREFIX.length);
+      const item = this.o.routing.workOf(agentId, interactionId);
+      if (item?.kind !== 'callback') return reply(403, 'Forbidden', [warning('This callback is not assigned to you')]);
+      const binding = this.registrar.callback(interactionId);
+      if (!binding) return reply(480, 'Temporarily Unavailable', [warning('The visitor is not on the site now')]);
+      this.learnContact(flow, contact);
+      reply(100, 'Trying');
+      const attempt = this.startAttempt(flow, request, this.o.interactions.require(interactionId), item.queue, { mode: 'direct' });
+      this.attempts.ring(attempt, { flow: binding.flow, contact: binding.contact });
+      return;
+    }
+    if (user.startsWith(TRANSFER_PREFIX)) {
+      const transferId = user.slice(TRANSFER_PREFIX.length);
+      const transfer = this.o.routing.pendingTransfer(transferId);
+      if (!transfer || transfer.record.fromAgentId !== agentId || transfer.record.mode !== 'warm') {
+        return reply(403, 'Forbidden', [warning('There is no transfer of yours to consult on')]);
+      }
+      this.learnContact(flow, contact);
+      this.queueCall(flow, request, this.o.interactions.require(transfer.interactionId), transfer.queue, transferId, true);
+      return;
+    }
+    return reply(403, 'Forbidden', [warning('Agents may call callbacks and transfer colleagues only')]);
+  }
+
+  private startAttempt(
+    flow: SipFlow,
+    request: SipRequest,
+    interaction: InteractionRecord,
+    queue: string,
+    how: { mode: 'queued' | 'direct'; itemId?: string; transferId?: string; consultation?: boolean },
+  ): Attempt {
     const callRecordId = newId('ca');
-    this.o.stores.calls.insert({
-      id: callRecordId,
-      interactionId: interaction.id,
-      sipCallId: request.callId,
-      queue: target.user,
-      createdAt: this.o.clock.now(),
-    });
-    this.attempts.start({
+    this.o.stores.calls.insert({ id: callRecordId, interactionId: interaction.id, sipCallId: request.callId, queue, createdAt: this.o.clock.now() });
+    const addHeaders: Array<[string, string]> = [['X-Warmline-Interaction', interaction.id]];
+    if (how.transferId) addHeaders.push(['X-Warmline-Transfer', `${how.transferId};${how.consultation ? 'consult' : how.mode === 'direct' ? 'complete' : 'blind'}`]);
+    const attempt: Attempt = {
+      mode: how.mode,
       callId: request.callId,
       callRecordId,
       interactionId: interaction.id,
-      queue: target.user,
+      ...(how.itemId ? { itemId: how.itemId } : {}),
       caller: flow,
       invite: request,
-      tried: new Set(),
-      failures: [],
+      addHeaders,
       cancelled: false,
-    });
-    const current = this.attempts.get(request.callId)?.current;
-    if (current) this.emit('call-ringing', callRecordId, interaction.id, current.agentId);
+      ending: new Set(),
+      queueTag: newTag(),
+    };
+    if (how.consultation && how.transferId) this.consultationFor.set(request.callId, how.transferId);
+    this.attempts.add(attempt);
+    return attempt;
   }
+
+  /** Consultation calls being set up: their Call-ID and the transfer they prepare. */
+  private readonly consultationFor = new Map<string, string>();
 
   /** CANCEL (§9.2): answered at once; the INVITE it names then ends with 487. */
   private onCancel(flow: SipFlow, request: SipRequest) {
@@ -289,9 +410,10 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
   }
 
   /**
-   * Requests inside a call (ACK for 2xx, BYE, re-INVITE, INFO, UPDATE):
-   * our own Route entry is removed, the Request-URI (the other side's
-   * contact) says which flow, and only the two parties of the call may use it.
+   * Requests inside a call (ACK for 2xx, BYE, re-INVITE, INFO, UPDATE, REFER,
+   * NOTIFY): our own Route entry is removed, the Request-URI (the other
+   * side's contact) says which flow, and only the two parties of the call
+   * may use it.
    */
   private forwardInDialog(flow: SipFlow, request: SipRequest, maxForwards: number) {
     const isAck = request.method === 'ACK';
@@ -317,9 +439,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
     target.send(out);
     if (request.method === 'BYE') {
       // The call is over for us as soon as either side says so (§15.1.1).
-      this.dialogs.remove(dialog.callId);
-      this.targets.release(dialog.agentId);
-      this.endCall(dialog.callRecordId, dialog.interactionId, flow === dialog.caller.flow ? 'hangup-visitor' : 'hangup-agent');
+      this.dialogEnded(dialog, flow === dialog.caller.flow ? 'hangup-visitor' : 'hangup-agent');
     }
   }
 
@@ -330,10 +450,10 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
       if ((response.statusCode ?? 0) >= 200) this.own.delete(branch);
       return;
     }
-    const attempt = this.attempts.byLegBranch(branch);
-    if (attempt) {
-      if (attempt.current?.flow !== flow) return;
-      this.attempts.onResponse(attempt, response);
+    const ringing = this.attempts.byLegBranch(branch);
+    if (ringing) {
+      if (ringing.leg.target.flow !== flow) return;
+      this.attempts.onResponse(ringing.attempt, ringing.leg, response);
       return;
     }
     const pending = this.pending.get(branch);
@@ -349,39 +469,55 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
   }
 
   /**
-   * A response of the ringing agent, for the caller: our Via off and, on the
+   * A response of the ringing side, for the caller: our Via off and, on the
    * answer, who answered (P-Asserted-Identity, RFC 3325: asserted by this
    * proxy, which authenticated the agent).
    */
   private relayToCaller(leg: Leg, response: SipResponse): OutgoingSip {
     const out = this.popVia(response).remove('P-Asserted-Identity');
     const status = response.statusCode ?? 0;
-    if (status >= 200 && status < 300) {
-      const agent = this.o.stores.agents.findById(leg.agentId);
-      if (agent) out.set('P-Asserted-Identity', `"${agent.name.replace(/["\\]/g, '')}" <sip:${agent.username}@${this.o.domain}>`);
+    if (status >= 200 && status < 300 && leg.target.agentId) {
+      const agent = this.o.stores.agents.findById(leg.target.agentId);
+      if (agent) out.set('P-Asserted-Identity', `"${agent.name.replace(/["\\\\]/g, '')}" <sip:${agent.username}@${this.domain}>`);
     }
     return out;
   }
 
   private onAnswered(attempt: Attempt, leg: Leg, response: SipResponse) {
     const contact = parseContactUri(response.getHeader('contact') ?? '');
-    if (contact) this.learnContact(leg.flow, contact);
+    if (contact) this.learnContact(leg.target.flow, contact);
+    const callerAgent = attempt.caller.identity.role === 'agent' ? attempt.caller.identity.agentId : undefined;
     const dialog: Dialog = {
       callId: attempt.callId,
       callRecordId: attempt.callRecordId,
       interactionId: attempt.interactionId,
-      agentId: leg.agentId,
+      agentId: leg.target.agentId ?? callerAgent ?? '',
+      ...(attempt.itemId ? { itemId: attempt.itemId } : {}),
       caller: {
         flow: attempt.caller,
         nameAddr: attempt.invite.getHeader('from') ?? '',
         contact: parseContactUri(attempt.invite.getHeader('contact') ?? '')?.toString() ?? '',
         cseq: attempt.invite.cseq,
       },
-      callee: { flow: leg.flow, nameAddr: response.getHeader('to') ?? '', contact: contact?.toString() ?? '', cseq: 0 },
+      callee: { flow: leg.target.flow, nameAddr: response.getHeader('to') ?? '', contact: contact?.toString() ?? '', cseq: 0 },
     };
     this.dialogs.add(dialog);
-    this.o.stores.calls.answered(attempt.callRecordId, leg.agentId, this.o.clock.now());
-    this.emit('call-answered', attempt.callRecordId, attempt.interactionId, leg.agentId);
+    const transferId = this.consultationFor.get(attempt.callId);
+    if (transferId) {
+      this.consultationFor.delete(attempt.callId);
+      this.consultations.set(transferId, { callId: attempt.callId, target: leg.target });
+    }
+    this.o.stores.calls.answered(attempt.callRecordId, leg.target.agentId ?? callerAgent ?? '', this.o.clock.now());
+    if (attempt.mode === 'queued' && attempt.itemId && leg.target.agentId) this.o.routing.callAnswered(attempt.itemId, leg.target.agentId);
+    this.emit('call-answered', attempt.callRecordId, attempt.interactionId, leg.target.agentId);
+  }
+
+  /** A call is over: its record closes, and its work item once no other call of the transfer carries it on. */
+  private dialogEnded(dialog: Dialog, reason: CallEndReason) {
+    this.dialogs.remove(dialog.callId);
+    for (const [id, consultation] of this.consultations) if (consultation.callId === dialog.callId) this.consultations.delete(id);
+    this.endCall(dialog.callRecordId, dialog.interactionId, reason);
+    if (dialog.itemId && !this.dialogs.all().some((d) => d.itemId === dialog.itemId)) this.o.routing.callEnded(dialog.itemId);
   }
 
   private endCall(callRecordId: string, interactionId: string, reason: CallEndReason) {
@@ -405,7 +541,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> {
     if (!top) return;
     const routes = parseRoutes(top);
     const first = routes?.[0];
-    if (!first || first.uri.user !== PROXY_USER || first.uri.host.toLowerCase() !== this.o.domain) return;
+    if (!first || first.uri.user !== PROXY_USER || first.uri.host.toLowerCase() !== this.domain) return;
     // A header line may hold several entries: keep the others where they were.
     const rest = routes!.slice(1).map((r) => r.raw);
     if (rest.length) out.replaceFirst('Route', rest.join(', '));

@@ -4,29 +4,70 @@ import { createHmac } from 'node:crypto';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
+import { agentConsole, type ConsoleHandle } from '../support/agent-console.js';
 import { iceServersFor } from '../../signaling/sip/ice-servers.js';
 
 describe('preparing calls over HTTP', () => {
   let server: TestServer;
+  let alice: ConsoleHandle | undefined;
   before(async () => {
     server = await startTestServer({
-      sites: [
-        { key: 'demo', name: 'Demo', origins: ['*'] },
-        { key: 'topical', name: 'With topics', origins: ['*'], topics: [{ id: 'billing', label: 'Billing' }, { id: 'sales', label: 'Buying' }] },
+      queues: [
+        { id: 'support', label: 'Support' },
+        { id: 'billing', label: 'Billing', skills: ['billing'] },
+        { id: 'sales', label: 'Buying' },
+        {
+          id: 'night',
+          label: 'Night desk',
+          hours: { timezone: 'Europe/Paris', weekly: { mon: [['22:00', '23:00']] } },
+        },
       ],
+      sites: [
+        { key: 'demo', name: 'Demo', origins: ['*'], queues: ['support'] },
+        { key: 'topical', name: 'With topics', origins: ['*'], queues: ['billing', 'sales', 'night'], chatQueue: 'sales' },
+      ],
+      agents: { alice: { skills: ['billing'] } },
     });
+    alice = await agentConsole(server, 'alice');
   });
-  after(() => server.close());
+  after(async () => {
+    alice?.socket.close();
+    await server.close();
+  });
 
-  it('lists a site’s topics for the visual IVR', async () => {
-    const res = await request(server.url, '/api/v1/sites/topical/call-options');
+  it('lists a site’s queues for the visual IVR, with whether each is open and staffed now', async () => {
+    const res = await request(server.url, '/api/v1/sites/topical/queues');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.topics, [
-      { id: 'billing', label: 'Billing' },
-      { id: 'sales', label: 'Buying' },
-    ]);
-    assert.deepEqual((await request(server.url, '/api/v1/sites/demo/call-options')).body.topics, []);
-    assert.equal((await request(server.url, '/api/v1/sites/nope/call-options')).status, 404);
+    assert.equal(res.body.chatQueue, 'sales');
+    const [billing, sales, night] = res.body.queues;
+    assert.deepEqual(billing, { id: 'billing', label: 'Billing', open: true, staffed: true });
+    assert.deepEqual(sales, { id: 'sales', label: 'Buying', open: true, staffed: true });
+    assert.equal(night.open, false, 'one hour a week: closed as the tests run (unless run on a Monday at 22:00 in Paris)');
+    assert.match(night.opensAt, /^\d{4}-\d\d-\d\dT2[01]:00:00.000Z$/, 'Monday 22:00 in Paris, in UTC');
+    assert.deepEqual(
+      (await request(server.url, '/api/v1/sites/demo/queues')).body.queues.map((q: { id: string }) => q.id),
+      ['support'],
+    );
+    assert.equal((await request(server.url, '/api/v1/sites/nope/queues')).status, 404);
+  });
+
+  it('says a queue is unstaffed when none of its agents is signed in', async () => {
+    const bobOnly = await startTestServer({
+      queues: [{ id: 'billing', label: 'Billing', skills: ['billing'] }],
+      sites: [{ key: 'demo', name: 'Demo', origins: ['*'] }],
+      agents: { alice: { skills: ['billing'] } },
+    });
+    const bob = await agentConsole(bobOnly, 'bob');
+    try {
+      const res = await request(bobOnly.url, '/api/v1/sites/demo/queues');
+      assert.deepEqual(res.body.queues[0], { id: 'billing', label: 'Billing', open: true, staffed: false });
+      const call = await request(bobOnly.url, '/api/v1/calls', { body: { site: 'demo', context: sampleContext() } });
+      assert.equal(call.status, 409);
+      assert.equal(call.body.error.code, 'queue_unstaffed');
+    } finally {
+      bob.socket.close();
+      await bobOnly.close();
+    }
   });
 
   it('prepares a call in a new conversation: queue address, no ICE servers by default (never a public STUN)', async () => {
@@ -37,23 +78,24 @@ describe('preparing calls over HTTP', () => {
     assert.ok(server.services.interactions.findByToken(res.body.token), 'the token opens the new conversation');
   });
 
-  it('joins the visitor’s chat conversation, storing the context with the chosen topic', async () => {
+  it('joins the visitor’s chat conversation, storing the context with the chosen queue', async () => {
     const { token, interactionId } = await createInteraction(server.url, sampleContext(), 'topical');
-    const res = await request(server.url, '/api/v1/calls', { body: { site: 'topical', token, topic: 'billing', context: sampleContext() } });
+    const res = await request(server.url, '/api/v1/calls', { body: { site: 'topical', token, queue: 'billing', context: sampleContext() } });
     assert.equal(res.status, 201);
     assert.equal(res.body.interactionId, interactionId);
     assert.equal(res.body.sip.target, 'sip:billing@warmline.invalid');
     assert.equal(server.services.interactions.get(interactionId)!.context.topic, 'Billing');
   });
 
-  it('refuses a missing or unknown topic, a foreign or unknown token and a bad context, changing nothing', async () => {
+  it('refuses a missing, unknown or closed queue, a foreign or unknown token and a bad context, changing nothing', async () => {
     const { token } = await createInteraction(server.url, sampleContext(), 'demo');
     const count = () => (server.services.stores.db.prepare('SELECT count(*) AS n FROM interactions').get() as { n: number }).n;
     const before = count();
     const cases: Array<[Record<string, unknown>, number, RegExp]> = [
-      [{ site: 'topical', context: sampleContext() }, 422, /topic must be one of: billing, sales/],
-      [{ site: 'topical', topic: 'fun', context: sampleContext() }, 422, /topic must be one of/],
-      [{ site: 'topical', topic: 'billing', token, context: sampleContext() }, 401, /not known/],
+      [{ site: 'topical', context: sampleContext() }, 422, /queue must be one of: billing, sales, night/],
+      [{ site: 'topical', queue: 'fun', context: sampleContext() }, 422, /queue must be one of/],
+      [{ site: 'topical', queue: 'night', context: sampleContext() }, 409, /Night desk is closed now/],
+      [{ site: 'topical', queue: 'billing', token, context: sampleContext() }, 401, /not known/],
       [{ site: 'demo', token: 'x'.repeat(43), context: sampleContext() }, 401, /not known/],
       [{ site: 'demo', context: { ...sampleContext(), page: { url: 'javascript:alert(1)', title: 'x' } } }, 422, /context\.page\.url/],
       [{ site: 'demo', token, context: sampleContext({ visitor: { id: 'someone-else' } }) }, 400, /visitor\.id cannot change/],
@@ -91,6 +133,7 @@ describe('ICE servers', () => {
 
   it('hands TURN to both sides when configured', async () => {
     const server = await startTestServer({ sip: { turn: { urls: ['turn:127.0.0.1:3478'], secret: 'a-shared-secret-value' } } });
+    const staff = await agentConsole(server, 'alice');
     try {
       const visitor = await request(server.url, '/api/v1/calls', { body: { site: 'demo', context: sampleContext() } });
       assert.equal(visitor.body.iceServers[0].urls[0], 'turn:127.0.0.1:3478');
@@ -99,6 +142,7 @@ describe('ICE servers', () => {
       const agent = await request(server.url, '/api/v1/agent/phone', { token });
       assert.match(agent.body.iceServers[0].username, /^\d+:ag_/);
     } finally {
+      staff.socket.close();
       await server.close();
     }
   });

@@ -189,7 +189,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     assert.deepEqual(await agent.client.quiet(), []);
   });
 
-  it('answers 480 when no agent can take the call, and 486 when the only one declines', async () => {
+  it('answers 480 when no agent is signed in, and keeps the caller waiting in line when the only agent declines', async () => {
     const alone = await visitor();
     const unavailable = await alone.client.response(480, 'INVITE');
     assert.match(unavailable.getHeader('warning')!, /No agent is available/);
@@ -197,11 +197,20 @@ describe('SIP over WebSocket: registrar and proxy', () => {
 
     const agent = await phone('alice');
     const caller = await visitor();
+    const queued = await caller.client.response(182, 'INVITE');
+    assert.match(queued.getHeader('x-warmline-queue')!, /^position=1;wait=\d+$/, 'RFC 3261 182 Queued, with the place in line');
     const invite = await agent.client.request('INVITE');
     agent.client.respond(invite, 603, 'Decline');
     await agent.client.request('ACK');
-    await caller.client.response(486, 'INVITE');
-    assert.equal(calls(caller.interactionId)[0]?.endReason, 'declined');
+    const more = await caller.client.quiet(300);
+    assert.ok(
+      more.every((r) => [100, 182].includes((r.message as { statusCode?: number }).statusCode!)),
+      'the caller is still in line, not refused',
+    );
+    // Another agent signs in: the call goes to them.
+    const bob = await phone('bob');
+    const ringing = await bob.client.request('INVITE');
+    assert.equal(ringing.getHeader('x-warmline-interaction'), caller.interactionId);
   });
 
   it('rings the next agent when one declines', async () => {
@@ -370,10 +379,10 @@ describe('SIP over WebSocket: registrar and proxy', () => {
 });
 
 describe('SIP proxy timers', () => {
-  it('cancels an unanswered agent after the ring timeout and tries the next, then answers 480', async () => {
+  it('cancels an agent who does not answer in time and rings the next; a caller nobody takes hears 480 at the longest wait', async () => {
     const { FakeClock } = await import('../support/fake-clock.js');
     const clock = new FakeClock(Date.now());
-    const server = await startTestServer({ sip: { ringTimeoutSeconds: 20 } }, { clock });
+    const server = await startTestServer({ routing: { offerTimeoutSeconds: 20, awayAfterMissedOffers: 1, maxCallWaitSeconds: 300 } }, { clock });
     try {
       const phones = [];
       for (const username of ['alice', 'bob']) {
@@ -386,8 +395,11 @@ describe('SIP proxy timers', () => {
       const { token, interactionId } = await createInteraction(server.url, sampleContext());
       const caller = await SipClient.open(`${server.wsUrl}/sip`);
       caller.invite('support', token);
+      const rung = new Set<SipClient>();
       for (let ring = 0; ring < 2; ring++) {
         const { client, request: invite } = await SipClient.first(phones, 'INVITE');
+        assert.ok(!rung.has(client), 'each agent is rung once');
+        rung.add(client);
         client.respond(invite, 180, 'Ringing', { toTag: `t${ring}` });
         await caller.response(180, 'INVITE');
         clock.advance(19_999);
@@ -399,8 +411,11 @@ describe('SIP proxy timers', () => {
         client.respond(invite, 487, 'Request Terminated', { toTag: `t${ring}` });
         await client.request('ACK');
       }
+      // Both missed their offer: both were set away (awayAfterMissedOffers 1). The caller waits, then gives up.
+      for (const agent of server.services.stores.agents.list()) assert.equal(server.services.routing.presenceOf(agent.id), 'away');
+      clock.advance(300_000);
       const final = await caller.response(480, 'INVITE');
-      assert.match(final.getHeader('warning')!, /No agent/);
+      assert.match(final.getHeader('warning')!, /callback/);
       assert.equal(server.services.stores.calls.listForInteraction(interactionId)[0]?.endReason, 'no-answer');
       await Promise.all([...phones, caller].map((c) => c.close()));
     } finally {

@@ -26,8 +26,17 @@ export const AgentClientMessageSchema = v.variant(
     v.strictObject({ type: v.literal('typing'), interactionId: InteractionIdSchema, active: v.boolean() }),
     v.strictObject({ type: v.literal('receipt'), interactionId: InteractionIdSchema, delivered: SeqSchema, read: SeqSchema }),
     v.strictObject({ type: v.literal('close'), interactionId: InteractionIdSchema }),
+    v.strictObject({
+      type: v.literal('transfer'),
+      interactionId: InteractionIdSchema,
+      to: v.union([v.strictObject({ agentId: v.pipe(v.string(), v.maxLength(64)) }), v.strictObject({ queue: v.pipe(v.string(), v.maxLength(32)) })]),
+      note: v.pipe(v.string(), v.maxLength(2000)),
+      /** blind: leave now; warm: stay until the other agent accepts. */
+      mode: v.picklist(['blind', 'warm']),
+    }),
+    v.strictObject({ type: v.literal('callback-outcome'), interactionId: InteractionIdSchema, reached: v.boolean() }),
   ],
-  'type must be one of hello, presence, accept, decline, send, typing, receipt, close',
+  'type must be one of hello, presence, accept, decline, send, typing, receipt, close, transfer, callback-outcome',
 );
 
 export type AgentClientMessage = v.InferOutput<typeof AgentClientMessageSchema>;

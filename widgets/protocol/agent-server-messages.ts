@@ -7,7 +7,22 @@ import { PresenceSchema } from './agent-client-messages.js';
 export const InteractionStatusSchema = v.picklist(['new', 'queued', 'offered', 'active', 'closed']);
 export type InteractionStatus = v.InferOutput<typeof InteractionStatusSchema>;
 
+/** What an agent can be offered on the console (calls ring on the softphone instead). */
+export const WorkKindSchema = v.picklist(['chat', 'offline', 'callback']);
+export type WorkKind = v.InferOutput<typeof WorkKindSchema>;
+
+export const NoteSchema = v.object({ author: v.string(), text: v.string(), at: v.number() });
+export type Note = v.InferOutput<typeof NoteSchema>;
+
 export const OfferPreviewSchema = v.object({
+  /** The queue's name (the topic the visitor chose). */
+  queue: v.optional(v.string()),
+  /** A transfer: who passed it on, and their note. */
+  transferFrom: v.optional(v.string()),
+  note: v.optional(v.string()),
+  /** A callback: the number the visitor left, and whether their browser can ring now. */
+  phone: v.optional(v.string()),
+  visitorOnline: v.optional(v.boolean()),
   visitorName: v.optional(v.string()),
   pageTitle: v.string(),
   pageUrl: v.string(),
@@ -22,7 +37,7 @@ export type OfferPreview = v.InferOutput<typeof OfferPreviewSchema>;
 
 export const OfferSchema = v.object({
   interactionId: v.string(),
-  channel: v.literal('chat'),
+  channel: WorkKindSchema,
   offeredAt: v.number(),
   expiresAt: v.number(),
   preview: OfferPreviewSchema,
@@ -35,6 +50,18 @@ export const AgentInteractionSchema = v.object({
   status: InteractionStatusSchema,
   context: ContextEnvelopeSchema,
   messages: v.array(ChatMessageSchema),
+  /** Notes agents wrote (with a transfer), oldest first. */
+  notes: v.array(NoteSchema),
+  /** The work this agent holds for the interaction, when it is more than a chat. */
+  work: v.optional(
+    v.object({
+      kind: WorkKindSchema,
+      /** A callback: the number left, whether the visitor's browser can ring, which try this is. */
+      phone: v.optional(v.string()),
+      reachable: v.optional(v.boolean()),
+      attempt: v.optional(v.number()),
+    }),
+  ),
   /** How far the visitor has received and read the agent's messages. */
   receipt: ReceiptSchema,
   visitorOnline: v.boolean(),

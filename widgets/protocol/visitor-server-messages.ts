@@ -25,6 +25,9 @@ export interface StatusFrame {
   agent?: string;
   /** Whether any agent is signed in and available right now. */
   agentsAvailable: boolean;
+  /** While waiting: the place in the queue (1 = next) and the estimated wait. */
+  position?: number;
+  waitSeconds?: number;
 }
 
 export interface WelcomeFrame {
@@ -63,7 +66,7 @@ export const isChatMessage = (m: unknown): m is ChatMessage =>
   ['visitor', 'agent', 'system'].includes(m.from as string) &&
   opt(m.cid, str) &&
   opt(m.author, str) &&
-  opt(m.event, (e) => e === 'agent-joined' || e === 'chat-closed');
+  opt(m.event, (e) => e === 'agent-joined' || e === 'chat-closed' || e === 'chat-transferred');
 
 const CHECKS: { [K in VisitorServerMessage['type']]: (f: Obj) => boolean } = {
   welcome: (f) =>
@@ -75,7 +78,11 @@ const CHECKS: { [K in VisitorServerMessage['type']]: (f: Obj) => boolean } = {
     seq(f.readUpTo) &&
     num(f.messageLimit),
   status: (f) =>
-    ['new', 'waiting', 'active', 'closed'].includes(f.status as string) && typeof f.agentsAvailable === 'boolean' && opt(f.agent, str),
+    ['new', 'waiting', 'active', 'closed'].includes(f.status as string) &&
+    typeof f.agentsAvailable === 'boolean' &&
+    opt(f.agent, str) &&
+    opt(f.position, seq) &&
+    opt(f.waitSeconds, seq),
   ack: (f) => str(f.cid) && seq(f.seq) && num(f.at),
   message: (f) => isChatMessage(f.message),
   typing: (f) => typeof f.active === 'boolean' && opt(f.name, str),

@@ -37,7 +37,7 @@ export const ChatMessageSchema = v.object({
   text: v.string(),
   at: v.number(),
   /** For system messages: what happened, so widgets can say it in the reader's language. */
-  event: v.optional(v.picklist(['agent-joined', 'chat-closed'])),
+  event: v.optional(v.picklist(['agent-joined', 'chat-closed', 'chat-transferred'])),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
 

@@ -1,0 +1,622 @@
+/**
+ * The routing engine in the server: it feeds the engine (agents from the
+ * configuration and their connections, work from chats, calls, callbacks
+ * and offline messages), keeps the work in the store so the queue survives
+ * a restart, and turns the engine's decisions into what people see —
+ * offers on agents' consoles, a ringing softphone, the visitor's place in
+ * the queue. Sockets and SIP are reached through events and a small port,
+ * never directly.
+ */
+import { EventEmitter } from 'node:events';
+import { AppError } from '../errors.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { Config, QueueConfig } from '../config/config-schema.js';
+import { chatQueueOf } from '../config/sites.js';
+import type { Stores } from '../store/stores.js';
+import type { InteractionRecord } from '../store/interaction-store.js';
+import type { WorkItemDetails, WorkItemRecord } from '../store/work-item-store.js';
+import type { InteractionService } from '../interactions/interaction-service.js';
+import { newId } from '../ids.js';
+import type { Offer, WorkKind } from '../../widgets/protocol/agent-server-messages.js';
+import type { Presence } from '../../widgets/protocol/agent-client-messages.js';
+import { isOpenAt } from './business-hours.js';
+import { priorityOf, type ItemKind } from './priority-rules.js';
+import { OfferGoneError, RoutingEngine, type Item, type ReleaseReason, type WithdrawReason } from './routing-engine.js';
+import { buildOfferPreview } from './offer-preview.js';
+
+/** What the SIP proxy does for call items; it registers itself with `attachCalls`. */
+export interface CallSignaling {
+  /** Ring the agent for this call item. */
+  ring(itemId: string, agentId: string): void;
+  /** Stop ringing (the offer was withdrawn: not answered in time, or the agent went away). */
+  stopRinging(itemId: string, reason: WithdrawReason): void;
+  /** The caller's place in the queue changed. */
+  queued(itemId: string, position: number, waitSeconds: number): void;
+  /** The call cannot be served; tell the caller. */
+  reject(itemId: string, status: number, reason: string, warning: string): void;
+}
+
+export interface QueueStatus {
+  position: number;
+  waitSeconds: number;
+}
+
+/** A call transfer prepared by an agent and not yet used. */
+export interface PendingTransfer {
+  interactionId: string;
+  queue: string;
+  targetAgent?: string;
+  enqueuedAt: number;
+  record: NonNullable<WorkItemDetails['transfer']>;
+}
+
+/** Why an offer left an agent's console, as the console is told. */
+export type ConsoleWithdrawReason = 'taken' | 'timeout' | 'declined' | 'closed' | 'away';
+
+export interface RoutingEventMap {
+  offer: [agentId: string, offer: Offer];
+  'offer-withdrawn': [agentId: string, interactionId: string, reason: ConsoleWithdrawReason];
+  /** Work an agent took: a chat or offline message is a conversation; a callback, something to dial. */
+  assigned: [agentId: string, interaction: InteractionRecord, kind: WorkKind, item: WorkItemRecord];
+  presence: [agentId: string, presence: Presence];
+  /** Whether any agent is signed in and available changed. */
+  availability: [available: boolean];
+  /** A waiting interaction's place in the queue changed. */
+  'queue-status': [interactionId: string, status: QueueStatus];
+  /** A callback that did not reach the visitor closed for good. */
+  'callback-closed': [interactionId: string];
+}
+
+export interface TransferRequest {
+  to: { agentId: string } | { queue: string };
+  note: string;
+  mode: 'blind' | 'warm';
+}
+
+const OFFERED_ON_CONSOLE = new Set<ItemKind>(['chat', 'offline', 'callback']);
+
+const CONSOLE_REASON: Record<WithdrawReason, ConsoleWithdrawReason> = {
+  timeout: 'timeout',
+  declined: 'declined',
+  away: 'away',
+  abandoned: 'closed',
+  taken: 'taken',
+  released: 'closed',
+};
+
+export class RoutingService extends EventEmitter<RoutingEventMap> {
+  readonly engine: RoutingEngine;
+  private readonly queues: ReadonlyMap<string, QueueConfig>;
+  private readonly connections = new Map<string, number>();
+  /** Agents whose softphone is registered. */
+  private readonly phones = new Set<string>();
+  private readonly lastStatus = new Map<string, string>();
+  private readonly abandonTimers = new Map<string, { cancel(): void }>();
+  private calls: CallSignaling | undefined;
+  private lastAvailability = false;
+  /** Call transfers prepared and not yet used, by id. */
+  private readonly pendingTransfers = new Map<string, PendingTransfer>();
+  /** The longest a call may wait on the line, per call item. */
+  private readonly callTimers = new Map<string, { cancel(): void }>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly stores: Stores,
+    private readonly interactions: InteractionService,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.queues = new Map(config.queues.map((q) => [q.id, q]));
+    const r = config.routing;
+    this.engine = new RoutingEngine(clock, {
+      queues: new Map(config.queues.map((q) => [q.id, { id: q.id, skills: q.skills }])),
+      isOpen: (queue, at) => isOpenAt(this.queues.get(queue)?.hours, at),
+      offerTimeoutMs: r.offerTimeoutSeconds * 1000,
+      awayAfterMissedOffers: r.awayAfterMissedOffers,
+      declineCooldownMs: r.declineCooldownSeconds * 1000,
+      defaultCapacity: r.capacity,
+      defaultHandleMs: r.defaultHandleSeconds * 1000,
+    });
+    this.engine.on('offer', (agentId, item) => this.onOffer(agentId, item));
+    this.engine.on('offer-withdrawn', (agentId, item, reason) => this.onWithdrawn(agentId, item, reason));
+    this.engine.on('assigned', (agentId, item) => this.onAssigned(agentId, item));
+    this.engine.on('released', (item, reason) => this.onReleased(item, reason));
+    this.engine.on('presence', (agentId, presence) => {
+      this.stores.agents.setPresence(agentId, presence);
+      this.emit('presence', agentId, presence);
+      this.availabilityMaybeChanged();
+    });
+    this.engine.on('queue', (queue) => this.announcePositions(queue));
+    interactions.on('status', (interaction, previous) => this.onInteractionStatus(interaction, previous));
+  }
+
+  /** At start: agents from the store and the configuration, open work from the store. */
+  start() {
+    for (const agent of this.stores.agents.list()) this.defineAgent(agent.id, agent.username);
+    for (const q of this.queues.keys()) for (const ms of this.stores.workItems.recentHandleTimes(q).reverse()) this.engine.waits.record(q, ms);
+    for (const interaction of this.stores.interactions.listByStatus('offered')) this.interactions.transition(interaction.id, 'queued');
+    for (const item of this.stores.workItems.listOpen()) {
+      const base = this.toEngineItem(item);
+      if (item.status === 'assigned' && item.agentId && (item.kind === 'chat' || item.kind === 'offline')) {
+        this.engine.restoreAssigned(base, item.agentId, item.assignedAt ?? item.enqueuedAt);
+      } else if (item.kind === 'call') {
+        // Calls did not survive the restart: their WebSockets are gone.
+        this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
+      } else {
+        this.stores.workItems.setStatus(item.id, 'waiting');
+        this.engine.enqueue(base);
+      }
+    }
+  }
+
+  stop() {
+    this.engine.stop();
+    for (const timer of this.abandonTimers.values()) timer.cancel();
+  }
+
+  attachCalls(calls: CallSignaling) {
+    this.calls = calls;
+  }
+
+  // ── Agents ──────────────────────────────────────────────────────────
+
+  /** An agent was created (or seen for the first time): skills and capacity from the configuration. */
+  defineAgent(agentId: string, username: string) {
+    const settings = this.config.agents[username];
+    this.engine.defineAgent(agentId, settings?.skills ?? [], settings?.capacity ?? {});
+    this.engine.setPresence(agentId, this.stores.agents.findById(agentId)?.presence ?? 'away');
+  }
+
+  agentConnected(agentId: string) {
+    this.connections.set(agentId, (this.connections.get(agentId) ?? 0) + 1);
+    this.updateOnline(agentId);
+  }
+
+  agentDisconnected(agentId: string) {
+    this.connections.set(agentId, Math.max(0, (this.connections.get(agentId) ?? 0) - 1));
+    this.updateOnline(agentId);
+  }
+
+  /** Signed in: the console is connected, or the softphone registered (it may be a phone without a console). */
+  private updateOnline(agentId: string) {
+    this.ensureAgent(agentId);
+    const online = (this.connections.get(agentId) ?? 0) > 0 || this.phones.has(agentId);
+    this.engine.setOnline(agentId, online);
+    this.availabilityMaybeChanged();
+  }
+
+  setPresence(agentId: string, presence: Presence) {
+    this.stores.agents.setPresence(agentId, presence);
+    this.ensureAgent(agentId);
+    this.engine.setPresence(agentId, presence);
+    this.emit('presence', agentId, presence);
+    this.availabilityMaybeChanged();
+  }
+
+  presenceOf(agentId: string): Presence {
+    return this.engine.agentSnapshot(agentId)?.presence ?? this.stores.agents.findById(agentId)?.presence ?? 'away';
+  }
+
+  /** The agent's softphone registered (or stopped being registered). */
+  setPhoneReady(agentId: string, ready: boolean) {
+    if (ready === this.phones.has(agentId)) return;
+    if (ready) this.phones.add(agentId);
+    else this.phones.delete(agentId);
+    this.ensureAgent(agentId);
+    this.engine.setPhoneReady(agentId, ready);
+    this.updateOnline(agentId);
+  }
+
+  agentsAvailable(): boolean {
+    return [...this.queues.keys()].some((q) => this.engine.staffing(q) > 0);
+  }
+
+  /** Whether a queue takes work now: open, and with someone of it signed in. */
+  availability(queue: string): { open: boolean; staffed: boolean } {
+    return { open: isOpenAt(this.queues.get(queue)?.hours, this.clock.now()), staffed: this.engine.signedIn(queue) > 0 };
+  }
+
+  openOffersFor(agentId: string): Offer[] {
+    return this.engine
+      .offersOf(agentId)
+      .filter((item) => OFFERED_ON_CONSOLE.has(item.kind))
+      .map((item) => this.offerFor(item));
+  }
+
+  accept(agentId: string, interactionId: string): WorkItemRecord {
+    const item = this.engine.offersOf(agentId).find((i) => i.interactionId === interactionId && OFFERED_ON_CONSOLE.has(i.kind));
+    if (!item) throw AppError.conflict('This offer is no longer open: it timed out or went to someone else.');
+    try {
+      this.engine.accept(item.id, agentId);
+    } catch (err) {
+      if (err instanceof OfferGoneError) throw AppError.conflict(err.message);
+      throw err;
+    }
+    return this.stores.workItems.find(item.id)!;
+  }
+
+  decline(agentId: string, interactionId: string) {
+    const item = this.engine.offersOf(agentId).find((i) => i.interactionId === interactionId);
+    if (item) this.engine.decline(item.id, agentId);
+  }
+
+  /** The work an agent holds for an interaction (a chat, an offline message, a callback). */
+  workOf(agentId: string, interactionId: string): WorkItemRecord | undefined {
+    const item = this.engine.workOf(agentId).find((i) => i.interactionId === interactionId);
+    return item && this.stores.workItems.find(item.id);
+  }
+
+  // ── Chats, offline messages ─────────────────────────────────────────
+
+  /** The visitor's socket came or went; a chat waiting for a visitor gone too long is abandoned. */
+  visitorPresence(interactionId: string, online: boolean) {
+    this.abandonTimers.get(interactionId)?.cancel();
+    this.abandonTimers.delete(interactionId);
+    if (online) return;
+    const timer = this.clock.setTimeout(() => {
+      this.abandonTimers.delete(interactionId);
+      for (const item of this.engine.itemsOf(interactionId)) {
+        if (item.kind === 'chat' && (item.status === 'waiting' || item.status === 'offered')) this.engine.release(item.id, 'abandoned');
+      }
+    }, this.config.routing.abandonAfterSeconds * 1000);
+    this.abandonTimers.set(interactionId, timer);
+  }
+
+  /** The offline form: a message for when the queue opens, with how to reach the visitor. */
+  leaveMessage(interaction: InteractionRecord, queue: string, details: { name: string; contact: string }) {
+    this.enqueueItem(interaction, 'offline', queue, { details });
+  }
+
+  // ── Calls ───────────────────────────────────────────────────────────
+
+  /** A visitor's call reached the proxy for a queue: it waits in line, or is refused when nobody can take it. */
+  enqueueCall(interaction: InteractionRecord, queue: string, itemId: string, transferId?: string): { itemId: string } | { refused: string } {
+    const { open, staffed } = this.availability(queue);
+    const transfer = transferId ? this.pendingTransfers.get(transferId) : undefined;
+    if (!transfer && !open) return { refused: 'The line is closed now' };
+    if (!transfer && !staffed) return { refused: 'No agent is available right now' };
+    const item = this.enqueueItem(interaction, 'call', transfer?.queue ?? queue, {
+      id: itemId,
+      ...(transfer?.targetAgent ? { target: transfer.targetAgent } : {}),
+      ...(transfer ? { enqueuedAt: transfer.enqueuedAt, details: { transfer: transfer.record } } : {}),
+    });
+    if (transfer) this.pendingTransfers.delete(transferId!);
+    const timer = this.clock.setTimeout(() => {
+      const current = this.engine.get(item.id);
+      if (current && current.status !== 'assigned') {
+        this.calls?.reject(item.id, 480, 'Temporarily Unavailable', 'Nobody could take the call in time; ask for a callback');
+        this.engine.release(item.id, 'abandoned');
+      }
+    }, this.config.routing.maxCallWaitSeconds * 1000);
+    this.callTimers.set(item.id, timer);
+    return { itemId: item.id };
+  }
+
+  callAnswered(itemId: string, agentId: string) {
+    try {
+      this.engine.accept(itemId, agentId);
+    } catch (err) {
+      this.log.warn(`a call was answered after its offer ended (${itemId})`, err);
+    }
+  }
+
+  /** The agent's phone declined, was busy, or could not be reached. */
+  ringFailed(itemId: string, agentId: string, status: number) {
+    if (status === 486 || status === 600 || status === 603) this.engine.decline(itemId, agentId);
+    else this.engine.offerFailed(itemId, agentId);
+  }
+
+  /** The caller hung up before an agent answered. */
+  callerLeft(itemId: string) {
+    const item = this.engine.get(itemId);
+    if (item && item.status !== 'assigned') this.engine.release(itemId, 'abandoned');
+  }
+
+  callEnded(itemId: string) {
+    if (this.engine.get(itemId)) this.engine.release(itemId, 'done');
+  }
+
+  // ── Callbacks ───────────────────────────────────────────────────────
+
+  /**
+   * "Call me back when an agent is free": the visitor's waiting call becomes
+   * a callback with the same place in the queue.
+   */
+  requestCallback(interaction: InteractionRecord, phone: string | undefined): WorkItemRecord {
+    const waiting = this.engine.itemsOf(interaction.id).find((i) => i.kind === 'call' && i.status !== 'assigned');
+    const existing = this.engine.itemsOf(interaction.id).find((i) => i.kind === 'callback');
+    if (existing) throw AppError.conflict('A callback is already requested in this conversation.');
+    const queue = waiting?.queue ?? chatQueueOf(this.config, this.siteOf(interaction));
+    const enqueuedAt = waiting?.enqueuedAt;
+    if (waiting) this.engine.release(waiting.id, 'transferred');
+    const details: WorkItemDetails = phone ? { phone } : {};
+    return this.stores.workItems.find(this.enqueueItem(interaction, 'callback', queue, { details, enqueuedAt }).id)!;
+  }
+
+  cancelCallback(interaction: InteractionRecord) {
+    for (const item of this.engine.itemsOf(interaction.id)) if (item.kind === 'callback' && item.status !== 'assigned') this.engine.release(item.id, 'closed');
+  }
+
+  /**
+   * How a callback went: reached (done) or not, in which case it tries again
+   * later by the configured policy, keeping its place, until it gives up.
+   */
+  callbackOutcome(agentId: string, interactionId: string, reached: boolean) {
+    const item = this.engine.workOf(agentId).find((i) => i.interactionId === interactionId && i.kind === 'callback');
+    if (!item) throw new AppError(403, 'not_assigned', 'This callback is not assigned to you.');
+    const record = this.stores.workItems.find(item.id)!;
+    this.engine.release(item.id, reached ? 'done' : 'closed');
+    if (reached) return;
+    const { retryAfterSeconds, maxAttempts } = this.config.routing.callback;
+    const attempts = record.attempts + 1;
+    const interaction = this.interactions.require(interactionId);
+    if (attempts >= maxAttempts) {
+      this.stores.workItems.ended(item.id, 'done', this.clock.now(), 'unreached');
+      this.emit('callback-closed', interactionId);
+      return;
+    }
+    const delay = retryAfterSeconds[Math.min(attempts - 1, retryAfterSeconds.length - 1)]! * 1000;
+    this.enqueueItem(interaction, 'callback', item.queue, {
+      details: record.details,
+      enqueuedAt: item.enqueuedAt,
+      notBefore: this.clock.now() + delay,
+      attempts,
+    });
+  }
+
+  /** The visitor's callback in this conversation: its place in the queue, if it is waiting. */
+  callbackStatus(interactionId: string): { state: 'waiting' | 'calling' | 'none'; position?: number; waitSeconds?: number } {
+    const item = this.engine.itemsOf(interactionId).find((i) => i.kind === 'callback');
+    if (!item) return { state: 'none' };
+    if (item.status === 'assigned') return { state: 'calling' };
+    return { state: 'waiting', position: this.engine.positionOf(item.id)!, waitSeconds: Math.round((this.engine.estimatedWaitOf(item.id) ?? 0) / 1000) };
+  }
+
+  // ── Transfers ───────────────────────────────────────────────────────
+
+  /**
+   * Passes an interaction on to another agent or queue with a note. A chat
+   * is queued again at once (blind: the first agent leaves now; warm: when
+   * the other accepts). A call is prepared: the proxy routes the visitor's
+   * (or, to consult first, the agent's) INVITE to the returned address.
+   */
+  transfer(fromAgentId: string, interactionId: string, request: TransferRequest, channel: 'chat' | 'call'): { transferId: string } {
+    const interaction = this.interactions.require(interactionId);
+    const from = this.stores.agents.findById(fromAgentId)!;
+    const held = this.engine.workOf(fromAgentId).find((i) => i.interactionId === interactionId && (channel === 'call' ? i.kind === 'call' || i.kind === 'callback' : !['call', 'callback'].includes(i.kind)));
+    if (!held) throw new AppError(403, 'not_assigned', `This ${channel} is not assigned to you.`);
+    let queue = held.queue;
+    let targetAgent: string | undefined;
+    if ('agentId' in request.to) {
+      const target = this.stores.agents.findById(request.to.agentId);
+      if (!target || target.id === fromAgentId) throw AppError.badRequest('Choose another agent to transfer to.');
+      targetAgent = target.id;
+    } else {
+      if (!this.queues.has(request.to.queue)) throw AppError.badRequest(`There is no queue "${request.to.queue}".`);
+      queue = request.to.queue;
+    }
+    const note = request.note.trim();
+    if (note) this.stores.notes.insert({ interactionId, agentId: from.id, author: from.name, body: note, createdAt: this.clock.now() });
+    const transferId = newId('tr');
+    const record = { id: transferId, fromAgentId: from.id, fromAgent: from.name, mode: request.mode };
+    if (channel === 'call') {
+      // Front of the line: the customer has waited already.
+      this.pendingTransfers.set(transferId, { interactionId, queue, ...(targetAgent ? { targetAgent } : {}), enqueuedAt: held.enqueuedAt, record });
+      this.clock.setTimeout(() => this.pendingTransfers.delete(transferId), 10 * 60_000);
+      return { transferId };
+    }
+    if (request.mode === 'blind') {
+      this.engine.release(held.id, 'transferred');
+      this.interactions.transition(interactionId, 'queued');
+    }
+    this.enqueueItem(interaction, 'chat', queue, { target: targetAgent, enqueuedAt: held.enqueuedAt, details: { transfer: record } });
+    return { transferId };
+  }
+
+  /** The transfer a call INVITE names (sip:xfer-<id>@domain), without using it up. */
+  pendingTransfer(transferId: string): PendingTransfer | undefined {
+    return this.pendingTransfers.get(transferId);
+  }
+
+  // ── Internals ───────────────────────────────────────────────────────
+
+  private ensureAgent(agentId: string) {
+    if (this.engine.agentSnapshot(agentId)) return;
+    const agent = this.stores.agents.findById(agentId);
+    if (agent) this.defineAgent(agent.id, agent.username);
+  }
+
+  private siteOf(interaction: InteractionRecord) {
+    const site = this.config.sites.find((s) => s.key === interaction.site);
+    if (!site) throw AppError.notFound(`There is no site "${interaction.site}".`);
+    return site;
+  }
+
+  private enqueueItem(
+    interaction: InteractionRecord,
+    kind: ItemKind,
+    queue: string,
+    extra: { id?: string; target?: string; enqueuedAt?: number; notBefore?: number; attempts?: number; details?: WorkItemDetails } = {},
+  ): Item {
+    const now = this.clock.now();
+    const id = extra.id ?? newId('wi');
+    const priority = priorityOf(this.config.routing.priority, { queue, kind }, interaction.context);
+    const enqueuedAt = extra.enqueuedAt ?? now;
+    this.stores.workItems.insert({
+      id,
+      interactionId: interaction.id,
+      kind,
+      queue,
+      priority,
+      enqueuedAt,
+      createdAt: now,
+      targetAgent: extra.target ?? null,
+      notBefore: extra.notBefore ?? null,
+      attempts: extra.attempts ?? 0,
+      details: extra.details ?? {},
+    });
+    return this.engine.enqueue({
+      id,
+      interactionId: interaction.id,
+      kind,
+      queue,
+      priority,
+      enqueuedAt,
+      ...(extra.target ? { target: extra.target } : {}),
+      ...(extra.notBefore ? { notBefore: extra.notBefore } : {}),
+      ...(interaction.agentId && !extra.target ? { preferred: interaction.agentId } : {}),
+    });
+  }
+
+  private toEngineItem(item: WorkItemRecord): Omit<Item, 'status'> {
+    return {
+      id: item.id,
+      interactionId: item.interactionId,
+      kind: item.kind,
+      queue: item.queue,
+      priority: item.priority,
+      enqueuedAt: item.enqueuedAt,
+      ...(item.targetAgent ? { target: item.targetAgent } : {}),
+      ...(item.notBefore ? { notBefore: item.notBefore } : {}),
+    };
+  }
+
+  /** Chats enter and leave the queue with the conversation: a visitor writes, an agent ends it. */
+  private onInteractionStatus(interaction: InteractionRecord, previous: string) {
+    const hasConversationWork = this.engine.itemsOf(interaction.id).some((i) => i.kind === 'chat' || i.kind === 'offline');
+    if (interaction.status === 'queued' && (previous === 'new' || previous === 'closed') && !hasConversationWork) {
+      const site = this.siteOf(interaction);
+      this.enqueueItem(interaction, 'chat', chatQueueOf(this.config, site));
+    } else if (interaction.status === 'closed') {
+      for (const item of this.engine.itemsOf(interaction.id)) {
+        if (item.kind === 'chat' || item.kind === 'offline') this.engine.release(item.id, item.status === 'assigned' ? 'done' : 'closed');
+      }
+    }
+  }
+
+  private onOffer(agentId: string, item: Readonly<Item>) {
+    this.stores.workItems.setStatus(item.id, 'offered');
+    if (item.kind === 'chat' || item.kind === 'offline') {
+      const interaction = this.interactions.get(item.interactionId);
+      if (interaction?.status === 'queued') this.interactions.transition(interaction.id, 'offered');
+    }
+    if (item.kind === 'call') this.calls?.ring(item.id, agentId);
+    else this.emit('offer', agentId, this.offerFor(item));
+  }
+
+  private onWithdrawn(agentId: string, item: Readonly<Item>, reason: WithdrawReason) {
+    if (item.status === 'waiting') this.stores.workItems.setStatus(item.id, 'waiting');
+    if (item.kind === 'chat' || item.kind === 'offline') {
+      const interaction = this.interactions.get(item.interactionId);
+      if (interaction?.status === 'offered' && item.status === 'waiting') this.interactions.transition(interaction.id, 'queued');
+    }
+    if (item.kind === 'call') this.calls?.stopRinging(item.id, reason);
+    else this.emit('offer-withdrawn', agentId, item.interactionId, CONSOLE_REASON[reason]);
+  }
+
+  private onAssigned(agentId: string, item: Readonly<Item>) {
+    this.stores.workItems.assigned(item.id, agentId, item.assignedAt ?? this.clock.now());
+    this.callTimers.get(item.id)?.cancel();
+    this.callTimers.delete(item.id);
+    const record = this.stores.workItems.find(item.id)!;
+    const interaction = this.interactions.require(item.interactionId);
+    if (item.kind === 'chat' || item.kind === 'offline') {
+      // Already with another agent: a warm transfer, and the first agent leaves now.
+      const assigned =
+        interaction.status !== 'active'
+          ? this.activate(interaction.id, agentId)
+          : interaction.agentId === agentId
+            ? interaction
+            : this.reassign(interaction, agentId);
+      this.emit('assigned', agentId, assigned, item.kind, record);
+    } else if (item.kind === 'callback') {
+      this.emit('assigned', agentId, interaction, 'callback', record);
+    }
+  }
+
+  /** Moves a conversation to `offered` if needed, then to `active` with its agent. */
+  private activate(interactionId: string, agentId: string): InteractionRecord {
+    let interaction = this.interactions.require(interactionId);
+    if (interaction.status === 'new' || interaction.status === 'closed') interaction = this.interactions.transition(interactionId, 'queued');
+    if (interaction.status === 'queued') interaction = this.interactions.transition(interactionId, 'offered');
+    return this.interactions.transition(interactionId, 'active', { agentId });
+  }
+
+  private reassign(interaction: InteractionRecord, agentId: string): InteractionRecord {
+    for (const item of this.engine.itemsOf(interaction.id)) {
+      if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'assigned' && item.agentId === interaction.agentId) {
+        this.engine.release(item.id, 'transferred');
+      }
+    }
+    this.interactions.transition(interaction.id, 'queued');
+    return this.activate(interaction.id, agentId);
+  }
+
+  private onReleased(item: Readonly<Item>, reason: ReleaseReason) {
+    this.callTimers.get(item.id)?.cancel();
+    this.callTimers.delete(item.id);
+    const now = this.clock.now();
+    const stored = this.stores.workItems.find(item.id);
+    if (stored && stored.status !== 'done' && stored.status !== 'abandoned') {
+      this.stores.workItems.ended(item.id, reason === 'abandoned' ? 'abandoned' : 'done', now, reason);
+    }
+    if (reason === 'abandoned' && (item.kind === 'chat' || item.kind === 'offline')) {
+      const interaction = this.interactions.get(item.interactionId);
+      if (interaction && (interaction.status === 'queued' || interaction.status === 'offered')) this.interactions.transition(interaction.id, 'closed');
+    }
+    this.lastStatus.delete(item.id);
+  }
+
+  private offerFor(item: Readonly<Item>): Offer {
+    const interaction = this.interactions.require(item.interactionId);
+    const record = this.stores.workItems.find(item.id);
+    const preview = buildOfferPreview(interaction, this.interactions.firstVisitorMessage(interaction.id)?.body);
+    const queue = this.queues.get(item.queue);
+    if (queue) preview.queue = queue.label;
+    if (record?.details.phone) preview.phone = record.details.phone;
+    if (record?.details.name && !preview.visitorName) preview.visitorName = record.details.name;
+    if (record?.details.transfer) {
+      preview.transferFrom = record.details.transfer.fromAgent;
+      const note = this.stores.notes.listFor(interaction.id).at(-1);
+      if (note) preview.note = note.body;
+    }
+    return {
+      interactionId: item.interactionId,
+      channel: item.kind as WorkKind,
+      offeredAt: item.offerExpiresAt! - this.config.routing.offerTimeoutSeconds * 1000,
+      expiresAt: item.offerExpiresAt!,
+      preview,
+    };
+  }
+
+  /** Tells each waiting visitor of the queue their place, when it changed. */
+  private announcePositions(queue: string) {
+    const nobody = this.engine.signedIn(queue) === 0;
+    for (const item of this.engine.waiting(queue)) {
+      if (nobody && item.kind === 'call' && !item.target) {
+        // Everyone of the queue signed out: a caller on the line would wait for no one.
+        this.calls?.reject(item.id, 480, 'Temporarily Unavailable', 'No agent is available right now');
+        this.engine.release(item.id, 'abandoned');
+        continue;
+      }
+      const position = this.engine.positionOf(item.id)!;
+      const waitSeconds = Math.round((this.engine.estimatedWaitOf(item.id) ?? 0) / 1000);
+      const key = `${position}:${Math.round(waitSeconds / 30)}`;
+      if (this.lastStatus.get(item.id) === key) continue;
+      this.lastStatus.set(item.id, key);
+      if (item.kind === 'call') this.calls?.queued(item.id, position, waitSeconds);
+      else this.emit('queue-status', item.interactionId, { position, waitSeconds });
+    }
+    this.availabilityMaybeChanged();
+  }
+
+  private availabilityMaybeChanged() {
+    const available = this.agentsAvailable();
+    if (available !== this.lastAvailability) {
+      this.lastAvailability = available;
+      this.emit('availability', available);
+    }
+  }
+}
