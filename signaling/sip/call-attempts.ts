@@ -69,6 +69,8 @@ export interface Attempt {
 export interface AttemptHost {
   via(flow: SipFlow, branch: string): string;
   recordRoute: string;
+  /** The proxy's own Contact, for the responses it sends as a UAS. */
+  contact: string;
   /** Passes a response from the ringing side on to the caller. */
   relay(attempt: Attempt, leg: Leg, response: SipResponse): void;
   /** The leg was answered: the proxy records the dialog. */
@@ -165,10 +167,18 @@ export class CallAttempts {
     this.finish(attempt, status, reason, why, warning);
   }
 
-  /** 182 Queued (RFC 3261 §21.1.3) with the caller's place in line. */
+  /**
+   * 182 Queued (RFC 3261 §21.1.3) with the caller's place in line. Its To
+   * tag makes it dialog-creating, so it carries a Contact (§12.1.1): without
+   * one sip.js, rightly, drops it as malformed.
+   */
   queued(attempt: Attempt, position: number, waitSeconds: number) {
     if (attempt.caller.open && !attempt.cancelled) {
-      attempt.caller.send(responseTo(attempt.invite, 182, 'Queued', [['X-Warmline-Queue', `position=${position};wait=${waitSeconds}`]], attempt.queueTag));
+      const headers: Array<[string, string]> = [
+        ['Contact', this.host.contact],
+        ['X-Warmline-Queue', `position=${position};wait=${waitSeconds}`],
+      ];
+      attempt.caller.send(responseTo(attempt.invite, 182, 'Queued', headers, attempt.queueTag));
     }
   }
 

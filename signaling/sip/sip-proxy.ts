@@ -122,6 +122,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     this.attempts = new CallAttempts({
       via: (flow, branch) => this.via(flow, branch),
       recordRoute: this.recordRoute,
+      contact: `<sip:${PROXY_USER}@${this.domain};transport=ws>`,
       relay: (attempt, leg, response) => attempt.caller.send(this.relayToCaller(leg, response)),
       answered: (attempt, leg, response) => this.onAnswered(attempt, leg, response),
       ringFailed: (attempt, leg, status) => {

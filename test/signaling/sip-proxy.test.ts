@@ -199,6 +199,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     const caller = await visitor();
     const queued = await caller.client.response(182, 'INVITE');
     assert.match(queued.getHeader('x-warmline-queue')!, /^position=1;wait=\d+$/, 'RFC 3261 182 Queued, with the place in line');
+    assert.ok(queued.toTag && queued.getHeader('contact'), 'a 1xx with a To tag carries a Contact (RFC 3261 §12.1.1)');
     const invite = await agent.client.request('INVITE');
     agent.client.respond(invite, 603, 'Decline');
     await agent.client.request('ACK');
