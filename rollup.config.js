@@ -10,12 +10,15 @@
  *    left external.
  * TypeScript is transpiled by esbuild; `npm run typecheck` (tsc) checks types.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { builtinModules } from 'node:module';
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+
+// A fresh dist/ on each build: old content-hashed chunks would otherwise pile up (watch mode keeps it).
+if (!process.env.ROLLUP_WATCH) rmSync('dist', { recursive: true, force: true });
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const define = { __VERSION__: JSON.stringify(pkg.version) };

@@ -15,7 +15,8 @@ const warmlineServer = {
   name: 'warmline-server',
   async serverStart() {
     // The test pages are on another origin (this dev server): let them use the agent API.
-    server = await spawnServer({ env: { WARMLINE_AGENT_ORIGINS: '*' } });
+    // Beside the demo site, a site whose only queue is never open, for the offline form.
+    server = await spawnServer({ env: { WARMLINE_AGENT_ORIGINS: '*', WARMLINE_CONFIG: 'test/fixtures/widget-tests.config.json' } });
   },
   async serverStop() {
     await server?.close();
@@ -36,4 +37,6 @@ export default {
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), warmlineServer],
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 5 * 60_000,
+  // One test file at a time: they share one server, whose agents' presence is global.
+  concurrency: 1,
 };

@@ -180,20 +180,30 @@ export function visitorRoutes(services: Services) {
     ctx.body = { interactionId, token };
   });
 
+  /** What the visitor's browser needs to ring for its callback: the address to register and the ICE servers. */
+  const callbackLine = (interactionId: string) => {
+    const domain = services.config.sip.domain;
+    return {
+      sip: { domain, aor: `sip:cb-${interactionId}@${domain}` },
+      iceServers: iceServersFor(services.config.sip, interactionId, services.clock.now()),
+    };
+  };
+
   /** "Call me back when an agent is free": the waiting call becomes a callback that keeps its place. */
   router.post('/callbacks', (ctx) => {
     const body = parseBody(CallbackBody, ctx.request.body);
     const interaction = visitorInteraction(services, ctx);
     const item = services.routing.requestCallback(interaction, body.phone?.trim() || undefined);
     ctx.status = 201;
-    ctx.body = { itemId: item.id, ...services.routing.callbackStatus(interaction.id) };
+    ctx.body = { itemId: item.id, ...services.routing.callbackStatus(interaction.id), ...callbackLine(interaction.id) };
   });
 
   /** The visitor's callback: waiting (with its place), calling, or none. */
   router.get('/callbacks/current', (ctx) => {
     const interaction = visitorInteraction(services, ctx);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = services.routing.callbackStatus(interaction.id);
+    const status = services.routing.callbackStatus(interaction.id);
+    ctx.body = status.state === 'none' ? status : { ...status, ...callbackLine(interaction.id) };
   });
 
   router.delete('/callbacks/current', (ctx) => {

@@ -11,8 +11,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import en, { type VisitorTerms } from './translations/en.js';
 import type { AgentTerms } from './translations/en-agent.js';
 import type { CallTerms } from './translations/en-call.js';
+import type { QueueTerms } from './translations/en-queue.js';
 
-type Terms = VisitorTerms & AgentTerms & CallTerms;
+type Terms = VisitorTerms & AgentTerms & CallTerms & QueueTerms;
 
 /** A language: its code and name, and any of the English terms in the same shapes. */
 export type Translation = { $code: string; $name: string } & Partial<Omit<Terms, '$code' | '$name'>>;

@@ -5,17 +5,23 @@ import { Localize } from '../base/localize.js';
 import { controls, tokens } from '../base/theme.js';
 import { PHONE_ICON } from '../base/icons.js';
 import enCall from '../base/translations/en-call.js';
+import enQueue from '../base/translations/en-queue.js';
 import { collectContext } from '../context/collect-context.js';
-import { VisitorCall, type Topic, type VisitorCallSnapshot } from '../telephony/visitor-call.js';
+import { VisitorCall, type VisitorCallSnapshot } from '../telephony/visitor-call.js';
+import { takesWork, type QueueInfo, type QueuePlace } from '../queue/queue-api.js';
 import { DTMF_DIGITS, type DtmfDigit } from '../telephony/dtmf.js';
-import { keyTone, ringback } from '../telephony/tones.js';
+import { holdMusic, keyTone, ring, ringback } from '../telephony/tones.js';
 import type { CallState } from '../telephony/call-state.js';
 import type {} from '../events/warmline-call-start.js';
 import type {} from '../events/warmline-call-state.js';
 import type {} from '../events/warmline-call-end.js';
 import styles from './warmline-call.styles.js';
 
-type Step = 'idle' | 'topic' | 'microphone' | 'call';
+/**
+ * What the panel shows: the queue choice, the microphone prompt, the call,
+ * the offline form (queue closed or unstaffed), a callback waiting.
+ */
+type Step = 'idle' | 'topic' | 'microphone' | 'call' | 'offline' | 'callback';
 
 const STATE_TERMS = {
   idle: 'stateConnecting',
@@ -43,15 +49,21 @@ const PROBLEM_TERMS = {
   unsupported: 'unsupported',
 } as const;
 
+const CALLBACK_END_TERMS = { closed: 'callbackClosed', cancelled: 'callbackCancelled', failed: 'callbackFailed' } as const;
+
 /**
  * @summary The visitor's call button: a call from the browser to an agent who sees the visitor's context.
  *
- * On click: a topic choice if the site has topics, the microphone prompt,
- * then the call, its state in words (announced to screen readers), mute,
- * keypad and hang up. The call joins the visitor's chat conversation when
- * there is one. sip.js loads only now.
+ * On click: a topic choice if the site has several queues, the microphone
+ * prompt, then the call, its state in words (announced to screen readers),
+ * the place in line while waiting, mute, keypad and hang up. While waiting,
+ * "Call me back instead" keeps the place without staying on the line; the
+ * callback rings on any page of the site with this button. A queue that is
+ * closed or has nobody signed in offers the offline form instead. The call
+ * joins the visitor's chat conversation when there is one. sip.js loads
+ * only when a call starts.
  *
- * @event warmline-call-start - A call is about to start. Cancelable; `detail.topic`.
+ * @event warmline-call-start - A call is about to start. Cancelable; `detail.queue`.
  * @event warmline-call-state - The call changed state; `detail.state`.
  * @event warmline-call-end - The call ended; `detail.reason`.
  *
@@ -71,36 +83,47 @@ export class WarmlineCall extends WarmlineElement {
   @property() label = '';
 
   @state() private step: Step = 'idle';
-  @state() private topics: Topic[] = [];
+  @state() private queues: QueueInfo[] = [];
+  @state() private offlineQueue: QueueInfo | undefined;
   @state() private snap: VisitorCallSnapshot | undefined;
   @state() private keypadOpen = false;
+  @state() private askingCallback = false;
+  @state() private callbackError = '';
   @state() private soundBlocked = false;
   @state() private now = Date.now();
 
   @query('audio') private audio!: HTMLAudioElement;
   @query('[part="button"]') private button!: HTMLButtonElement;
 
-  private readonly localize = new Localize(this, enCall);
+  private readonly localize = new Localize(this, enCall, enQueue);
   private call: VisitorCall | undefined;
-  private stopRingback: (() => void) | undefined;
+  private stopTone: (() => void) | undefined;
+  private tone: 'ringback' | 'ring' | 'hold' | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private lastState: CallState = 'idle';
-  private chosenTopic: string | undefined;
+  private chosenQueue: string | undefined;
   private opening = false;
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    void this.call?.hangup();
-    this.stopTones();
+    this.call?.dispose();
+    this.playTone(undefined);
     clearInterval(this.ticker);
+  }
+
+  override firstUpdated() {
+    // A callback asked for on an earlier page rings here too.
+    if (this.site) void this.ensureCall().resumeCallback();
   }
 
   override render() {
     const t = this.localize;
+    const waitingBack = this.snap?.callback?.state === 'waiting';
     return html`
       <button part="button" class="call-button" type="button" aria-haspopup="dialog" aria-expanded=${this.step === 'idle' ? 'false' : 'true'} @click=${this.begin}>
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${PHONE_ICON}></path></svg>
         <span>${this.label || t.term('callUs')}</span>
+        ${waitingBack && this.snap?.callback?.place ? html`<span class="badge" aria-label=${this.placeText(this.snap.callback.place)}>#${this.snap.callback.place.position}</span>` : nothing}
       </button>
       <section part="panel" class="panel" role="dialog" aria-labelledby="call-title" ?hidden=${this.step === 'idle'} @keydown=${this.onKeydown}>
         <header>
@@ -117,20 +140,24 @@ export class WarmlineCall extends WarmlineElement {
     if (changed.has('step') && this.step !== 'idle') this.focusFirst();
   }
 
-  /** Starts a call, as clicking the button does. */
+  /** Starts a call, as clicking the button does (or shows the callback waiting). */
   async begin() {
     if (this.step !== 'idle' || this.opening) return;
+    if (this.snap?.callback?.state === 'waiting') {
+      this.step = 'callback';
+      return;
+    }
     this.opening = true;
     try {
       const call = this.ensureCall();
       try {
-        this.topics = await call.topics();
+        this.queues = await call.queues();
       } catch {
         // Without the list, the call goes to the site's default queue.
-        this.topics = [];
+        this.queues = [];
       }
-      if (this.topics.length) this.step = 'topic';
-      else await this.withTopic(undefined);
+      if (this.queues.length > 1) this.step = 'topic';
+      else await this.choose(this.queues[0]);
     } finally {
       this.opening = false;
     }
@@ -149,25 +176,75 @@ export class WarmlineCall extends WarmlineElement {
   private renderStep() {
     const t = this.localize;
     const s = this.snap;
-    if (this.step === 'topic') {
-      return html`<p id="topic-q">${t.term('chooseTopic')}</p>
-        <div class="choices" role="group" aria-labelledby="topic-q">
-          ${this.topics.map((topic) => html`<button class="choice" type="button" @click=${() => this.withTopic(topic.id)}>${topic.label}</button>`)}
-        </div>
-        <button class="secondary" type="button" @click=${this.close}>${t.term('cancelCall')}</button>`;
+    switch (this.step) {
+      case 'topic':
+        return html`<p id="topic-q">${t.term('chooseTopic')}</p>
+          <div class="choices" role="group" aria-labelledby="topic-q">
+            ${this.queues.map(
+              (q) => html`<button class="choice" type="button" @click=${() => this.choose(q)}>
+                ${q.label}${takesWork(q) ? nothing : html`<span class="hint">${t.term('leaveMessageHint')}</span>`}
+              </button>`,
+            )}
+          </div>
+          <button class="secondary" type="button" @click=${this.close}>${t.term('cancelCall')}</button>`;
+      case 'offline':
+        return this.renderOffline();
+      case 'callback':
+        return this.renderCallback();
+      case 'microphone':
+        return this.renderMicrophone();
+      default:
+        return s ? this.renderCall(s) : nothing;
     }
-    if (this.step === 'microphone') {
-      if (s?.problem) {
-        return html`<p class="problem" role="alert">${s.problem === 'server' && s.problemDetail ? s.problemDetail : t.term(PROBLEM_TERMS[s.problem])}</p>
-          <div class="row">
-            <button class="primary" type="button" @click=${() => this.withTopic(this.chosenTopic)}>${t.term('tryAgain')}</button>
-            <button class="secondary" type="button" @click=${this.close}>${t.term('back')}</button>
-          </div>`;
-      }
-      return html`<p role="status">${t.term('micPrompt')}</p>
-        <button class="secondary" type="button" @click=${this.close}>${t.term('cancelCall')}</button>`;
+  }
+
+  private renderMicrophone() {
+    const t = this.localize;
+    const s = this.snap;
+    if (s?.problem && s.problem !== 'offline') {
+      return html`<p class="problem" role="alert">${s.problem === 'server' && s.problemDetail ? s.problemDetail : t.term(PROBLEM_TERMS[s.problem])}</p>
+        <div class="row">
+          <button class="primary" type="button" @click=${() => this.withQueue(this.chosenQueue)}>${t.term('tryAgain')}</button>
+          <button class="secondary" type="button" @click=${this.close}>${t.term('back')}</button>
+        </div>`;
     }
-    if (!s) return nothing;
+    return html`<p role="status">${t.term('micPrompt')}</p>
+      <button class="secondary" type="button" @click=${this.close}>${t.term('cancelCall')}</button>`;
+  }
+
+  private renderOffline() {
+    const q = this.offlineQueue;
+    return html`<warmline-offline-form
+      class="offline"
+      server=${this.base}
+      site=${this.site}
+      queue=${q?.id ?? ''}
+      queue-label=${q?.label ?? ''}
+      reason=${q && !q.open ? 'closed' : 'unstaffed'}
+      opens-at=${q?.opensAt ?? ''}
+      .token=${this.call?.token}
+      lang=${this.localize.lang}
+    ></warmline-offline-form>`;
+  }
+
+  private renderCallback() {
+    const t = this.localize;
+    const cb = this.snap?.callback;
+    if (!cb || cb.state === 'ringing') return nothing;
+    if (cb.state !== 'waiting') {
+      return html`<p role="status">${t.term(CALLBACK_END_TERMS[cb.state])}</p>
+        <button class="secondary" type="button" @click=${this.close}>${t.term('closeCall')}</button>`;
+    }
+    return html`<p class="status" role="status" aria-live="polite">${cb.place ? this.placeText(cb.place) : t.term('stateWaiting')}</p>
+      <p>${t.term('callbackWaiting')}</p>
+      <div class="row">
+        <button class="secondary" type="button" @click=${() => this.call?.cancelCallback()}>${t.term('callbackCancel')}</button>
+        <button class="secondary" type="button" @click=${this.close}>${t.term('closeCall')}</button>
+      </div>`;
+  }
+
+  private renderCall(s: VisitorCallSnapshot) {
+    const t = this.localize;
     if (s.state === 'ended') {
       return html`<p class="status" role="status">${t.term('callEnded')}</p>
         <p>${t.term(END_TERMS[s.endReason ?? 'failed'])}</p>
@@ -176,13 +253,25 @@ export class WarmlineCall extends WarmlineElement {
           <button class="secondary" type="button" @click=${this.close}>${t.term('closeCall')}</button>
         </div>`;
     }
-    const connected = s.state === 'connected';
-    return html`<p class="status" role="status" aria-live="polite">
-        ${s.state === 'connected' ? t.term('stateConnected', s.agentName ?? '') : t.term(STATE_TERMS[s.state])}
-      </p>
-      ${s.connectedAt
-        ? html`<p class="timer" role="timer" aria-label=${t.term('callDuration')}>${this.duration(s.connectedAt)}</p>`
-        : nothing}
+    if (s.callback?.state === 'ringing' && s.state === 'ringing') {
+      return html`<p class="status" role="alert">${t.term('callbackRinging', s.agentName ?? '')}</p>
+        <div class="row">
+          <button class="primary answer" type="button" @click=${() => this.call?.answer()}>${t.term('callbackAnswer')}</button>
+          <button class="hangup" type="button" @click=${() => this.call?.cancelCallback()}>${t.term('callbackDecline')}</button>
+        </div>
+        ${s.problem ? html`<p class="problem" role="alert">${t.term(PROBLEM_TERMS[s.problem as keyof typeof PROBLEM_TERMS])}</p>` : nothing}`;
+    }
+    const state = s.state;
+    const connected = state === 'connected';
+    const status = s.transferring
+      ? t.term('transferring')
+      : state === 'connected'
+        ? t.term('stateConnected', s.agentName ?? '')
+        : state === 'waiting' && s.place
+          ? this.placeText(s.place)
+          : t.term(STATE_TERMS[state]);
+    return html`<p class="status" role="status" aria-live="polite">${status}</p>
+      ${s.connectedAt && !s.transferring ? html`<p class="timer" role="timer" aria-label=${t.term('callDuration')}>${this.duration(s.connectedAt)}</p>` : nothing}
       ${this.soundBlocked ? html`<button class="primary" type="button" @click=${this.playAudio}>${t.term('startAudio')}</button>` : nothing}
       <div class="row">
         <button class="control" type="button" aria-pressed=${s.muted ? 'true' : 'false'} ?disabled=${!connected && s.state !== 'on-hold'} @click=${() => this.call?.setMuted(!s.muted)}>
@@ -197,12 +286,51 @@ export class WarmlineCall extends WarmlineElement {
         ? html`<div class="keypad" id="keypad" role="group" aria-label=${t.term('keypad')}>
             ${DTMF_DIGITS.map((d) => html`<button class="key" type="button" aria-label=${t.term('digitLabel', d)} @click=${() => this.press(d)}>${d}</button>`)}
           </div>`
-        : nothing}`;
+        : nothing}
+      ${s.state === 'waiting' && !s.transferring ? this.renderCallbackOffer() : nothing}`;
   }
 
-  private async withTopic(topic: string | undefined) {
-    this.chosenTopic = topic;
-    if (this.emit('warmline-call-start', { cancelable: true, detail: { topic } }).defaultPrevented) {
+  /** While waiting in line: keep the place without staying on the line. */
+  private renderCallbackOffer() {
+    const t = this.localize;
+    if (!this.askingCallback) {
+      return html`<button class="secondary" type="button" @click=${() => (this.askingCallback = true)}>${t.term('callbackOffer')}</button>`;
+    }
+    return html`<form class="callback" @submit=${this.onCallback}>
+      <label>${t.term('callbackPhoneLabel')} <input name="phone" type="tel" autocomplete="tel" maxlength="32" /></label>
+      ${this.callbackError ? html`<p class="problem" role="alert">${this.callbackError}</p>` : nothing}
+      <button class="primary" type="submit">${t.term('callbackConfirm')}</button>
+    </form>`;
+  }
+
+  private async onCallback(event: SubmitEvent) {
+    event.preventDefault();
+    const phone = String(new FormData(event.currentTarget as HTMLFormElement).get('phone') ?? '').trim();
+    this.callbackError = '';
+    try {
+      await this.call?.requestCallback(phone || undefined);
+      this.askingCallback = false;
+      this.step = 'callback';
+    } catch (err) {
+      this.callbackError = err instanceof Error && err.message ? err.message : this.localize.term('callbackFailed');
+    }
+  }
+
+  /** A queue chosen (or the only one): the offline form if it takes no calls now, else the call. */
+  private async choose(queue: QueueInfo | undefined) {
+    if (queue && !takesWork(queue)) return this.showOffline(queue);
+    await this.withQueue(queue?.id);
+  }
+
+  private async showOffline(queue: QueueInfo | undefined) {
+    await import('../offline-form/warmline-offline-form.js');
+    this.offlineQueue = queue;
+    this.step = 'offline';
+  }
+
+  private async withQueue(queue: string | undefined) {
+    this.chosenQueue = queue;
+    if (this.emit('warmline-call-start', { cancelable: true, detail: { queue } }).defaultPrevented) {
       this.step = 'idle';
       return;
     }
@@ -210,13 +338,22 @@ export class WarmlineCall extends WarmlineElement {
     this.step = 'microphone';
     if (!(await call.openMicrophone())) return;
     this.step = 'call';
-    await call.start(topic);
-    if (call.snapshot.problem) this.step = 'microphone';
+    await call.start(queue);
+    const problem = call.snapshot.problem;
+    if (problem === 'offline') {
+      // It closed (or its last agent left) since the list was fetched.
+      const fresh = await call.queues().catch(() => this.queues);
+      await this.showOffline(fresh.find((q) => q.id === queue) ?? this.queues.find((q) => q.id === queue));
+    } else if (problem) this.step = 'microphone';
+  }
+
+  private get base() {
+    return (this.server || location.origin).replace(/\/$/, '');
   }
 
   private ensureCall(): VisitorCall {
     if (this.call) return this.call;
-    const call = new VisitorCall({ server: (this.server || location.origin).replace(/\/$/, ''), site: this.site, collectContext });
+    const call = new VisitorCall({ server: this.base, site: this.site, collectContext });
     call.on('change', (snap) => this.onChange(snap));
     this.call = call;
     this.snap = call.snapshot;
@@ -227,19 +364,39 @@ export class WarmlineCall extends WarmlineElement {
     const previousStream = this.snap?.remoteStream;
     this.snap = snap;
     if (snap.remoteStream && snap.remoteStream !== previousStream) void this.attachAudio(snap.remoteStream);
+    // A callback rings: open the panel on the call, wherever the visitor is.
+    if (snap.callback?.state === 'ringing' && this.step !== 'call') this.step = 'call';
+    this.playTone(
+      snap.callback?.state === 'ringing' && snap.state === 'ringing'
+        ? 'ring'
+        : snap.state === 'ringing'
+          ? 'ringback'
+          : snap.state === 'on-hold' || snap.transferring
+            ? 'hold'
+            : undefined,
+    );
     if (snap.state !== this.lastState) {
       this.lastState = snap.state;
       this.emit('warmline-call-state', { detail: { state: snap.state } });
-      if (snap.state === 'ringing') this.stopRingback ??= ringback();
-      else this.stopTones();
       if (snap.state === 'connected' && !this.ticker) this.ticker = setInterval(() => (this.now = Date.now()), 1000);
       if (snap.state === 'ended') {
         clearInterval(this.ticker);
         this.ticker = undefined;
         this.keypadOpen = false;
+        this.askingCallback = false;
         this.emit('warmline-call-end', { detail: { reason: snap.endReason ?? 'failed' } });
       }
     }
+  }
+
+  /** One tone at a time: the ringback, an incoming ring, or hold music while the agent has the caller on hold. */
+  private playTone(tone: 'ringback' | 'ring' | 'hold' | undefined) {
+    if (tone === this.tone) return;
+    this.stopTone?.();
+    this.tone = tone;
+    this.stopTone = tone === 'ring' ? ring() : tone === 'ringback' ? ringback() : tone === 'hold' ? holdMusic() : undefined;
+    this.toggleAttribute('data-tone', !!tone);
+    if (tone) this.setAttribute('data-tone', tone);
   }
 
   private async attachAudio(stream: MediaStream) {
@@ -256,6 +413,10 @@ export class WarmlineCall extends WarmlineElement {
     } catch {
       this.soundBlocked = true;
     }
+  }
+
+  private placeText(place: QueuePlace): string {
+    return this.localize.term('queuePlace', place.position, Math.ceil(place.waitSeconds / 60));
   }
 
   private press(digit: DtmfDigit) {
@@ -283,6 +444,7 @@ export class WarmlineCall extends WarmlineElement {
     this.call?.reset();
     this.step = 'idle';
     this.soundBlocked = false;
+    this.askingCallback = false;
     await this.updateComplete;
     this.button.focus();
   }
@@ -292,11 +454,6 @@ export class WarmlineCall extends WarmlineElement {
       event.stopPropagation();
       void this.close();
     }
-  }
-
-  private stopTones() {
-    this.stopRingback?.();
-    this.stopRingback = undefined;
   }
 
   private async focusFirst() {

@@ -160,4 +160,32 @@ export default css`
     font-size: 1.2em;
     font-variant-numeric: tabular-nums;
   }
+  .badge {
+    padding: 0 8px;
+    border-radius: 999px;
+    background: var(--_on-primary);
+    color: var(--_primary);
+    font-size: 0.85em;
+  }
+  .hint {
+    display: block;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .callback {
+    display: grid;
+    gap: 8px;
+  }
+  .callback label {
+    display: grid;
+    gap: 4px;
+  }
+  .callback input {
+    padding: 8px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+  }
+  .offline {
+    margin: -16px;
+  }
 `;

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { WarmlineCall } from './warmline-call.component.js';
 import './warmline-call.js';
-import { clearStorage, serverUrl, until } from '../../test/support/browser.js';
+import { clearStorage, serverUrl, TestAgent, until } from '../../test/support/browser.js';
 
 const root = (el: WarmlineCall) => el.shadowRoot!;
 const button = (el: WarmlineCall) => root(el).querySelector<HTMLButtonElement>('[part="button"]')!;
@@ -10,10 +10,14 @@ const byText = (el: WarmlineCall, text: string) => [...root(el).querySelectorAll
 
 describe('<warmline-call>', () => {
   let server: string;
+  /** Bob signed in: the queues he serves (advice, orders) take calls; billing (alice's skill) does not. */
+  let staff: TestAgent;
   const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   before(async () => {
     server = await serverUrl();
+    staff = await TestAgent.signIn(server, 'bob');
   });
+  after(() => staff.close());
   beforeEach(clearStorage);
   afterEach(() => {
     navigator.mediaDevices.getUserMedia = realGetUserMedia;
@@ -32,7 +36,10 @@ describe('<warmline-call>', () => {
     button(el).click();
     const group = await until(() => root(el).querySelector('[role="group"]'), 'the topic choice');
     expect(root(el).getElementById(group.getAttribute('aria-labelledby')!)!.textContent).to.equal('What is your call about?');
-    expect([...group.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal(['Help choosing', 'An order or delivery', 'Returns and refunds']);
+    const choices = [...group.querySelectorAll('button')];
+    const hint = (b: Element) => b.querySelector('.hint')?.textContent ?? '';
+    expect(choices.map((b) => b.textContent!.replace(hint(b), '').trim())).to.deep.equal(['Help choosing', 'An order or delivery', 'Billing and refunds']);
+    expect(choices.map(hint)).to.deep.equal(['', '', 'Closed now: leave a message'], 'nobody with the billing skill is signed in');
     expect(panel(el).hidden).to.equal(false);
     await expect(el).shadowDom.to.be.accessible();
     expect(performance.getEntriesByType('resource').some((e) => e.name.includes('sip-call-transport'))).to.equal(false);
@@ -76,7 +83,32 @@ describe('<warmline-call>', () => {
     button(el).click();
     const event = oneEvent(el, 'warmline-call-start');
     (await until(() => byText(el, 'Help choosing'), 'the topics')).click();
-    expect((await event).detail.topic).to.equal('advice');
+    expect((await event).detail.queue).to.equal('advice');
     await until(() => panel(el).hidden, 'back to the button');
+  });
+
+  it('offers the offline form when the queue is closed: clear errors, then the message reaches the queue', async () => {
+    const el = await fixture<WarmlineCall>(html`<warmline-call server=${server} site="after-hours"></warmline-call>`);
+    button(el).click();
+    const form = await until(() => root(el).querySelector('warmline-offline-form')?.shadowRoot?.querySelector('form'), 'the offline form');
+    expect(form.textContent).to.contain('Night desk is closed right now.');
+    expect(performance.getEntriesByType('resource').some((e) => e.name.includes('sip-call-transport'))).to.equal(false, 'no call, so no sip.js');
+    await expect(root(el).querySelector('warmline-offline-form')!).shadowDom.to.be.accessible();
+    const fill = (name: string, value: string) => ((form.querySelector(`[name="${name}"]`) as HTMLInputElement).value = value);
+    fill('name', 'Robin Night');
+    fill('contact', 'not a contact');
+    fill('message', 'Please call me about my order 1042.');
+    form.requestSubmit();
+    const alert = await until(() => form.querySelector('[role="alert"]'), 'the error');
+    expect(alert.textContent).to.contain('contact must be an email address or a phone number');
+    fill('contact', 'robin@example.com');
+    const sent = oneEvent(root(el).querySelector('warmline-offline-form')!, 'warmline-offline-sent');
+    form.requestSubmit();
+    const { interactionId } = (await sent).detail;
+    await until(() => root(el).querySelector('warmline-offline-form')!.shadowRoot!.textContent!.includes('Thank you, Robin Night'), 'the thanks');
+    const res = await fetch(`${server}/api/v1/agent/interactions/${interactionId}`, { headers: { authorization: `Bearer ${staff.token}` } });
+    const { interaction } = await res.json();
+    expect(interaction.messages.map((m: { text: string }) => m.text)).to.deep.equal(['Please call me about my order 1042.']);
+    expect(interaction.context.visitor.identity).to.include({ name: 'Robin Night', email: 'robin@example.com' });
   });
 });

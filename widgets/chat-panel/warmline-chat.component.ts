@@ -7,11 +7,13 @@ import { VisitorChatClient, type VisitorChatSnapshot } from '../chat/visitor-cha
 import { collectContext } from '../context/collect-context.js';
 import { CHAT_ICON } from '../base/icons.js';
 import '../message-list/warmline-message-list.js';
+import type { QueueInfo } from '../queue/queue-api.js';
 import type {} from '../events/warmline-chat-open.js';
 import type {} from '../events/warmline-chat-close.js';
 import type {} from '../events/warmline-message-send.js';
 import type {} from '../events/warmline-message-receive.js';
 import type {} from '../events/warmline-connection-change.js';
+import type { WarmlineOfflineSentEvent } from '../events/warmline-offline-sent.js';
 import styles from './warmline-chat.styles.js';
 
 /**
@@ -61,6 +63,9 @@ export class WarmlineChat extends WarmlineElement {
   @property() heading = '';
 
   @state() private snap: VisitorChatSnapshot | undefined;
+  /** The chat's queue when it takes no work now (closed, nobody signed in): the offline form shows instead of the composer. */
+  @state() private offline: QueueInfo | undefined;
+  @state() private offlineSent = false;
   @query('textarea') private input!: HTMLTextAreaElement;
   @query('.launcher') private launcher!: HTMLButtonElement;
 
@@ -129,7 +134,20 @@ export class WarmlineChat extends WarmlineElement {
           lang=${this.localize.lang}
         ></warmline-message-list>
         ${s?.error ? html`<p class="error" role="alert">${this.errorText(s.error)}</p>` : nothing}
-        <form part="composer" @submit=${this.onSubmit}>
+        ${this.offline
+          ? html`<warmline-offline-form
+              server=${this.base}
+              site=${this.site}
+              queue=${this.offline.id}
+              .token=${this.client?.token}
+              queue-label=${this.offline.label}
+              reason=${this.offline.open ? 'unstaffed' : 'closed'}
+              opens-at=${this.offline.opensAt ?? ''}
+              lang=${this.localize.lang}
+              @warmline-offline-sent=${this.onOfflineSent}
+            ></warmline-offline-form>`
+          : nothing}
+        <form part="composer" ?hidden=${!!this.offline && !this.offlineSent} @submit=${this.onSubmit}>
           <label class="visually-hidden" for="input">${this.localize.term('message')}</label>
           <textarea
             id="input"
@@ -147,7 +165,10 @@ export class WarmlineChat extends WarmlineElement {
   }
 
   override updated(changed: PropertyValues<this>) {
-    if (changed.has('open')) this.client?.rememberPanel(this.open);
+    if (changed.has('open')) {
+      this.client?.rememberPanel(this.open);
+      if (this.open) void this.checkQueue();
+    }
     this.markReadIfSeen();
   }
 
@@ -173,10 +194,33 @@ export class WarmlineChat extends WarmlineElement {
     void (this.open ? this.hide() : this.show());
   }
 
+  private get base() {
+    return (this.server || location.origin).replace(/\/$/, '');
+  }
+
+  /**
+   * Before a conversation starts (or after one ended): if the chat's queue is
+   * closed or nobody of it is signed in, offer the offline form instead.
+   */
+  private async checkQueue() {
+    const status = this.snap?.status;
+    if (status && status !== 'new' && status !== 'closed') return;
+    try {
+      this.offline = await (await import('../queue/offline-check.js')).offlineChatQueue(this.base, this.site);
+    } catch {
+      // Cannot tell: keep the chat; a message waits in the queue.
+    }
+  }
+
+  private onOfflineSent(event: WarmlineOfflineSentEvent) {
+    this.offlineSent = true;
+    this.client?.adopt(event.detail.token, event.detail.interactionId);
+  }
+
   private startClient() {
     this.stopClient();
     const client = new VisitorChatClient({
-      server: (this.server || location.origin).replace(/\/$/, ''),
+      server: this.base,
       site: this.site,
       collectContext,
     });
@@ -211,7 +255,10 @@ export class WarmlineChat extends WarmlineElement {
   private statusText(s: VisitorChatSnapshot | undefined): string {
     switch (s?.status) {
       case 'waiting':
-        return this.localize.term(s.agentsAvailable ? 'statusWaiting' : 'statusNoAgents');
+        // Nobody to wait for: say so rather than give a place in a line that does not move.
+        if (!s.agentsAvailable) return this.localize.term('statusNoAgents');
+        if (s.place) return this.localize.term('queuePlace', s.place.position, Math.ceil(s.place.waitSeconds / 60));
+        return this.localize.term('statusWaiting');
       case 'active':
         return this.localize.term('statusActive', s.agentName ?? '');
       case 'closed':

@@ -18,9 +18,13 @@ async function send(el: WarmlineChat, text: string) {
 
 describe('<warmline-chat>', () => {
   let server: string;
+  /** Alice signed in: the chat's queue takes chats, so the composer shows (not the offline form). */
+  let staff: TestAgent;
   before(async () => {
     server = await serverUrl();
+    staff = await TestAgent.signIn(server, 'alice');
   });
+  after(() => staff.close());
   beforeEach(clearStorage);
 
   it('shows a launcher whose accessible name contains "Chat", and a closed panel', async () => {
@@ -148,5 +152,34 @@ describe('<warmline-chat>', () => {
       style.remove();
       probe.remove();
     }
+  });
+
+  it('shows the place in the queue while the visitor waits', async () => {
+    const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo" open></warmline-chat>`);
+    const text = `place test ${Math.random().toString(36).slice(2)}`;
+    await send(el, text);
+    await until(() => shadow(el).querySelector('[role="status"]')!.textContent!.includes('You are next'), 'the place in line');
+    const agent = await TestAgent.signIn(server, 'alice');
+    try {
+      const interactionId = await agent.acceptOfferFor(text);
+      await until(() => shadow(el).querySelector('[role="status"]')!.textContent!.includes('Alice Martin'), 'the agent to join');
+      agent.send({ type: 'close', interactionId });
+    } finally {
+      agent.close();
+    }
+  });
+
+  it('offers the offline form instead of the composer when the chat’s queue is closed, and keeps the conversation', async () => {
+    const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="after-hours" open></warmline-chat>`);
+    const offline = await until(() => shadow(el).querySelector('warmline-offline-form'), 'the offline form');
+    const form = await until(() => offline.shadowRoot?.querySelector('form'), 'its form');
+    expect(shadow(el).querySelector<HTMLElement>('[part="composer"]')!.hidden).to.equal(true);
+    (form.querySelector('[name="name"]') as HTMLInputElement).value = 'Sam Late';
+    (form.querySelector('[name="contact"]') as HTMLInputElement).value = '+44 20 7946 0000';
+    (form.querySelector('[name="message"]') as HTMLTextAreaElement).value = 'Do you ship to Norway?';
+    form.requestSubmit();
+    await until(() => messages(el).some((m) => m.includes('Do you ship to Norway?')), 'the message in the conversation');
+    expect(shadow(el).querySelector<HTMLElement>('[part="composer"]')!.hidden).to.equal(false, 'the visitor can add to it');
+    expect(JSON.parse(localStorage.getItem('warmline.chat.after-hours')!).token).to.be.a('string');
   });
 });

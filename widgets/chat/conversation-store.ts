@@ -10,6 +10,8 @@ export interface SavedConversation {
   outbox: Array<{ cid: string; text: string; at: number }>;
   /** Whether the panel was open, so it reopens on the next page. */
   open?: boolean;
+  /** A callback is pending: every page with the call button listens for it. */
+  callback?: boolean;
 }
 
 export class ConversationStore {

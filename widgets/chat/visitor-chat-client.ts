@@ -21,6 +21,7 @@ import { TypedEventTarget } from '../net/typed-event-target.js';
 import { ConversationStore } from './conversation-store.js';
 import { MessageLog, type LogEntry } from './message-log.js';
 import { newClientId } from './client-id.js';
+import type { QueuePlace } from '../queue/queue-api.js';
 
 export interface VisitorChatOptions {
   /** The Warmline server's base URL, e.g. https://chat.example.com */
@@ -39,6 +40,8 @@ export interface VisitorChatSnapshot {
   status: VisitorStatus;
   agentName: string | undefined;
   agentsAvailable: boolean;
+  /** While waiting: the place in the queue and the estimated wait. */
+  place: QueuePlace | undefined;
   entries: LogEntry[];
   agentTyping: string | null;
   unread: number;
@@ -74,6 +77,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
   private status: VisitorStatus = 'new';
   private agentName: string | undefined;
   private agentsAvailable = true;
+  private place: QueuePlace | undefined;
   private agentTyping: string | null = null;
   private readUpTo = 0;
   private messageLimit = 4000;
@@ -96,12 +100,18 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       status: this.status,
       agentName: this.agentName,
       agentsAvailable: this.agentsAvailable,
+      place: this.place,
       entries: this.log.entries(),
       agentTyping: this.agentTyping,
       unread: this.log.unreadAfter(this.readUpTo),
       messageLimit: this.messageLimit,
       error: this.error,
     };
+  }
+
+  /** The conversation token, once there is a conversation. */
+  get token(): string | undefined {
+    return this.store.load().token;
   }
 
   /** Whether this browser has a conversation (or unsent messages) with this site. */
@@ -127,6 +137,12 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       this.connect(saved.token);
     }
     else if (saved.outbox.length > 0) void this.begin();
+  }
+
+  /** Joins a conversation started elsewhere (the offline form): keep its token and connect. */
+  adopt(token: string, interactionId: string) {
+    this.store.update({ token, interactionId });
+    this.connect(token);
   }
 
   /** Queues a message and sends it as soon as there is a connection. Returns its client id. */
@@ -294,6 +310,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       this.status = frame.status;
       this.agentName = frame.agent;
       this.agentsAvailable = frame.agentsAvailable;
+      this.place = frame.status === 'waiting' && frame.position ? { position: frame.position, waitSeconds: frame.waitSeconds ?? 0 } : undefined;
       if (frame.status !== 'active') this.agentTyping = null;
     },
     ack: (frame) => {

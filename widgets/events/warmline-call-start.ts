@@ -1,5 +1,5 @@
-/** A call is about to start. Cancelable: the host page may veto it. */
-export type WarmlineCallStartEvent = CustomEvent<{ topic: string | undefined }>;
+/** A call is about to start, to `detail.queue` (the topic chosen). Cancelable: the host page may veto it. */
+export type WarmlineCallStartEvent = CustomEvent<{ queue: string | undefined }>;
 
 declare global {
   interface GlobalEventHandlersEventMap {

@@ -3,14 +3,17 @@
  *
  * ```
  *  idle ─▶ connecting ─▶ waiting ─▶ ringing ─▶ connected ◀─▶ on-hold
- *              │            │          │           │ ▲
- *              │            │          │           ▼ │
- *              │            │          │       reconnecting
- *              └────────────┴──────────┴───────────┴──▶ ended (with a reason)
+ *   │          │            │          │           │ ▲
+ *   │          │            │          │           ▼ │
+ *   │          │            │          │       reconnecting
+ *   │          └────────────┴──────────┴───────────┴──▶ ended (with a reason)
+ *   └─▶ ringing (a call coming in: a callback, a transfer)
  * ```
- * `waiting`: the server took the call and is looking for an agent (100);
- * `ringing`: an agent's phone rings (180); `reconnecting`: the media path
- * was interrupted and is recovering.
+ * `waiting`: the server took the call and is looking for an agent (100,
+ * 182 Queued); `ringing`: an agent's phone rings (180), or this phone does;
+ * `reconnecting`: the media path was interrupted and is recovering. A
+ * transfer takes a connected call back to `waiting` or `ringing` while the
+ * new leg is set up (RFC 3515 REFER).
  */
 export type CallState = 'idle' | 'connecting' | 'waiting' | 'ringing' | 'connected' | 'on-hold' | 'reconnecting' | 'ended';
 
@@ -29,12 +32,12 @@ export type CallEndReason =
   | 'failed';
 
 const ALLOWED: Record<CallState, readonly CallState[]> = {
-  idle: ['connecting', 'ended'],
+  idle: ['connecting', 'ringing', 'ended'],
   connecting: ['waiting', 'ringing', 'connected', 'ended'],
   waiting: ['ringing', 'connected', 'ended'],
   ringing: ['waiting', 'connected', 'ended'],
-  connected: ['on-hold', 'reconnecting', 'ended'],
-  'on-hold': ['connected', 'reconnecting', 'ended'],
+  connected: ['on-hold', 'reconnecting', 'waiting', 'ringing', 'ended'],
+  'on-hold': ['connected', 'reconnecting', 'waiting', 'ringing', 'ended'],
   reconnecting: ['connected', 'on-hold', 'ended'],
   ended: [],
 };

@@ -13,8 +13,14 @@ export interface CallTransportEvents extends Record<string, unknown> {
   ended: CallEndReason;
   /** The other side's audio, to play. */
   'remote-stream': MediaStream;
-  /** Who answered, when the network says so. */
+  /** Who answered (or who is calling in), when the network says so. */
   agent: string;
+  /** The caller's place in the queue changed. */
+  queued: { position: number; waitSeconds: number };
+  /** The agent passed the call on: a new leg is being set up. */
+  transferring: void;
+  /** A call rings in (a callback): answer or decline it. */
+  incoming: { agentName: string };
 }
 
 export interface VisitorCallOptions {
@@ -30,10 +36,26 @@ export interface VisitorCallOptions {
   localStream: MediaStream;
 }
 
+/** Waiting to be called back: the address to register and the proof it is ours. */
+export interface ListenOptions {
+  wsUrl: string;
+  domain: string;
+  /** sip:cb-<interaction>@<domain> */
+  aor: string;
+  token: string;
+  iceServers: RTCIceServer[];
+}
+
 export interface VisitorCallTransport {
   readonly state: CallState;
   on<K extends keyof CallTransportEvents & string>(type: K, listener: (detail: CallTransportEvents[K]) => void): () => void;
   start(options: VisitorCallOptions): Promise<void>;
+  /** Registers for a callback; resolves once registered (or throws). */
+  listen(options: ListenOptions): Promise<void>;
+  /** Answers the call ringing in, with the microphone stream. */
+  answer(localStream: MediaStream): Promise<void>;
+  /** Stops waiting for a callback (and declines one ringing). */
+  stopListening(): Promise<void>;
   hangup(): Promise<void>;
   setMuted(muted: boolean): void;
   sendDtmf(digit: DtmfDigit): Promise<void>;

@@ -1,15 +1,30 @@
 /**
- * The visitor's call over SIP: a sip.js user agent that does not register,
- * connects over WebSocket, and INVITEs the site's queue with the visitor's
- * conversation token as a bearer credential (RFC 8898). Loaded only when a
- * call starts: sip.js is about 50 KB gzipped.
+ * The visitor's call over SIP: a sip.js user agent that connects over
+ * WebSocket and INVITEs the site's queue with the visitor's conversation
+ * token as a bearer credential (RFC 8898). It hears its place in line (182
+ * Queued), follows an agent's transfer (REFER, RFC 3515, to the server's
+ * transfer address only), and for a callback registers the conversation's
+ * callback address and rings when the agent calls. Loaded only when a call
+ * starts: sip.js is about 50 KB gzipped.
  */
-import { Inviter, SessionState, UserAgent, Web, type Session } from 'sip.js';
+import {
+  Inviter,
+  Invitation,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+  Web,
+  type Core,
+  type Referral,
+  type Session,
+} from 'sip.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
 import { canTransition, endReasonForStatus, type CallEndReason, type CallState } from './call-state.js';
-import type { CallTransportEvents, VisitorCallOptions, VisitorCallTransport } from './call-transport.js';
+import type { CallTransportEvents, ListenOptions, VisitorCallOptions, VisitorCallTransport } from './call-transport.js';
 import { DTMF_CONTENT_TYPE, dtmfBody, type DtmfDigit } from './dtmf.js';
 import { isHoldOffer } from './sdp-direction.js';
+import { parseQueueHeader } from './queue-header.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -19,12 +34,19 @@ function assertedName(header: string | undefined): string | undefined {
   return match?.[1]?.replace(/\\(.)/g, '$1');
 }
 
+const AUDIO_ONLY = { constraints: { audio: true, video: false } };
+
 export class SipCallTransport extends TypedEventTarget<CallTransportEvents> implements VisitorCallTransport {
   private current: CallState = 'idle';
   private ua: UserAgent | undefined;
-  private session: Inviter | undefined;
+  private registerer: Registerer | undefined;
+  /** The call's current leg; a transfer replaces it. */
+  private session: Session | undefined;
   private reason: CallEndReason | undefined;
   private held = false;
+  private localStream: MediaStream | undefined;
+  private domain = '';
+  private token = '';
 
   get state(): CallState {
     return this.current;
@@ -32,65 +54,38 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
 
   async start(o: VisitorCallOptions): Promise<void> {
     this.setState('connecting');
-    const random = Math.random().toString(36).slice(2, 10);
-    const ua = new UserAgent({
-      uri: UserAgent.makeURI(`sip:visitor-${random}@${o.domain}`),
-      displayName: 'Visitor',
-      transportOptions: { server: o.wsUrl, connectionTimeout: 10 },
-      // The microphone is already open; never let sip.js ask again or reach a public STUN server.
-      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => o.localStream),
-      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: o.iceServers }, iceGatheringTimeout: 1000 },
-      logBuiltinEnabled: false,
-      logLevel: 'error',
-      delegate: {
-        onDisconnect: (error) => {
-          if (error) this.finish('connection-lost');
-        },
-      },
-    });
-    this.ua = ua;
-    try {
-      await ua.start();
-    } catch {
-      this.finish('connection-lost');
-      return;
-    }
+    this.localStream = o.localStream;
+    if (!(await this.connect(o.wsUrl, o.domain, o.token, o.iceServers))) return;
     const target = UserAgent.makeURI(o.target);
     if (!target) throw new Error(`not a SIP address: ${o.target}`);
-    const inviter = new Inviter(ua, target, {
-      extraHeaders: [`Proxy-Authorization: Bearer ${o.token}`],
-      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+    await this.call(new Inviter(this.ua!, target, { extraHeaders: [`Proxy-Authorization: Bearer ${o.token}`], sessionDescriptionHandlerOptions: AUDIO_ONLY }));
+  }
+
+  async listen(o: ListenOptions): Promise<void> {
+    if (!(await this.connect(o.wsUrl, o.domain, o.token, o.iceServers, o.aor))) throw new Error('The phone server cannot be reached.');
+    const registerer = new Registerer(this.ua!, { extraHeaders: [`Authorization: Bearer ${o.token}`] });
+    this.registerer = registerer;
+    await new Promise<void>((resolve, reject) => {
+      registerer.stateChange.addListener((state) => state === RegistererState.Registered && resolve());
+      void registerer.register({ requestDelegate: { onReject: (r) => reject(new Error(`registration refused (${r.message.statusCode})`)) } }).catch(reject);
     });
-    this.session = inviter;
-    inviter.delegate = {
-      onBye: () => (this.reason ??= 'remote-hangup'),
-      // A re-INVITE from the agent: on hold when their offer stops sending to us.
-      onInvite: (request) => {
-        this.held = isHoldOffer(request.body);
-        this.setState(this.held ? 'on-hold' : 'connected');
-      },
-    };
-    inviter.stateChange.addListener((state) => {
-      if (state === SessionState.Established) this.onEstablished(inviter);
-      // sip.js ends the session before it calls onReject: let the final response name the reason first.
-      if (state === SessionState.Terminated) queueMicrotask(() => this.finish(this.reason ?? 'remote-hangup'));
-    });
-    await inviter.invite({
-      requestDelegate: {
-        onTrying: () => this.setState('waiting'),
-        onProgress: (response) => {
-          const status = response.message.statusCode ?? 0;
-          if (status === 180 || status === 183) this.setState('ringing');
-        },
-        onAccept: (response) => {
-          const name = assertedName(response.message.getHeader('P-Asserted-Identity'));
-          if (name) this.fire('agent', name);
-        },
-        onReject: (response) => {
-          this.reason = endReasonForStatus(response.message.statusCode ?? 500);
-        },
-      },
-    });
+  }
+
+  async answer(localStream: MediaStream): Promise<void> {
+    const session = this.session;
+    if (!(session instanceof Invitation) || this.current !== 'ringing') return;
+    this.localStream = localStream;
+    await session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+  }
+
+  async stopListening(): Promise<void> {
+    if (this.session instanceof Invitation && this.current === 'ringing') {
+      this.reason = 'local-hangup';
+      await this.session.reject({ statusCode: 603, reasonPhrase: 'Decline' }).catch(() => undefined);
+    }
+    await this.registerer?.unregister().catch(() => undefined);
+    this.registerer = undefined;
+    if (!this.session || this.current === 'ended') await this.ua?.stop().catch(() => undefined);
   }
 
   async hangup(): Promise<void> {
@@ -98,7 +93,8 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     this.reason ??= 'local-hangup';
     try {
       if (session?.state === SessionState.Established) await session.bye();
-      else if (session?.state === SessionState.Establishing || session?.state === SessionState.Initial) await session.cancel();
+      else if (session instanceof Inviter && (session.state === SessionState.Establishing || session.state === SessionState.Initial)) await session.cancel();
+      else if (session instanceof Invitation && session.state !== SessionState.Terminated) await session.reject({ statusCode: 603 });
     } catch {
       // Already ending: the state listener finishes it.
     }
@@ -120,17 +116,147 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     return this.sdh()?.peerConnection?.getStats();
   }
 
+  /** Starts the user agent (once). The microphone is already open: never let sip.js ask again or reach a public STUN server. */
+  private async connect(wsUrl: string, domain: string, token: string, iceServers: RTCIceServer[], aor?: string): Promise<boolean> {
+    this.domain = domain;
+    this.token = token;
+    if (this.ua) return true;
+    const random = Math.random().toString(36).slice(2, 10);
+    const ua = new UserAgent({
+      uri: UserAgent.makeURI(aor ?? `sip:visitor-${random}@${domain}`),
+      displayName: 'Visitor',
+      transportOptions: { server: wsUrl, connectionTimeout: 10 },
+      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => {
+        if (!this.localStream) throw new Error('no microphone stream');
+        return this.localStream;
+      }),
+      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers }, iceGatheringTimeout: 1000 },
+      logBuiltinEnabled: false,
+      logLevel: 'error',
+      delegate: {
+        onInvite: (invitation) => this.onIncoming(invitation),
+        onDisconnect: (error) => {
+          if (error) this.finish('connection-lost');
+        },
+      },
+    });
+    this.ua = ua;
+    try {
+      await ua.start();
+      return true;
+    } catch {
+      this.finish('connection-lost');
+      return false;
+    }
+  }
+
+  /** Places (or, for a transfer, replaces) the call's leg. */
+  private async call(inviter: Inviter) {
+    this.watch(inviter);
+    await inviter.invite({
+      requestDelegate: {
+        onTrying: () => this.setState('waiting'),
+        onProgress: (response) => this.onProgress(response),
+        onAccept: (response) => {
+          const name = assertedName(response.message.getHeader('P-Asserted-Identity'));
+          if (name) this.fire('agent', name);
+        },
+        onReject: (response) => {
+          if (this.session === inviter) this.reason = endReasonForStatus(response.message.statusCode ?? 500);
+        },
+      },
+    });
+  }
+
+  private onProgress(response: Core.IncomingResponse) {
+    const status = response.message.statusCode ?? 0;
+    if (status === 180 || status === 183) this.setState('ringing');
+    if (status === 182) {
+      this.setState('waiting');
+      const place = parseQueueHeader(response.message.getHeader('X-Warmline-Queue'));
+      if (place) this.fire('queued', place);
+    }
+  }
+
+  /** A callback rings in. One call at a time: anything else is busy. */
+  private onIncoming(invitation: Invitation) {
+    if (this.session || this.current !== 'idle') {
+      void invitation.reject({ statusCode: 486 });
+      return;
+    }
+    this.watch(invitation);
+    this.setState('ringing');
+    this.fire('incoming', { agentName: invitation.request.from.displayName || '' });
+  }
+
+  /** Follows the session: its media, its end, the agent's re-INVITEs (hold) and REFERs (transfer). */
+  private watch(session: Session) {
+    this.session = session;
+    session.delegate = {
+      onBye: () => {
+        if (this.session === session) this.reason ??= 'remote-hangup';
+      },
+      // A re-INVITE from the agent: on hold when their offer stops sending to us.
+      onInvite: (request) => {
+        this.held = isHoldOffer(request.body);
+        if (this.session === session) this.setState(this.held ? 'on-hold' : 'connected');
+      },
+      onRefer: (referral) => this.transfer(session, referral),
+    };
+    if (session instanceof Invitation) session.delegate.onCancel = () => (this.reason = 'remote-hangup');
+    session.stateChange.addListener((state) => {
+      if (state === SessionState.Established) this.onEstablished(session);
+      // A leg replaced by a transfer ends quietly. sip.js ends the session
+      // before it calls onReject: let the final response name the reason first.
+      if (state === SessionState.Terminated && this.session === session) queueMicrotask(() => this.finish(this.reason ?? 'remote-hangup'));
+    });
+  }
+
+  /**
+   * The agent transfers the call (RFC 3515): accept, and call the address
+   * given, which must be one of the server's transfer addresses; sip.js
+   * reports progress to the agent with NOTIFYs. The old leg ends when the
+   * new one is answered (or the agent ends it first).
+   */
+  private transfer(previous: Session, referral: Referral) {
+    const target = referral.referTo.uri;
+    if (target.host.toLowerCase() !== this.domain.toLowerCase() || !target.user?.startsWith('xfer-')) {
+      void referral.reject({ statusCode: 403 });
+      return;
+    }
+    void referral.accept();
+    this.held = false;
+    this.fire('transferring', undefined);
+    const next = referral.makeInviter({ extraHeaders: [`Proxy-Authorization: Bearer ${this.token}`], sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    let answered = false;
+    next.stateChange.addListener((state) => {
+      if (state === SessionState.Established) {
+        answered = true;
+        if (previous.state === SessionState.Established) void previous.bye().catch(() => undefined);
+      }
+      if (state === SessionState.Terminated && !answered && previous.state === SessionState.Established) {
+        // The new leg failed while the agent is still on the line: back to them.
+        this.session = previous;
+        this.reason = undefined;
+        this.setState(this.held ? 'on-hold' : 'connected');
+      }
+    });
+    void this.call(next);
+  }
+
   private sdh(): Sdh | undefined {
     return this.session?.sessionDescriptionHandler as Sdh | undefined;
   }
 
   private onEstablished(session: Session) {
+    if (this.session !== session) return;
     this.setState('connected');
     const sdh = session.sessionDescriptionHandler as Sdh | undefined;
     if (!sdh) return;
     this.fire('remote-stream', sdh.remoteMediaStream);
     const pc = sdh.peerConnection;
     pc?.addEventListener('iceconnectionstatechange', () => {
+      if (this.session !== session) return;
       const ice = pc.iceConnectionState;
       if (ice === 'disconnected') this.setState('reconnecting');
       else if (ice === 'connected' || ice === 'completed') this.setState(this.held ? 'on-hold' : 'connected');
@@ -146,6 +272,7 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     this.reason ??= reason;
     this.setState('ended');
     this.fire('ended', this.reason);
+    void this.registerer?.unregister().catch(() => undefined);
     void this.ua?.stop().catch(() => undefined);
   }
 

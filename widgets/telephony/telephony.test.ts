@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { dtmfBody, isDtmfDigit, parseDtmfBody } from './dtmf.js';
 import { isHoldOffer } from './sdp-direction.js';
 import { canTransition, endReasonForStatus } from './call-state.js';
+import { parseQueueHeader } from './queue-header.js';
 
 describe('DTMF over INFO', () => {
   it('writes and reads application/dtmf-relay bodies', () => {
@@ -38,6 +39,10 @@ describe('call states', () => {
     expect(canTransition('connected', 'on-hold')).to.equal(true);
     expect(canTransition('ended', 'connected')).to.equal(false);
     expect(canTransition('idle', 'connected')).to.equal(false);
+    // A transfer sets up a new leg; a callback rings in.
+    expect(canTransition('on-hold', 'waiting')).to.equal(true);
+    expect(canTransition('idle', 'ringing')).to.equal(true);
+    expect(canTransition('ended', 'ringing')).to.equal(false);
   });
   it('names why a call was refused', () => {
     expect(endReasonForStatus(480)).to.equal('no-agent');
@@ -45,5 +50,15 @@ describe('call states', () => {
     expect(endReasonForStatus(603)).to.equal('busy');
     expect(endReasonForStatus(487)).to.equal('local-hangup');
     expect(endReasonForStatus(403)).to.equal('failed');
+  });
+});
+
+describe('the place in line of 182 Queued', () => {
+  it('reads position and wait, and refuses anything else', () => {
+    expect(parseQueueHeader('position=2;wait=180')).to.deep.equal({ position: 2, waitSeconds: 180 });
+    expect(parseQueueHeader('position=1')).to.deep.equal({ position: 1, waitSeconds: 0 });
+    expect(parseQueueHeader('position=0;wait=5')).to.equal(undefined);
+    expect(parseQueueHeader('position=x')).to.equal(undefined);
+    expect(parseQueueHeader(undefined)).to.equal(undefined);
   });
 });

@@ -56,3 +56,9 @@ export function keyTone(digit: string) {
   const cols: Record<string, number> = { '1': 1209, '4': 1209, '7': 1209, '*': 1209, '2': 1336, '5': 1336, '8': 1336, '0': 1336, '3': 1477, '6': 1477, '9': 1477, '#': 1477 };
   if (rows[digit] && cols[digit]) beep([rows[digit]!, cols[digit]!], 0, 0.12, 0.05);
 }
+
+/** What a caller on hold hears: a soft four-note phrase every 2.4 s, so they know the line is alive. */
+export const holdMusic = () =>
+  repeat(() => {
+    for (const [i, frequency] of [523.25, 659.25, 783.99, 659.25].entries()) beep([frequency], i * 0.5, 0.45, 0.03);
+  }, 2400);

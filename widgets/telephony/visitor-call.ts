@@ -3,22 +3,35 @@
  * microphone, prepares the call on the server (in the visitor's existing
  * conversation if there is one, so the agent sees the chat too), loads the
  * call transport (sip.js) only now, and reports one snapshot the widget
- * renders.
+ * renders: the call's state, the place in the queue, a transfer under way,
+ * a callback waiting or ringing.
+ *
+ * A callback: while waiting in line the visitor asks to be called back; the
+ * server turns the waiting call into a callback that keeps its place, the
+ * call is hung up, and the browser registers the conversation's callback
+ * address so that the agent's call rings here, on any page of the site
+ * that has the call button.
  */
 import type { ContextInput } from '../protocol/context-envelope.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
 import { ConversationStore } from '../chat/conversation-store.js';
+import {
+  callbackStatus,
+  cancelCallback,
+  fetchQueues,
+  requestCallback,
+  type CallbackLine,
+  type QueueInfo,
+  type QueuePlace,
+} from '../queue/queue-api.js';
 import type { CallEndReason, CallState } from './call-state.js';
 import type { VisitorCallTransport } from './call-transport.js';
 import type { DtmfDigit } from './dtmf.js';
 
-export interface Topic {
-  id: string;
-  label: string;
-}
+/** Why the call could not start before it reached the network. `offline`: the queue is closed or nobody of it is signed in. */
+export type StartProblem = 'mic-denied' | 'no-mic' | 'mic-busy' | 'server' | 'unsupported' | 'offline';
 
-/** Why the call could not start before it reached the network. */
-export type StartProblem = 'mic-denied' | 'no-mic' | 'mic-busy' | 'server' | 'unsupported';
+export type CallbackState = 'waiting' | 'ringing' | 'closed' | 'cancelled' | 'failed';
 
 export interface VisitorCallSnapshot {
   state: CallState;
@@ -29,6 +42,12 @@ export interface VisitorCallSnapshot {
   agentName: string | undefined;
   connectedAt: number | undefined;
   remoteStream: MediaStream | undefined;
+  /** While waiting in line: the place and the estimated wait. */
+  place: QueuePlace | undefined;
+  /** The agent passed the call on and the new leg is being set up. */
+  transferring: boolean;
+  /** A callback asked for: waiting its turn, ringing here, or over. */
+  callback: { state: CallbackState; place?: QueuePlace } | undefined;
 }
 
 interface CallEvents extends Record<string, unknown> {
@@ -43,24 +62,33 @@ export interface VisitorCallOptions {
   loadTransport?: () => Promise<VisitorCallTransport>;
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   fetch?: typeof fetch;
+  /** How often a waiting callback asks for its place. */
+  pollMs?: number;
 }
 
 const loadSip = () => import('./sip-call-transport.js').then((m) => new m.SipCallTransport());
 
+const IDLE: VisitorCallSnapshot = {
+  state: 'idle',
+  endReason: undefined,
+  problem: undefined,
+  problemDetail: undefined,
+  muted: false,
+  agentName: undefined,
+  connectedAt: undefined,
+  remoteStream: undefined,
+  place: undefined,
+  transferring: false,
+  callback: undefined,
+};
+
 export class VisitorCall extends TypedEventTarget<CallEvents> {
   private transport: VisitorCallTransport | undefined;
+  private unwire: Array<() => void> = [];
   private stream: MediaStream | undefined;
   private readonly store: ConversationStore;
-  private s: VisitorCallSnapshot = {
-    state: 'idle',
-    endReason: undefined,
-    problem: undefined,
-    problemDetail: undefined,
-    muted: false,
-    agentName: undefined,
-    connectedAt: undefined,
-    remoteStream: undefined,
-  };
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private s: VisitorCallSnapshot = { ...IDLE };
 
   constructor(private readonly o: VisitorCallOptions) {
     super();
@@ -71,11 +99,14 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
     return { ...this.s };
   }
 
-  /** The topics the site offers callers (empty: no choice to make). */
-  async topics(): Promise<Topic[]> {
-    const res = await this.fetch(`${this.o.server}/api/v1/sites/${encodeURIComponent(this.o.site)}/call-options`);
-    if (!res.ok) throw new Error(`call options: ${res.status}`);
-    return ((await res.json()) as { topics: Topic[] }).topics;
+  /** The visitor's conversation token, if they have a conversation. */
+  get token(): string | undefined {
+    return this.store.load().token;
+  }
+
+  /** The queues the site offers callers, with whether each takes calls now. */
+  async queues(): Promise<QueueInfo[]> {
+    return (await fetchQueues(this.o.server, this.o.site, this.doFetch)).queues;
   }
 
   /**
@@ -101,27 +132,28 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
     }
   }
 
-  /** Places the call (the microphone must be open). */
-  async start(topic?: string): Promise<void> {
+  /** Places the call to a queue (the microphone must be open). */
+  async start(queue?: string): Promise<void> {
     if (!this.stream) throw new Error('open the microphone first');
     const transportLoading = (this.o.loadTransport ?? loadSip)();
     let prepared: { interactionId: string; token: string; sip: { domain: string; target: string }; iceServers: RTCIceServer[] };
     try {
       const saved = this.store.load();
-      const res = await this.fetch(`${this.o.server}/api/v1/calls`, {
+      const res = await this.doFetch(`${this.o.server}/api/v1/calls`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ site: this.o.site, token: saved.token, topic, context: this.o.collectContext() }),
+        body: JSON.stringify({ site: this.o.site, token: saved.token, queue, context: this.o.collectContext() }),
       });
-      const body = (await res.json().catch(() => ({}))) as typeof prepared & { error?: { message?: string } };
+      const body = (await res.json().catch(() => ({}))) as typeof prepared & { error?: { code?: string; message?: string } };
       if (!res.ok) {
         // A conversation the server no longer knows: forget it and try once as a new one.
         if (res.status === 401 && saved.token) {
           this.store.clearToken();
-          return this.start(topic);
+          return this.start(queue);
         }
         this.stopMicrophone();
-        this.update({ problem: 'server', problemDetail: body.error?.message });
+        const offline = body.error?.code === 'queue_closed' || body.error?.code === 'queue_unstaffed';
+        this.update({ problem: offline ? 'offline' : 'server', problemDetail: body.error?.message });
         return;
       }
       prepared = body;
@@ -131,23 +163,63 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
       return;
     }
     this.store.update({ token: prepared.token, interactionId: prepared.interactionId });
-    const transport = await transportLoading;
-    this.transport = transport;
-    transport.on('state', (state) => this.update({ state, ...(state === 'connected' && !this.s.connectedAt ? { connectedAt: Date.now() } : {}) }));
-    transport.on('ended', (endReason) => {
-      this.stopMicrophone();
-      this.update({ state: 'ended', endReason });
-    });
-    transport.on('remote-stream', (remoteStream) => this.update({ remoteStream }));
-    transport.on('agent', (agentName) => this.update({ agentName }));
+    const transport = this.wire(await transportLoading);
     await transport.start({
-      wsUrl: `${this.o.server.replace(/^http/, 'ws')}/sip`,
+      wsUrl: this.wsUrl,
       domain: prepared.sip.domain,
       target: prepared.sip.target,
       token: prepared.token,
       iceServers: prepared.iceServers,
       localStream: this.stream,
     });
+  }
+
+  /**
+   * "Call me back instead": the waiting call becomes a callback with the
+   * same place in line (the server does this first, so nothing is lost),
+   * then the call is hung up and this browser waits to be rung.
+   */
+  async requestCallback(phone?: string): Promise<void> {
+    const token = this.store.load().token;
+    if (!token) throw new Error('no conversation to call back');
+    const status = await requestCallback(this.o.server, token, phone, this.doFetch);
+    this.store.update({ callback: true });
+    const call = this.transport;
+    this.unwireTransport();
+    await call?.hangup();
+    this.stopMicrophone();
+    this.s = { ...IDLE, callback: { state: 'waiting', ...(status.state === 'waiting' ? { place: placeOf(status) } : {}) } };
+    this.fire('change', this.snapshot);
+    if (status.state !== 'none') await this.listen(token, status);
+  }
+
+  /** On a new page: picks up a pending callback, so that it rings here too. */
+  async resumeCallback(): Promise<void> {
+    const saved = this.store.load();
+    if (!saved.callback || !saved.token || this.transport) return;
+    try {
+      const status = await callbackStatus(this.o.server, saved.token, this.doFetch);
+      if (status.state === 'none') {
+        this.store.update({ callback: false });
+        return;
+      }
+      this.update({ callback: { state: 'waiting', ...(status.state === 'waiting' ? { place: placeOf(status) } : {}) } });
+      await this.listen(saved.token, status);
+    } catch {
+      // The server is unreachable now; the next page tries again.
+    }
+  }
+
+  async cancelCallback(): Promise<void> {
+    const token = this.store.load().token;
+    this.endCallback('cancelled');
+    if (token) await cancelCallback(this.o.server, token, this.doFetch).catch(() => undefined);
+  }
+
+  /** Answers the callback ringing here. */
+  async answer(): Promise<void> {
+    if (!(await this.openMicrophone())) return;
+    await this.transport?.answer(this.stream!);
   }
 
   async hangup() {
@@ -168,12 +240,93 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
     return this.transport?.stats() ?? Promise.resolve(undefined);
   }
 
-  /** Ready for another call. */
+  /** Ready for another call. A pending callback stays. */
   reset() {
+    if (this.s.callback?.state === 'waiting' || this.s.callback?.state === 'ringing') return;
+    this.unwireTransport();
     this.transport = undefined;
     this.stopMicrophone();
-    this.s = { ...this.s, state: 'idle', endReason: undefined, problem: undefined, problemDetail: undefined, muted: false, agentName: undefined, connectedAt: undefined, remoteStream: undefined };
+    this.s = { ...IDLE };
     this.fire('change', this.snapshot);
+  }
+
+  /** Stops everything this page does (leaving the page); a pending callback is picked up by the next one. */
+  dispose() {
+    clearInterval(this.poll);
+    void this.transport?.hangup();
+    this.unwireTransport();
+  }
+
+  private async listen(token: string, line: CallbackLine) {
+    const transport = this.wire(await (this.o.loadTransport ?? loadSip)());
+    try {
+      await transport.listen({ wsUrl: this.wsUrl, domain: line.sip.domain, aor: line.sip.aor, token, iceServers: line.iceServers });
+    } catch {
+      // Not ringable here; the agent still sees the number the visitor left, if any.
+      this.update({ callback: { state: 'failed' } });
+      return;
+    }
+    clearInterval(this.poll);
+    this.poll = setInterval(() => void this.refreshCallback(token), this.o.pollMs ?? 5000);
+  }
+
+  private async refreshCallback(token: string) {
+    if (this.s.callback?.state !== 'waiting') return;
+    const status = await callbackStatus(this.o.server, token, this.doFetch).catch(() => undefined);
+    if (!status || this.s.callback?.state !== 'waiting') return;
+    if (status.state === 'none') this.endCallback('closed');
+    else if (status.state === 'waiting') this.update({ callback: { state: 'waiting', place: placeOf(status) } });
+  }
+
+  private endCallback(state: CallbackState) {
+    clearInterval(this.poll);
+    this.poll = undefined;
+    this.store.update({ callback: false });
+    const transport = this.transport;
+    if (transport && transport.state !== 'connected' && transport.state !== 'on-hold') {
+      this.unwireTransport();
+      this.transport = undefined;
+      void transport.stopListening();
+    }
+    this.update({ callback: { state } });
+  }
+
+  private wire(transport: VisitorCallTransport): VisitorCallTransport {
+    this.unwireTransport();
+    this.transport = transport;
+    this.unwire = [
+      transport.on('state', (state) =>
+        this.update({
+          state,
+          ...(state === 'connected' ? { place: undefined, transferring: false } : {}),
+          ...(state === 'connected' && !this.s.connectedAt ? { connectedAt: Date.now() } : {}),
+        }),
+      ),
+      transport.on('ended', (endReason) => {
+        this.stopMicrophone();
+        const wasCallback = !!this.s.callback;
+        if (wasCallback) {
+          clearInterval(this.poll);
+          this.store.update({ callback: false });
+        }
+        this.update({ state: 'ended', endReason, place: undefined, transferring: false, ...(wasCallback ? { callback: undefined } : {}) });
+      }),
+      transport.on('remote-stream', (remoteStream) => this.update({ remoteStream })),
+      transport.on('agent', (agentName) => this.update({ agentName })),
+      transport.on('queued', (place) => this.update({ place })),
+      transport.on('transferring', () => this.update({ transferring: true })),
+      transport.on('incoming', ({ agentName }) => this.update({ callback: { state: 'ringing' }, agentName: agentName || undefined })),
+    ];
+    return transport;
+  }
+
+  private unwireTransport() {
+    for (const off of this.unwire) off();
+    this.unwire = [];
+  }
+
+  private get wsUrl() {
+    return `${this.o.server.replace(/^http/, 'ws')}/sip`;
   }
 
   private stopMicrophone() {
@@ -181,12 +334,12 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
     this.stream = undefined;
   }
 
-  private fetch(url: string, init?: RequestInit) {
-    return (this.o.fetch ?? fetch.bind(globalThis))(url, init);
-  }
+  private readonly doFetch = (url: string | URL | Request, init?: RequestInit) => (this.o.fetch ?? fetch.bind(globalThis))(url, init);
 
   private update(change: Partial<VisitorCallSnapshot>) {
     this.s = { ...this.s, ...change };
     this.fire('change', this.snapshot);
   }
 }
+
+const placeOf = (s: { position: number; waitSeconds: number }): QueuePlace => ({ position: s.position, waitSeconds: s.waitSeconds });

@@ -15,6 +15,8 @@ const en = {
   statusNew: 'Ask us anything. We usually reply in a few minutes.',
   statusWaiting: 'Waiting for an agent…',
   statusNoAgents: 'No one is available right now. Leave your message and we will reply here.',
+  queuePlace: (position: number, minutes: number) =>
+    `${position === 1 ? 'You are next' : `You are number ${position} in line`}${minutes ? `, about ${minutes} min` : ''}.`,
   statusActive: (name: string) => `You are chatting with ${name}.`,
   statusClosed: 'This chat has ended. Write again to reopen it.',
   connecting: 'Connecting…',
