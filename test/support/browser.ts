@@ -61,7 +61,12 @@ export class TestAgent {
 
   /** Accepts the offer whose first message is `text` and returns its interaction id. */
   async acceptOfferFor(text: string): Promise<string> {
-    const { offer } = await this.next((f) => f.type === 'offer' && f.offer.preview.firstMessage === text, `an offer for "${text}"`);
+    // Offered before this connection opened: it came with the welcome.
+    const offer = await until(
+      () =>
+        this.frames.flatMap((f) => (f.type === 'offer' ? [f.offer] : f.type === 'welcome' ? f.offers : [])).find((o: any) => o.preview.firstMessage === text),
+      `an offer for "${text}"`,
+    );
     this.send({ type: 'accept', interactionId: offer.interactionId });
     await this.next((f) => f.type === 'assigned' && f.interaction.id === offer.interactionId, 'the assignment');
     return offer.interactionId;

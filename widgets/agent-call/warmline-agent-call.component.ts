@@ -9,20 +9,27 @@ import type { AgentCall, AgentSipPhone } from '../telephony/agent-sip-phone.js';
 import { DTMF_DIGITS } from '../telephony/dtmf.js';
 import { keyTone } from '../telephony/tones.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
+import type { WarmlineTransferEvent } from '../events/warmline-transfer.js';
+import type {} from '../events/warmline-call-transfer.js';
+import '../transfer-form/warmline-transfer-form.js';
 import styles from './warmline-agent-call.styles.js';
 
 /**
- * @summary The agent's call bar: the ringing call with Answer and Decline, then the call's controls.
+ * @summary One of the agent's calls: ringing with Answer and Decline, then the call's controls and its transfer.
  *
- * It drives an `AgentSipPhone` it is given and plays the caller's audio.
- * Who is calling and from where comes from the interaction's context.
+ * It drives an `AgentSipPhone` it is given, for the call it is given, and
+ * plays that call's audio. Who is calling and from where comes from the
+ * interaction's context. A consultation (warm transfer) offers to complete
+ * or cancel the transfer.
+ *
+ * @event warmline-call-transfer - The agent chose where to transfer this call; `detail.call`, `detail.request`, `detail.label`.
  *
  * @csspart base - The bar.
  */
 export class WarmlineAgentCall extends WarmlineElement {
   static override styles = [tokens, controls, styles];
 
-  /** The phone that rang. */
+  /** The phone the call is on. */
   @property({ attribute: false }) phone: AgentSipPhone | undefined;
 
   /** The call as the phone reports it. */
@@ -31,7 +38,13 @@ export class WarmlineAgentCall extends WarmlineElement {
   /** The caller's context, once fetched. */
   @property({ attribute: false }) context: ContextEnvelope | undefined;
 
+  /** Server and agent session, for the transfer directory. */
+  @property() server = '';
+  @property({ attribute: false }) token = '';
+  @property({ attribute: false }) self = '';
+
   @state() private keypadOpen = false;
+  @state() private transferOpen = false;
   @state() private now = Date.now();
   @query('audio') private audio!: HTMLAudioElement;
 
@@ -48,7 +61,7 @@ export class WarmlineAgentCall extends WarmlineElement {
     clearInterval(this.ticker);
   }
 
-  /** Plays the caller's audio. */
+  /** Plays the other side's audio. */
   async attachStream(stream: MediaStream) {
     await this.updateComplete;
     this.audio.srcObject = stream;
@@ -59,52 +72,97 @@ export class WarmlineAgentCall extends WarmlineElement {
     const call = this.call;
     if (!call) return html`<audio autoplay></audio>`;
     const t = this.localize;
-    const who = this.context?.visitor.identity?.name || call.caller || t.term('visitor');
-    const where = this.context ? this.context.page.title : '';
+    const who = call.direction === 'out' || call.transfer?.kind === 'consult' ? call.caller : this.context?.visitor.identity?.name || call.caller || t.term('visitor');
+    const ringingIn = call.state === 'ringing' && call.direction === 'in';
     return html`
-      <section part="base" class=${call.state === 'ringing' ? 'ringing' : ''} role="region" aria-label=${t.term('call')}>
-        ${call.state === 'ringing'
-          ? html`<p class="what" role="alert">
-                <span class="title">${t.term('incomingCallFrom', who)}</span>
-                <span class="detail">${where}${this.context?.topic ? ` · ${this.context.topic}` : ''}</span>
-              </p>
-              <div class="controls">
-                <button class="answer" type="button" @click=${() => this.phone?.accept()}>${t.term('answer')}</button>
-                <button class="decline" type="button" @click=${() => this.phone?.decline()}>${t.term('decline')}</button>
-              </div>`
-          : call.state === 'ended'
-            ? html`<p class="what" role="status"><span class="title">${t.term('callEndedAgent')}</span>
-                  <span class="detail">${call.connectedAt ? this.duration(call.connectedAt) : ''}</span></p>
-                <div class="controls"><button type="button" @click=${() => this.phone?.dismiss()}>${t.term('closeChat')}</button></div>`
-            : this.renderInCall(call, who)}
-        ${call.digits
-          ? html`<p class="digits" role="status">${t.term('keysPressed')}: <strong>${call.digits}</strong></p>`
+      <section part="base" class=${ringingIn ? 'ringing' : ''} role="region" aria-label=${t.term('call')}>
+        ${ringingIn ? this.renderRinging(call, who) : call.state === 'ended' ? this.renderEnded(call) : this.renderInCall(call, who)}
+        ${call.digits ? html`<p class="digits" role="status">${t.term('keysPressed')}: <strong>${call.digits}</strong></p>` : nothing}
+        ${this.transferOpen && call.state !== 'ended'
+          ? html`<warmline-transfer-form
+              class="transfer"
+              channel="call"
+              server=${this.server}
+              .token=${this.token}
+              .self=${this.self}
+              lang=${t.lang}
+              @warmline-transfer=${this.onTransfer}
+              @warmline-transfer-cancel=${() => (this.transferOpen = false)}
+            ></warmline-transfer-form>`
           : nothing}
         <audio autoplay></audio>
       </section>
     `;
   }
 
+  private renderRinging(call: AgentCall, who: string) {
+    const t = this.localize;
+    const title = call.transfer?.kind === 'consult' ? t.term('consultRequest', call.caller) : t.term('incomingCallFrom', who);
+    const where = this.context ? `${this.context.page.title}${this.context.topic ? ` · ${this.context.topic}` : ''}` : '';
+    return html`<p class="what" role="alert">
+        <span class="title">${title}</span>
+        <span class="detail">${call.transfer?.kind === 'blind' ? `${t.term('chatTransferred')} · ` : ''}${where}</span>
+      </p>
+      <div class="controls">
+        <button class="answer" type="button" @click=${() => this.phone?.accept(call.id)}>${t.term('answer')}</button>
+        <button class="decline" type="button" @click=${() => this.phone?.decline(call.id)}>${t.term('decline')}</button>
+      </div>`;
+  }
+
+  private renderEnded(call: AgentCall) {
+    const t = this.localize;
+    return html`<p class="what" role="status"><span class="title">${t.term('callEndedAgent')}</span>
+        <span class="detail">${call.connectedAt ? this.duration(call.connectedAt) : ''}</span></p>
+      <div class="controls"><button type="button" @click=${() => this.phone?.dismiss(call.id)}>${t.term('closeChat')}</button></div>`;
+  }
+
   private renderInCall(call: AgentCall, who: string) {
     const t = this.localize;
     const held = call.state === 'on-hold';
+    const connected = call.state === 'connected' || held;
+    const title = call.consultFor
+      ? t.term('consulting', who)
+      : call.transferring
+        ? t.term('transferring')
+        : !connected
+          ? `${t.term('stateRinging')} ${who}`
+          : held
+            ? t.term('callOnHold', who)
+            : t.term('onCallWith', who);
     return html`<p class="what" role="status">
-        <span class="title">${held ? t.term('callOnHold', who) : t.term('onCallWith', who)}</span>
+        <span class="title">${title}</span>
         <span class="timer" role="timer">${call.connectedAt ? this.duration(call.connectedAt) : ''}</span>
       </p>
       <div class="controls">
-        <button type="button" aria-pressed=${call.muted ? 'true' : 'false'} @click=${() => this.phone?.setMuted(!call.muted)}>${t.term('mute')}</button>
-        <button type="button" aria-pressed=${held ? 'true' : 'false'} @click=${() => this.phone?.setHold(!held)}>${held ? t.term('resume') : t.term('hold')}</button>
-        <button type="button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} @click=${() => (this.keypadOpen = !this.keypadOpen)}>${t.term('keypad')}</button>
-        <button class="hangup" type="button" @click=${() => this.phone?.hangup()}>${t.term('hangUp')}</button>
+        ${call.consultFor && call.state === 'connected'
+          ? html`<button class="answer" type="button" @click=${() => this.phone?.completeTransfer(call.id)}>${t.term('completeTransfer')}</button>`
+          : nothing}
+        ${call.consultFor ? html`<button type="button" @click=${() => this.phone?.cancelTransfer(call.id)}>${t.term('cancelTransfer')}</button>` : nothing}
+        <button type="button" aria-pressed=${call.muted ? 'true' : 'false'} ?disabled=${!connected} @click=${() => this.phone?.setMuted(call.id, !call.muted)}>${t.term('mute')}</button>
+        <button type="button" aria-pressed=${held ? 'true' : 'false'} ?disabled=${!connected || !!call.transferring} @click=${() => this.phone?.setHold(call.id, !held)}>
+          ${held ? t.term('resume') : t.term('hold')}
+        </button>
+        <button type="button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} ?disabled=${!connected} @click=${() => (this.keypadOpen = !this.keypadOpen)}>${t.term('keypad')}</button>
+        ${call.direction === 'in' && call.interactionId && !call.transfer?.kind.startsWith('consult')
+          ? html`<button type="button" aria-expanded=${this.transferOpen ? 'true' : 'false'} ?disabled=${!connected || !!call.transferring} @click=${() => (this.transferOpen = !this.transferOpen)}>
+              ${t.term('transfer')}
+            </button>`
+          : nothing}
+        <button class="hangup" type="button" @click=${() => this.phone?.hangup(call.id)}>${t.term('hangUp')}</button>
       </div>
       ${this.keypadOpen
         ? html`<div class="keypad" role="group" aria-label=${t.term('keypad')}>
             ${DTMF_DIGITS.map(
-              (d) => html`<button type="button" aria-label=${t.term('digitLabel', d)} @click=${() => (keyTone(d), this.phone?.sendDtmf(d))}>${d}</button>`,
+              (d) => html`<button type="button" aria-label=${t.term('digitLabel', d)} @click=${() => (keyTone(d), this.phone?.sendDtmf(call.id, d))}>${d}</button>`,
             )}
           </div>`
         : nothing}`;
+  }
+
+  private onTransfer(event: WarmlineTransferEvent) {
+    event.stopPropagation();
+    this.transferOpen = false;
+    if (this.call) this.emit('warmline-call-transfer', { detail: { call: this.call, ...event.detail } });
   }
 
   private duration(since: number): string {

@@ -81,4 +81,7 @@ export default css`
   .digits strong {
     letter-spacing: 0.2em;
   }
+  .transfer {
+    flex: 1 1 100%;
+  }
 `;

@@ -1,4 +1,5 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { serverUrl, TestAgent, until } from '../../test/support/browser.js';
 import type { WarmlineAgentCall } from './warmline-agent-call.component.js';
 import './warmline-agent-call.js';
 import type { AgentCall, AgentSipPhone } from '../telephony/agent-sip-phone.js';
@@ -8,19 +9,22 @@ import type { ContextEnvelope } from '../protocol/context-envelope.js';
 function recordingPhone() {
   const calls: string[] = [];
   const phone = {
-    accept: async () => void calls.push('accept'),
-    decline: async () => void calls.push('decline'),
-    hangup: async () => void calls.push('hangup'),
-    setMuted: (m: boolean) => void calls.push(`mute:${m}`),
-    setHold: async (h: boolean) => void calls.push(`hold:${h}`),
-    sendDtmf: async (d: string) => void calls.push(`dtmf:${d}`),
-    dismiss: () => void calls.push('dismiss'),
+    accept: async (id: string) => void calls.push(`accept:${id}`),
+    decline: async (id: string) => void calls.push(`decline:${id}`),
+    hangup: async (id: string) => void calls.push(`hangup:${id}`),
+    setMuted: (id: string, m: boolean) => void calls.push(`mute:${id}:${m}`),
+    setHold: async (id: string, h: boolean) => void calls.push(`hold:${id}:${h}`),
+    sendDtmf: async (id: string, d: string) => void calls.push(`dtmf:${id}:${d}`),
+    dismiss: (id: string) => void calls.push(`dismiss:${id}`),
+    completeTransfer: async (id: string) => void calls.push(`complete:${id}`),
+    cancelTransfer: async (id: string) => void calls.push(`cancel:${id}`),
   } as unknown as AgentSipPhone;
   return { phone, calls };
 }
 
 const call = (change: Partial<AgentCall> = {}): AgentCall => ({
   id: 'c1',
+  direction: 'in',
   interactionId: 'in_abcdefgh',
   caller: 'Visitor',
   state: 'ringing',
@@ -29,6 +33,9 @@ const call = (change: Partial<AgentCall> = {}): AgentCall => ({
   ringingSince: Date.now(),
   connectedAt: undefined,
   endReason: undefined,
+  transfer: undefined,
+  transferring: undefined,
+  consultFor: undefined,
   ...change,
 });
 
@@ -53,7 +60,7 @@ describe('<warmline-agent-call>', () => {
     await expect(el).shadowDom.to.be.accessible();
     buttonNamed(el, 'Answer')!.click();
     buttonNamed(el, 'Decline')!.click();
-    expect(calls).to.deep.equal(['accept', 'decline']);
+    expect(calls).to.deep.equal(['accept:c1', 'decline:c1']);
   });
 
   it('offers mute, hold, keypad and hang-up during the call, and shows the keys the visitor pressed', async () => {
@@ -71,11 +78,57 @@ describe('<warmline-agent-call>', () => {
     await el.updateComplete;
     buttonNamed(el, 'Key 5')!.click();
     buttonNamed(el, 'Hang up')!.click();
-    expect(calls).to.deep.equal(['mute:true', 'hold:true', 'dtmf:5', 'hangup']);
+    expect(calls).to.deep.equal(['mute:c1:true', 'hold:c1:true', 'dtmf:c1:5', 'hangup:c1']);
     await expect(el).shadowDom.to.be.accessible();
     el.call = call({ state: 'on-hold', connectedAt: Date.now() });
     await el.updateComplete;
     expect(el.shadowRoot!.textContent).to.contain('Jamie Rivera is on hold');
     expect(buttonNamed(el, 'Resume')).to.exist;
+  });
+
+  it('offers to transfer a call in progress, and names the target and the note in the event', async () => {
+    const { phone } = recordingPhone();
+    const el = await fixture<WarmlineAgentCall>(
+      html`<warmline-agent-call .phone=${phone} .call=${call({ state: 'connected', connectedAt: Date.now() })} .context=${context}></warmline-agent-call>`,
+    );
+    // The directory comes from the real server, read with a real agent session.
+    const alice = await TestAgent.signIn(await serverUrl(), 'alice');
+    el.server = await serverUrl();
+    el.token = alice.token;
+    el.self = alice.frames.find((f) => f.type === 'welcome').agent.id;
+    try {
+      buttonNamed(el, 'Transfer')!.click();
+      await el.updateComplete;
+      const formEl = el.shadowRoot!.querySelector('warmline-transfer-form')!;
+      const form = await until(() => formEl.shadowRoot?.querySelector('form option') && formEl.shadowRoot.querySelector('form'), 'the transfer form');
+      const options = [...form.querySelectorAll('option')].map((o) => o.textContent!.trim());
+      expect(options.some((o) => o.startsWith('Alice'))).to.equal(false, 'not oneself');
+      expect(options).to.include.members(['Help choosing', 'An order or delivery', 'Billing and refunds']);
+      const bob = [...form.querySelectorAll('option')].find((o) => o.textContent!.startsWith('Bob'))!;
+      form.querySelector('select')!.value = bob.value;
+      await expect(formEl).shadowDom.to.be.accessible();
+      (form.querySelector('textarea') as HTMLTextAreaElement).value = 'Wants a refund for the kettle';
+      const chosen = oneEvent(el, 'warmline-call-transfer');
+      const warm = [...form.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Talk to them first')!;
+      form.requestSubmit(warm);
+      const { detail } = await chosen;
+      expect(detail.call.id).to.equal('c1');
+      expect(detail.label).to.match(/^Bob/);
+      expect(detail.request).to.deep.equal({ to: { agentId: bob.value.slice('agent:'.length) }, note: 'Wants a refund for the kettle', mode: 'warm' });
+    } finally {
+      alice.close();
+    }
+  });
+
+  it('while consulting a colleague, offers to complete or cancel the transfer', async () => {
+    const { phone, calls } = recordingPhone();
+    const el = await fixture<WarmlineAgentCall>(
+      html`<warmline-agent-call .phone=${phone} .call=${call({ id: 'c2', direction: 'out', caller: 'Bob Chen', state: 'connected', connectedAt: Date.now(), consultFor: 'c1' })}></warmline-agent-call>`,
+    );
+    expect(el.shadowRoot!.textContent).to.contain('Consulting Bob Chen');
+    buttonNamed(el, 'Complete transfer')!.click();
+    buttonNamed(el, 'Cancel transfer')!.click();
+    expect(calls).to.deep.equal(['complete:c2', 'cancel:c2']);
+    expect(buttonNamed(el, 'Transfer'), 'a consultation is not transferred itself').to.equal(undefined);
   });
 });

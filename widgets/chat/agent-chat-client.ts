@@ -11,6 +11,7 @@ import {
   type AgentProfile,
   type AgentServerMessage,
   type InteractionStatus,
+  type Note,
   type Offer,
 } from '../protocol/agent-server-messages.js';
 import type { AgentClientMessage, Presence } from '../protocol/agent-client-messages.js';
@@ -27,6 +28,12 @@ export interface ConversationView {
   id: string;
   status: InteractionStatus;
   context: ContextEnvelope;
+  /** Notes colleagues wrote (with a transfer). */
+  notes: Note[];
+  /** What this agent holds beyond a chat: an offline message, a callback to make. */
+  work: AgentInteraction['work'];
+  /** Passed on to a colleague by this agent. */
+  transferred: boolean;
   entries: LogEntry[];
   visitorOnline: boolean;
   visitorTyping: boolean;
@@ -57,6 +64,9 @@ interface Conversation {
   id: string;
   status: InteractionStatus;
   context: ContextEnvelope;
+  notes: Note[];
+  work: AgentInteraction['work'];
+  transferred: boolean;
   log: MessageLog;
   outbox: Map<string, string>;
   visitorOnline: boolean;
@@ -109,6 +119,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
         id: c.id,
         status: c.status,
         context: c.context,
+        notes: c.notes,
+        work: c.work,
+        transferred: c.transferred,
         entries: c.log.entries(),
         visitorOnline: c.visitorOnline,
         visitorTyping: c.visitorTyping,
@@ -180,6 +193,34 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
     this.frame({ type: 'close', interactionId });
   }
 
+  /**
+   * Passes the chat on to another agent or a queue, with a note that travels
+   * with the context. Blind: it leaves this console now; warm: it stays until
+   * the other agent accepts.
+   */
+  transfer(interactionId: string, to: { agentId: string } | { queue: string }, note: string, mode: 'blind' | 'warm') {
+    const conversation = this.conversations.get(interactionId);
+    if (!conversation) return;
+    this.error = undefined;
+    this.frame({ type: 'transfer', interactionId, to, note, mode });
+    if (mode === 'blind') {
+      conversation.transferred = true;
+      conversation.status = 'closed';
+    }
+    this.changed();
+  }
+
+  /** How a callback went: reached, or not (it is tried again later by the server's policy). */
+  callbackOutcome(interactionId: string, reached: boolean) {
+    const conversation = this.conversations.get(interactionId);
+    this.frame({ type: 'callback-outcome', interactionId, reached });
+    if (conversation) {
+      conversation.work = undefined;
+      if (conversation.status !== 'active') conversation.status = 'closed';
+    }
+    this.changed();
+  }
+
   /** Removes an ended conversation from the list. */
   dismiss(interactionId: string) {
     const conversation = this.conversations.get(interactionId);
@@ -213,6 +254,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
         id: view.id,
         status: view.status,
         context: view.context,
+        notes: view.notes,
+        work: view.work,
+        transferred: false,
         log: new MessageLog('agent'),
         outbox: new Map(),
         visitorOnline: view.visitorOnline,
@@ -224,6 +268,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
     }
     conversation.status = view.status;
     conversation.context = view.context;
+    conversation.notes = view.notes;
+    conversation.work = view.work;
+    conversation.transferred = false;
     conversation.visitorOnline = view.visitorOnline;
     for (const message of view.messages) conversation.log.add(message);
     conversation.log.setReceipt(view.receipt);

@@ -4,6 +4,7 @@ import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
 import { controls, tokens } from '../base/theme.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
+import type { Note } from '../protocol/agent-server-messages.js';
 import enAgent from '../base/translations/en-agent.js';
 import styles from './warmline-context-card.styles.js';
 
@@ -25,6 +26,9 @@ export class WarmlineContextCard extends WarmlineElement {
   /** The interaction's context envelope, as the server stored it. */
   @property({ attribute: false }) context: ContextEnvelope | undefined;
 
+  /** Notes agents wrote about the interaction (with a transfer), oldest first. */
+  @property({ attribute: false }) notes: Note[] = [];
+
   private readonly localize = new Localize(this, enAgent);
 
   override render() {
@@ -33,6 +37,17 @@ export class WarmlineContextCard extends WarmlineElement {
     if (!c) return nothing;
     return html`
       <section part="base" role="region" aria-label=${t.term('customerContext')}>
+        ${this.notes.length
+          ? html`<section class="notes">
+              <h3>${t.term('notes')}</h3>
+              ${this.notes.map(
+                (n) => html`<blockquote>
+                  <p>${n.text}</p>
+                  <footer class="muted">${t.term('noteBy', n.author)}, ${t.time(n.at)}</footer>
+                </blockquote>`,
+              )}
+            </section>`
+          : nothing}
         ${this.renderIdentity(c)}
         <section>
           <h3>${t.term('currentPage')}</h3>

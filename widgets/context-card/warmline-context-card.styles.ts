@@ -105,4 +105,15 @@ export default css`
     margin: 0;
     overflow-wrap: anywhere;
   }
+  .notes blockquote {
+    margin: 0 0 8px;
+    padding: 8px 10px;
+    border-left: 3px solid var(--_warning);
+    background: var(--_surface-alt);
+    border-radius: 4px;
+  }
+  .notes blockquote p {
+    margin: 0 0 4px;
+    white-space: pre-wrap;
+  }
 `;

@@ -1,23 +1,27 @@
 /**
  * Drives the agent's phone for the softphone: registers while the agent is
  * available and signed in (loading sip.js only then), unregisters when they
- * step away, and when a call rings fetches its interaction — context card
- * and chat so far — by the id the proxy put in the INVITE, with the agent's
- * own credentials.
+ * step away, and for each call fetches its interaction — context card,
+ * notes and chat so far — by the id the proxy put in the INVITE, with the
+ * agent's own credentials. It places callbacks and runs call transfers
+ * (prepared over HTTP, then carried out by the phone).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as v from 'valibot';
 import { AgentInteractionSchema, type AgentInteraction } from '../protocol/agent-server-messages.js';
 import type { Presence } from '../protocol/agent-client-messages.js';
 import type { AgentSessionInfo } from '../chat/agent-session.js';
-import type { AgentPhoneSnapshot, AgentSipPhone } from '../telephony/agent-sip-phone.js';
+import { prepareCallTransfer, type TransferRequest } from '../chat/agent-api.js';
+import type { AgentCall, AgentPhoneSnapshot, AgentSipPhone } from '../telephony/agent-sip-phone.js';
 import { ring } from '../telephony/tones.js';
 
 export class PhoneController implements ReactiveController {
   phone: AgentSipPhone | undefined;
   snapshot: AgentPhoneSnapshot | undefined;
-  /** The interaction of the call that is ringing or under way. */
-  callInteraction: AgentInteraction | undefined;
+  /** The interactions of the calls ringing or under way, by id. */
+  readonly interactions = new Map<string, AgentInteraction>();
+  /** The last thing that went wrong with a call action, for the agent to read. */
+  problem = '';
   private session: AgentSessionInfo | undefined;
   private wanted = false;
   private stopRing: (() => void) | undefined;
@@ -26,7 +30,7 @@ export class PhoneController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly base: () => string,
-    private readonly onRemoteStream: (stream: MediaStream) => void,
+    private readonly onRemoteStream: (callId: string, stream: MediaStream) => void,
   ) {
     host.addController(this);
   }
@@ -35,6 +39,10 @@ export class PhoneController implements ReactiveController {
 
   hostDisconnected() {
     void this.stop();
+  }
+
+  get calls(): AgentCall[] {
+    return this.snapshot?.calls ?? [];
   }
 
   /** Call whenever the session or the presence changes. */
@@ -55,9 +63,41 @@ export class PhoneController implements ReactiveController {
     const phone = this.phone;
     this.phone = undefined;
     this.snapshot = undefined;
-    this.callInteraction = undefined;
+    this.interactions.clear();
     this.starting = undefined;
     await phone?.stop();
+    this.host.requestUpdate();
+  }
+
+  /** Rings the visitor's browser for the callback this agent holds. */
+  async callBack(interactionId: string, who: string) {
+    const phone = this.phone;
+    if (!phone) return this.fail('The phone is not ready: set your status to Available.');
+    try {
+      await phone.dial(`sip:cb-${interactionId}@${phone.domain}`, who, interactionId);
+      void this.fetchInteraction(interactionId);
+    } catch (err) {
+      this.fail((err as Error).message);
+    }
+  }
+
+  /** Transfers a call: blind at once, or warm by first calling the colleague (the customer on hold). */
+  async transfer(call: AgentCall, request: TransferRequest, label: string) {
+    const phone = this.phone;
+    const token = this.session?.token;
+    if (!phone || !token || !call.interactionId) return;
+    this.problem = '';
+    try {
+      const { referTo } = await prepareCallTransfer(this.base(), token, call.interactionId, request);
+      if (request.mode === 'blind') await phone.blindTransfer(call.id, referTo);
+      else await phone.consult(call.id, referTo, label);
+    } catch (err) {
+      this.fail((err as Error).message);
+    }
+  }
+
+  private fail(message: string) {
+    this.problem = message;
     this.host.requestUpdate();
   }
 
@@ -85,16 +125,16 @@ export class PhoneController implements ReactiveController {
     });
     phone.on('change', (snapshot) => {
       this.snapshot = snapshot;
-      if (snapshot.call?.state !== 'ringing') this.silence();
-      if (!snapshot.call) this.callInteraction = undefined;
+      if (!snapshot.calls.some((c) => c.state === 'ringing' && c.direction === 'in')) this.silence();
+      const live = new Set(snapshot.calls.map((c) => c.interactionId));
+      for (const id of this.interactions.keys()) if (!live.has(id)) this.interactions.delete(id);
       this.host.requestUpdate();
     });
     phone.on('incoming', (call) => {
-      this.stopRing = ring();
-      this.callInteraction = undefined;
+      this.stopRing ??= ring();
       if (call.interactionId) void this.fetchInteraction(call.interactionId);
     });
-    phone.on('remote-stream', (stream) => this.onRemoteStream(stream));
+    phone.on('remote-stream', ({ callId, stream }) => this.onRemoteStream(callId, stream));
     this.phone = phone;
     this.snapshot = phone.snapshot;
     return phone;
@@ -106,8 +146,8 @@ export class PhoneController implements ReactiveController {
     const res = await fetch(`${this.base()}/api/v1/agent/interactions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) return;
     const parsed = v.safeParse(AgentInteractionSchema, ((await res.json()) as { interaction?: unknown }).interaction);
-    if (parsed.success && this.snapshot?.call?.interactionId === id) {
-      this.callInteraction = parsed.output;
+    if (parsed.success && this.calls.some((c) => c.interactionId === id)) {
+      this.interactions.set(id, parsed.output);
       this.host.requestUpdate();
     }
   }

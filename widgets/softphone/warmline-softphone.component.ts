@@ -20,7 +20,11 @@ import type {} from '../events/warmline-sign-out.js';
 import { chime } from './ring-tone.js';
 import { PhoneController } from './phone-controller.js';
 import '../agent-call/warmline-agent-call.js';
+import '../transfer-form/warmline-transfer-form.js';
 import type { WarmlineAgentCall } from '../agent-call/warmline-agent-call.component.js';
+import type { WarmlineCallTransferEvent } from '../events/warmline-call-transfer.js';
+import type { WarmlineTransferEvent } from '../events/warmline-transfer.js';
+import type { AgentCall } from '../telephony/agent-sip-phone.js';
 import styles from './warmline-softphone.styles.js';
 
 /**
@@ -45,15 +49,16 @@ export class WarmlineSoftphone extends WarmlineElement {
   @state() private signInError = '';
   @state() private busy = false;
   @state() private announcement = '';
+  /** The chat whose transfer form is open. */
+  @state() private transferring: string | undefined;
 
   @query('textarea') private composer: HTMLTextAreaElement | undefined;
-  @query('warmline-agent-call') private callBar: WarmlineAgentCall | undefined;
 
   private readonly localize = new Localize(this, enAgent);
   private readonly phone = new PhoneController(
     this,
     () => this.base,
-    (stream) => void this.updateComplete.then(() => this.callBar?.attachStream(stream)),
+    (callId, stream) => void this.updateComplete.then(() => this.callBar(callId)?.attachStream(stream)),
   );
   private client: AgentChatClient | undefined;
   private lastTypingAt = 0;
@@ -85,9 +90,13 @@ export class WarmlineSoftphone extends WarmlineElement {
     return this.session ? this.renderConsole() : this.renderSignIn();
   }
 
-  /** The current call's media statistics (audio bytes in and out…), for diagnostics. */
-  getCallStats(): Promise<RTCStatsReport | undefined> {
-    return this.phone.phone?.stats() ?? Promise.resolve(undefined);
+  /** A call's media statistics (audio bytes in and out…), for diagnostics; by default the connected call's. */
+  getCallStats(callId?: string): Promise<RTCStatsReport | undefined> {
+    return this.phone.phone?.stats(callId) ?? Promise.resolve(undefined);
+  }
+
+  private callBar(callId: string): WarmlineAgentCall | null {
+    return this.renderRoot.querySelector<WarmlineAgentCall>(`warmline-agent-call[data-call="${CSS.escape(callId)}"]`);
   }
 
   override willUpdate(changed: PropertyValues) {
@@ -128,9 +137,10 @@ export class WarmlineSoftphone extends WarmlineElement {
     const s = this.snap;
     const conversations = s?.conversations ?? [];
     const current = conversations.find((c) => c.id === this.selected);
-    const call = this.phone.snapshot?.call;
+    const calls = this.phone.calls;
     // While a call rings or goes on, its customer's card is the one in front of the agent.
-    const callInteraction = call && call.state !== 'ended' ? this.phone.callInteraction : undefined;
+    const focused = this.focusedCall(calls);
+    const callInteraction = focused?.interactionId ? this.phone.interactions.get(focused.interactionId) : undefined;
     return html`
       <div part="base" class="console">
         <header class="topbar">
@@ -148,9 +158,24 @@ export class WarmlineSoftphone extends WarmlineElement {
           <span class="phone-status" role="status">${this.phoneStatus()}</span>
           <button class="secondary" type="button" @click=${this.onSignOut}>${t.term('signOut')}</button>
         </header>
-        ${call
-          ? html`<warmline-agent-call .phone=${this.phone.phone} .call=${call} .context=${this.phone.callInteraction?.context} lang=${t.lang}></warmline-agent-call>`
-          : nothing}
+        <div class="calls">
+          ${repeat(
+            calls,
+            (c) => c.id,
+            (c) => html`<warmline-agent-call
+              data-call=${c.id}
+              .phone=${this.phone.phone}
+              .call=${c}
+              .context=${c.interactionId ? this.phone.interactions.get(c.interactionId)?.context : undefined}
+              server=${this.base}
+              .token=${this.session?.token ?? ''}
+              .self=${this.session?.agent.id ?? ''}
+              lang=${t.lang}
+              @warmline-call-transfer=${this.onCallTransfer}
+            ></warmline-agent-call>`,
+          )}
+          ${this.phone.problem ? html`<p class="alert" role="alert">${this.phone.problem}</p>` : nothing}
+        </div>
         <div class="workspace">
           <nav class="sidebar" aria-label=${t.term('chats')}>
             <section aria-labelledby="incoming-h">
@@ -175,7 +200,7 @@ export class WarmlineSoftphone extends WarmlineElement {
             ${callInteraction
               ? html`<details open>
                     <summary>${t.term('customerContext')}</summary>
-                    <warmline-context-card .context=${callInteraction.context} lang=${t.lang}></warmline-context-card>
+                    <warmline-context-card .context=${callInteraction.context} .notes=${callInteraction.notes} lang=${t.lang}></warmline-context-card>
                   </details>
                   ${callInteraction.messages.length
                     ? html`<section class="chat-so-far" aria-labelledby="so-far-h">
@@ -186,7 +211,7 @@ export class WarmlineSoftphone extends WarmlineElement {
               : current
                 ? html`<details open>
                     <summary>${t.term('customerContext')}</summary>
-                    <warmline-context-card .context=${current.context} lang=${t.lang}></warmline-context-card>
+                    <warmline-context-card .context=${current.context} .notes=${current.notes} lang=${t.lang}></warmline-context-card>
                   </details>`
                 : nothing}
           </aside>
@@ -200,13 +225,20 @@ export class WarmlineSoftphone extends WarmlineElement {
     const t = this.localize;
     const p = offer.preview;
     const who = p.visitorName || t.term('visitor');
+    const title =
+      offer.channel === 'callback' ? t.term('callbackRequest', who) : offer.channel === 'offline' ? t.term('offlineRequest', who) : t.term('newChatRequest', who);
     return html`<li>
-      <article class="offer" aria-label=${t.term('newChatRequest', who)}>
+      <article class="offer" aria-label=${title}>
         <p><strong>${who}</strong> · ${p.pageTitle}</p>
+        ${p.queue ? html`<p>${t.term('queueLabel')}: ${p.queue}</p>` : nothing}
+        ${p.transferFrom ? html`<p class="transfer-from">${t.term('transferredBy', p.transferFrom)}${p.note ? html`: “${p.note}”` : nothing}</p>` : nothing}
         ${p.cartTotal !== undefined && p.currency
           ? html`<p>${t.term('cart')}: ${p.cartItems ?? 0} · ${t.money(p.cartTotal, p.currency)}</p>`
           : nothing}
         ${p.productName ? html`<p>${t.term('viewedProduct')}: ${p.productName}</p>` : nothing}
+        ${offer.channel === 'callback'
+          ? html`<p>${p.visitorOnline ? t.term('callbackOnSite') : p.phone ? `${t.term('phoneLeft')}: ${p.phone}` : t.term('callbackOffSite')}</p>`
+          : nothing}
         ${p.firstMessage ? html`<p class="first">“${p.firstMessage}”</p>` : nothing}
         <div class="actions">
           <button class="primary" type="button" @click=${() => this.onAccept(offer.interactionId)}>${t.term('accept')}</button>
@@ -214,6 +246,39 @@ export class WarmlineSoftphone extends WarmlineElement {
         </div>
       </article>
     </li>`;
+  }
+
+  /** The call whose customer is in front of the agent: one ringing in, else the one under way, else the latest. */
+  private focusedCall(calls: AgentCall[]): AgentCall | undefined {
+    const live = calls.filter((c) => c.state !== 'ended' && c.interactionId);
+    return (
+      live.find((c) => c.state === 'ringing' && c.direction === 'in') ??
+      live.find((c) => c.state === 'connected' && !c.transfer?.kind.startsWith('consult')) ??
+      live.at(-1)
+    );
+  }
+
+  /** What the agent holds beyond the chat: a callback to make, a message left while closed. */
+  private renderWork(c: ConversationView) {
+    const t = this.localize;
+    const work = c.work;
+    if (!work || work.kind !== 'callback') return nothing;
+    const who = c.context.visitor.identity?.name || t.term('visitor');
+    const dialling = this.phone.calls.some((call) => call.interactionId === c.id && call.state !== 'ended');
+    return html`<section class="work" aria-label=${t.term('callback')}>
+      <p>
+        <strong>${t.term('callback')}</strong> · ${t.term('callbackAttempt', work.attempt ?? 1)} ·
+        ${work.reachable ? t.term('callbackOnSite') : t.term('callbackOffSite')}
+      </p>
+      <p>${work.phone ? html`${t.term('phoneLeft')}: <a href=${`tel:${work.phone}`}>${work.phone}</a>` : t.term('callbackNoPhone')}</p>
+      <div class="actions">
+        ${work.reachable
+          ? html`<button class="primary" type="button" ?disabled=${dialling} @click=${() => this.phone.callBack(c.id, who)}>${t.term('callInBrowser')}</button>`
+          : nothing}
+        <button class="secondary" type="button" @click=${() => this.client?.callbackOutcome(c.id, true)}>${t.term('callbackReached')}</button>
+        <button class="secondary" type="button" @click=${() => this.client?.callbackOutcome(c.id, false)}>${t.term('callbackNotReached')}</button>
+      </div>
+    </section>`;
   }
 
   private renderChatItem(c: ConversationView) {
@@ -236,8 +301,30 @@ export class WarmlineSoftphone extends WarmlineElement {
         <h2>${who}</h2>
         <span class="presence-dot">${c.visitorOnline ? t.term('visitorOnline') : t.term('visitorLeft')}</span>
         ${c.status === 'active'
-          ? html`<button class="secondary" type="button" @click=${() => this.client?.end(c.id)}>${t.term('endChat')}</button>`
+          ? html`<button
+                class="secondary"
+                type="button"
+                aria-expanded=${this.transferring === c.id ? 'true' : 'false'}
+                @click=${() => (this.transferring = this.transferring === c.id ? undefined : c.id)}
+              >
+                ${t.term('transfer')}
+              </button>
+              <button class="secondary" type="button" @click=${() => this.client?.end(c.id)}>${t.term('endChat')}</button>`
           : nothing}
+      </div>
+      <div class="extras">
+      ${this.transferring === c.id && c.status === 'active'
+        ? html`<warmline-transfer-form
+            channel="chat"
+            server=${this.base}
+            .token=${this.session?.token ?? ''}
+            .self=${this.session?.agent.id ?? ''}
+            lang=${t.lang}
+            @warmline-transfer=${(e: WarmlineTransferEvent) => this.onChatTransfer(e, c.id)}
+            @warmline-transfer-cancel=${() => (this.transferring = undefined)}
+          ></warmline-transfer-form>`
+        : nothing}
+      ${this.renderWork(c)}
       </div>
       <warmline-message-list
         me="agent"
@@ -260,7 +347,7 @@ export class WarmlineSoftphone extends WarmlineElement {
             <button class="primary" type="submit">${t.term('send')}</button>
           </form>`
         : html`<p class="ended">
-            <span>${t.term('statusClosed')}</span>
+            <span>${c.transferred ? t.term('chatTransferred') : t.term('statusClosed')}</span>
             <button class="secondary" type="button" @click=${() => this.dismiss(c.id)}>${t.term('closeChat')}</button>
           </p>`}
     </section>`;
@@ -379,6 +466,18 @@ export class WarmlineSoftphone extends WarmlineElement {
       this.lastTypingAt = now;
       this.client?.typing(interactionId, true);
     }
+  }
+
+  private onChatTransfer(event: WarmlineTransferEvent, interactionId: string) {
+    event.stopPropagation();
+    this.transferring = undefined;
+    const { request } = event.detail;
+    this.client?.transfer(interactionId, request.to, request.note, request.mode);
+  }
+
+  private onCallTransfer(event: WarmlineCallTransferEvent) {
+    const { call, request, label } = event.detail;
+    void this.phone.transfer(call, request, label);
   }
 
   private dismiss(interactionId: string) {

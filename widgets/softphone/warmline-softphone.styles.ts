@@ -185,7 +185,7 @@ export default css`
   }
   .thread {
     display: grid;
-    grid-template-rows: auto minmax(0, 1fr) auto auto;
+    grid-template-rows: auto auto minmax(0, 1fr) auto auto;
     min-height: 0;
     background: var(--_surface);
   }
@@ -203,6 +203,30 @@ export default css`
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
+  }
+  /* The transfer form and the work beyond the chat (a callback to make), above the messages. */
+  .extras > * {
+    display: block;
+    padding: 10px 14px;
+    border-bottom: 1px solid var(--_border);
+  }
+  .work p {
+    margin: 0 0 6px;
+  }
+  .work .actions,
+  .offer .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+  }
+  .transfer-from {
+    color: var(--_warning);
+  }
+  .calls {
+    display: grid;
+  }
+  .calls > .alert {
+    padding: 6px 16px;
   }
   .presence-dot {
     font-size: 0.8em;

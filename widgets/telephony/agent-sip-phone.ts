@@ -2,13 +2,21 @@
  * The agent's phone: a sip.js user agent that registers the agent's address
  * with their session as a bearer token (RFC 8898), rings on incoming calls
  * (reading the interaction id the proxy put in `X-Warmline-Interaction`),
- * and answers, holds, mutes, sends and receives DTMF, and hangs up. One call
- * at a time. Loaded only when the agent is available for calls.
+ * and answers, holds, mutes, sends and receives DTMF, and hangs up. It also
+ * places calls (a callback to a visitor's browser, a consultation with a
+ * colleague) and transfers (REFER, RFC 3515).
+ *
+ * Several lines at once, because a warm transfer needs them: the first
+ * agent holds the customer while consulting the second; the second agent
+ * talks to the first, then receives the customer's call, which answers
+ * itself since they agreed to it (`X-Warmline-Transfer: <id>;complete`).
+ * Loaded only when the agent is available for calls.
  */
-import { Invitation, Registerer, RegistererState, SessionState, UserAgent, Web, type Session } from 'sip.js';
+import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web, type Session } from 'sip.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
 import { canTransition, type CallEndReason, type CallState } from './call-state.js';
 import { DTMF_CONTENT_TYPE, dtmfBody, parseDtmfBody, type DtmfDigit } from './dtmf.js';
+import { parseTransferHeader, sipfragStatus, type TransferLeg } from './transfer-header.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -16,30 +24,39 @@ export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 
 
 export interface AgentCall {
   id: string;
+  /** `in`: it rang here; `out`: this agent placed it (a callback, a consultation). */
+  direction: 'in' | 'out';
   interactionId: string | undefined;
-  /** The caller's display name as SIP carries it. */
+  /** Who is on the other end, as SIP carries it (or the name given when dialling). */
   caller: string;
   state: CallState;
   muted: boolean;
-  /** DTMF digits the visitor pressed, in order. */
+  /** DTMF digits the other side pressed, in order. */
   digits: string;
   ringingSince: number;
   connectedAt: number | undefined;
   endReason: CallEndReason | undefined;
+  /** A call that is part of a transfer, and which part. */
+  transfer: TransferLeg | undefined;
+  /** This call's customer is being transferred: `consulting` while the agent talks to the colleague, `referred` once handed over. */
+  transferring: 'consulting' | 'referred' | undefined;
+  /** A consultation this agent placed: the id of the customer's call it prepares the transfer of. */
+  consultFor: string | undefined;
 }
 
 export interface AgentPhoneSnapshot {
   registration: RegistrationState;
   /** Why registration failed, for the agent to read. */
   problem: string | undefined;
-  call: AgentCall | undefined;
+  /** Every line, oldest first (ended ones until dismissed). */
+  calls: AgentCall[];
 }
 
 interface PhoneEvents extends Record<string, unknown> {
   change: AgentPhoneSnapshot;
-  /** A call started ringing. */
+  /** A call started ringing (calls that answer themselves do not ring). */
   incoming: AgentCall;
-  'remote-stream': MediaStream;
+  'remote-stream': { callId: string; stream: MediaStream };
 }
 
 export interface AgentPhoneOptions {
@@ -52,20 +69,32 @@ export interface AgentPhoneOptions {
   iceServers: RTCIceServer[];
 }
 
+interface Line {
+  call: AgentCall;
+  session: Session;
+  /** For a consultation: the customer's call it prepares the transfer of, and where to refer it. */
+  consultFor?: { callId: string; referTo: string };
+}
+
+const AUDIO_ONLY = { constraints: { audio: true, video: false } };
+
 export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
   private registration: RegistrationState = 'unregistered';
   private problem: string | undefined;
-  private call: AgentCall | undefined;
-  private session: Session | undefined;
+  private readonly lines = new Map<string, Line>();
 
   constructor(private readonly o: AgentPhoneOptions) {
     super();
   }
 
   get snapshot(): AgentPhoneSnapshot {
-    return { registration: this.registration, problem: this.problem, call: this.call ? { ...this.call } : undefined };
+    return { registration: this.registration, problem: this.problem, calls: [...this.lines.values()].map((l) => ({ ...l.call })) };
+  }
+
+  get domain(): string {
+    return this.o.aor.split('@')[1] ?? '';
   }
 
   /** Connects and registers; resolves once the registrar answered. */
@@ -114,7 +143,7 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
     });
   }
 
-  /** Stops taking calls (away, signed out). A call under way goes on. */
+  /** Stops taking calls (away, signed out). Calls under way go on. */
   async unregister(): Promise<void> {
     if (this.registerer && this.registration === 'registered') {
       try {
@@ -127,79 +156,209 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
   }
 
   async stop(): Promise<void> {
-    await this.hangup().catch(() => undefined);
+    for (const id of [...this.lines.keys()]) await this.hangup(id).catch(() => undefined);
     await this.unregister();
     await this.ua?.stop().catch(() => undefined);
     this.ua = undefined;
     this.registerer = undefined;
   }
 
-  async accept(): Promise<void> {
-    const session = this.session;
-    if (!(session instanceof Invitation) || this.call?.state !== 'ringing') return;
-    await session.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+  async accept(callId: string): Promise<void> {
+    const line = this.lines.get(callId);
+    if (!(line?.session instanceof Invitation) || line.call.state !== 'ringing') return;
+    await line.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
   }
 
   /** Declines a ringing call: the proxy offers it to another agent (603, RFC 3261 §21.6.2). */
-  async decline(): Promise<void> {
-    const session = this.session;
-    if (!(session instanceof Invitation) || this.call?.state !== 'ringing') return;
-    this.end('local-hangup');
-    await session.reject({ statusCode: 603, reasonPhrase: 'Decline' });
+  async decline(callId: string): Promise<void> {
+    const line = this.lines.get(callId);
+    if (!(line?.session instanceof Invitation) || line.call.state !== 'ringing') return;
+    this.end(callId, 'local-hangup');
+    await line.session.reject({ statusCode: 603, reasonPhrase: 'Decline' });
   }
 
-  async hangup(): Promise<void> {
-    const session = this.session;
-    if (!session || !this.call || this.call.state === 'ended') return;
-    if (this.call.state === 'ringing') return this.decline();
-    this.end('local-hangup');
+  async hangup(callId: string): Promise<void> {
+    const line = this.lines.get(callId);
+    if (!line || line.call.state === 'ended') return;
+    if (line.call.state === 'ringing' && line.call.direction === 'in') return this.decline(callId);
+    this.end(callId, 'local-hangup');
+    const session = line.session;
     if (session.state === SessionState.Established) await session.bye();
+    else if (session instanceof Inviter && session.state !== SessionState.Terminated) await session.cancel().catch(() => undefined);
+  }
+
+  /**
+   * Calls out: a visitor's browser for their callback (sip:cb-<interaction>),
+   * or a colleague to consult before a warm transfer. Returns the call's id.
+   */
+  async dial(target: string, who: string, interactionId: string | undefined): Promise<string> {
+    const uri = UserAgent.makeURI(target);
+    if (!this.ua || !uri) throw new Error(`cannot call ${target}`);
+    const inviter = new Inviter(this.ua, uri, { sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    const call: AgentCall = {
+      id: inviter.request.callId,
+      direction: 'out',
+      interactionId,
+      caller: who,
+      state: 'connecting',
+      muted: false,
+      digits: '',
+      ringingSince: Date.now(),
+      connectedAt: undefined,
+      endReason: undefined,
+      transfer: undefined,
+      transferring: undefined,
+      consultFor: undefined,
+    };
+    this.watch({ call, session: inviter });
+    await inviter.invite({
+      requestDelegate: {
+        onTrying: () => this.update(call.id, { state: 'waiting' }),
+        onProgress: (r) => {
+          if (r.message.statusCode === 180 || r.message.statusCode === 183) this.update(call.id, { state: 'ringing' });
+        },
+        onReject: (r) => this.end(call.id, r.message.statusCode === 486 || r.message.statusCode === 603 ? 'busy' : 'no-agent'),
+      },
+    });
+    return call.id;
+  }
+
+  /** Blind transfer: the customer is sent to `referTo` and this agent leaves the call once they accept. */
+  async blindTransfer(callId: string, referTo: string): Promise<void> {
+    const line = this.lines.get(callId);
+    if (!line) return;
+    this.update(callId, { transferring: 'referred' });
+    if (await this.refer(line, referTo)) await this.hangup(callId);
+    else this.update(callId, { transferring: undefined });
+  }
+
+  /**
+   * Warm transfer, first half: the customer goes on hold (they hear hold
+   * music) and this agent calls `referTo`, which rings the colleague.
+   */
+  async consult(callId: string, referTo: string, who: string): Promise<string | undefined> {
+    const line = this.lines.get(callId);
+    if (!line) return undefined;
+    if (line.call.state === 'connected') await this.setHold(callId, true);
+    this.update(callId, { transferring: 'consulting' });
+    const consultId = await this.dial(referTo, who, line.call.interactionId);
+    const consult = this.lines.get(consultId);
+    if (consult) {
+      consult.consultFor = { callId, referTo };
+      this.update(consultId, { consultFor: callId });
+    }
+    return consultId;
+  }
+
+  /**
+   * Warm transfer, second half: the customer is referred to the colleague
+   * just consulted; when their call is answered (NOTIFY 200, RFC 3515 §2.4.5)
+   * this agent leaves both calls.
+   */
+  async completeTransfer(consultId: string): Promise<void> {
+    const consult = this.lines.get(consultId);
+    const customer = consult?.consultFor && this.lines.get(consult.consultFor.callId);
+    if (!consult?.consultFor || !customer) return;
+    this.update(customer.call.id, { transferring: 'referred' });
+    const done = await this.refer(customer, consult.consultFor.referTo, true);
+    if (done) {
+      await this.hangup(customer.call.id);
+      await this.hangup(consultId);
+    } else {
+      this.update(customer.call.id, { transferring: 'consulting' });
+    }
+  }
+
+  /** Warm transfer abandoned: the consultation ends and the customer comes off hold. */
+  async cancelTransfer(consultId: string): Promise<void> {
+    const customerId = this.lines.get(consultId)?.consultFor?.callId;
+    await this.hangup(consultId);
+    if (customerId) {
+      this.update(customerId, { transferring: undefined });
+      await this.setHold(customerId, false);
+    }
   }
 
   /** Hold and resume with a re-INVITE whose offer is sendonly (RFC 3264 §8.4). */
-  async setHold(hold: boolean): Promise<void> {
-    const session = this.session;
+  async setHold(callId: string, hold: boolean): Promise<void> {
+    const session = this.lines.get(callId)?.session;
     if (!session || session.state !== SessionState.Established) return;
-    await session.invite({
-      sessionDescriptionHandlerOptions: { hold, constraints: { audio: true, video: false } } as Web.SessionDescriptionHandlerOptions,
-      requestDelegate: { onAccept: () => this.update({ state: hold ? 'on-hold' : 'connected' }) },
+    await new Promise<void>((resolve) => {
+      void session
+        .invite({
+          sessionDescriptionHandlerOptions: { hold, ...AUDIO_ONLY } as Web.SessionDescriptionHandlerOptions,
+          requestDelegate: {
+            onAccept: () => {
+              this.update(callId, { state: hold ? 'on-hold' : 'connected' });
+              resolve();
+            },
+            onReject: () => resolve(),
+          },
+        })
+        .catch(() => resolve());
     });
   }
 
-  setMuted(muted: boolean) {
-    (this.session?.sessionDescriptionHandler as Sdh | undefined)?.enableSenderTracks(!muted);
-    this.update({ muted });
+  setMuted(callId: string, muted: boolean) {
+    (this.lines.get(callId)?.session.sessionDescriptionHandler as Sdh | undefined)?.enableSenderTracks(!muted);
+    this.update(callId, { muted });
   }
 
-  async sendDtmf(digit: DtmfDigit): Promise<void> {
-    if (this.session?.state !== SessionState.Established) return;
-    await this.session.info({
+  async sendDtmf(callId: string, digit: DtmfDigit): Promise<void> {
+    const session = this.lines.get(callId)?.session;
+    if (session?.state !== SessionState.Established) return;
+    await session.info({
       requestOptions: { body: { contentDisposition: 'render', contentType: DTMF_CONTENT_TYPE, content: dtmfBody(digit) } },
     });
   }
 
-  async stats(): Promise<RTCStatsReport | undefined> {
-    return (this.session?.sessionDescriptionHandler as Sdh | undefined)?.peerConnection?.getStats();
+  /** A call's media statistics; by default the first connected call's. */
+  async stats(callId?: string): Promise<RTCStatsReport | undefined> {
+    const line = callId ? this.lines.get(callId) : [...this.lines.values()].find((l) => l.call.state === 'connected');
+    return (line?.session.sessionDescriptionHandler as Sdh | undefined)?.peerConnection?.getStats();
   }
 
   /** Clears an ended call from the snapshot. */
-  dismiss() {
-    if (this.call?.state === 'ended') {
-      this.call = undefined;
-      this.session = undefined;
+  dismiss(callId: string) {
+    if (this.lines.get(callId)?.call.state === 'ended') {
+      this.lines.delete(callId);
       this.changed();
     }
   }
 
+  /** Sends REFER and waits for the referred call's outcome; true when the transfer took. */
+  private refer(line: Line, referTo: string, waitForAnswer = false): Promise<boolean> {
+    const target = UserAgent.makeURI(referTo);
+    if (!target || line.session.state !== SessionState.Established) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      // Without any NOTIFY (a customer whose browser does not send them), do not wait forever.
+      const timer = setTimeout(() => resolve(!waitForAnswer), 30_000);
+      const settle = (ok: boolean) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      void line.session
+        .refer(target, {
+          requestDelegate: {
+            onAccept: () => !waitForAnswer && settle(true),
+            onReject: () => settle(false),
+          },
+          onNotify: (notification) => {
+            void notification.accept();
+            const status = sipfragStatus(notification.request.body);
+            if (status !== undefined && status >= 200) settle(status < 300);
+          },
+        })
+        .catch(() => settle(false));
+    });
+  }
+
   private onInvite(invitation: Invitation) {
-    if (this.call && this.call.state !== 'ended') {
-      void invitation.reject({ statusCode: 486 });
-      return;
-    }
     const request = invitation.request;
-    this.session = invitation;
-    this.call = {
+    const transfer = parseTransferHeader(request.getHeader('X-Warmline-Transfer'));
+    const call: AgentCall = {
       id: request.callId,
+      direction: 'in',
       interactionId: request.getHeader('X-Warmline-Interaction'),
       caller: request.from.displayName || request.from.uri.user || 'Visitor',
       state: 'ringing',
@@ -208,37 +367,58 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
       ringingSince: Date.now(),
       connectedAt: undefined,
       endReason: undefined,
+      transfer,
+      transferring: undefined,
+      consultFor: undefined,
     };
-    invitation.delegate = {
-      onCancel: () => this.end('remote-hangup'),
-      onBye: () => this.end('remote-hangup'),
+    this.watch({ call, session: invitation });
+    // The customer of a consultation this agent accepted: they already said yes.
+    const agreed =
+      transfer?.kind === 'complete' &&
+      [...this.lines.values()].some((l) => l.call.transfer?.id === transfer.id && l.call.transfer.kind === 'consult' && l.call.state !== 'ended');
+    if (agreed) void this.accept(call.id);
+    else this.fire('incoming', { ...call });
+  }
+
+  private watch(line: Line) {
+    const { call, session } = line;
+    this.lines.set(call.id, line);
+    session.delegate = {
+      onBye: () => this.end(call.id, 'remote-hangup'),
       onInfo: (info) => {
         const digit = info.request.getHeader('Content-Type')?.startsWith(DTMF_CONTENT_TYPE) ? parseDtmfBody(info.request.body) : undefined;
         void info.accept();
-        if (digit && this.call) this.update({ digits: this.call.digits + digit });
+        const current = this.lines.get(call.id)?.call;
+        if (digit && current) this.update(call.id, { digits: current.digits + digit });
       },
     };
-    invitation.stateChange.addListener((state) => {
+    if (session instanceof Invitation) session.delegate.onCancel = () => this.end(call.id, 'remote-hangup');
+    session.stateChange.addListener((state) => {
       if (state === SessionState.Established) {
-        this.update({ state: 'connected', connectedAt: Date.now() });
-        const sdh = invitation.sessionDescriptionHandler as Sdh | undefined;
-        if (sdh) this.fire('remote-stream', sdh.remoteMediaStream);
+        this.update(call.id, { state: 'connected', connectedAt: Date.now() });
+        const sdh = session.sessionDescriptionHandler as Sdh | undefined;
+        if (sdh) this.fire('remote-stream', { callId: call.id, stream: sdh.remoteMediaStream });
       }
-      if (state === SessionState.Terminated) this.end('remote-hangup');
+      if (state === SessionState.Terminated) {
+        this.end(call.id, 'remote-hangup');
+        // The consultation of a finished transfer leaves nothing to read.
+        if (line.call.transfer?.kind === 'consult' || line.consultFor) queueMicrotask(() => this.dismiss(call.id));
+      }
     });
     this.changed();
-    this.fire('incoming', { ...this.call });
   }
 
-  private end(reason: CallEndReason) {
-    if (!this.call || this.call.state === 'ended') return;
-    this.update({ state: 'ended', endReason: reason });
+  private end(callId: string, reason: CallEndReason) {
+    const call = this.lines.get(callId)?.call;
+    if (!call || call.state === 'ended') return;
+    this.update(callId, { state: 'ended', endReason: reason });
   }
 
-  private update(change: Partial<AgentCall>) {
-    if (!this.call) return;
-    if (change.state && change.state !== this.call.state && !canTransition(this.call.state, change.state)) delete change.state;
-    this.call = { ...this.call, ...change };
+  private update(callId: string, change: Partial<AgentCall>) {
+    const line = this.lines.get(callId);
+    if (!line) return;
+    if (change.state && change.state !== line.call.state && !canTransition(line.call.state, change.state)) delete change.state;
+    line.call = { ...line.call, ...change };
     this.changed();
   }
 
