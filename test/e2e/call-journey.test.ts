@@ -118,7 +118,7 @@ describe('calls end to end through the embedded SIP proxy', () => {
     await shop.getByText('You hung up.').waitFor();
   });
 
-  it('takes no calls for an agent who is away, and tells the visitor nobody is available', async (t) => {
+  it('holds a call in line while the only billing agent is away, and rings her when she is back', async (t) => {
     const { server, browser } = env;
     const [agentContext, shopContext] = await people(t, browser, {}, {});
     const agent = await signInAgent(agentContext, server.url, 'alice');
@@ -128,11 +128,15 @@ describe('calls end to end through the embedded SIP proxy', () => {
     const shop = await shopContext.newPage();
     await shop.goto(`${server.url}/`);
     await shop.getByRole('button', { name: 'Call us' }).click();
-    await shop.getByRole('button', { name: 'Returns and refunds' }).click();
-    await shop.getByText('No agent is available right now.', { exact: false }).waitFor();
-    assert.equal(await agent.getByRole('region', { name: 'Call' }).count(), 0, 'alice’s phone did not ring');
+    await shop.getByRole('button', { name: 'Billing and refunds' }).click();
+    await shop.getByText('You are next').waitFor();
+    assert.equal(await agent.getByRole('region', { name: 'Call' }).count(), 0, 'alice’s phone did not ring while she was away');
     await agent.getByRole('combobox', { name: 'Status' }).selectOption('available');
-    await agent.getByText('Ready for calls').waitFor();
+    const callBar = agent.getByRole('region', { name: 'Call' });
+    await callBar.getByRole('button', { name: 'Answer' }).waitFor();
+    await shop.getByText('Ringing…').waitFor();
+    await shop.getByRole('button', { name: 'Hang up' }).click();
+    await callBar.getByText('Call ended').waitFor();
   });
 
   it('shows a button to start the sound when the browser blocks playback', async (t) => {
