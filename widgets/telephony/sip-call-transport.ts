@@ -126,9 +126,11 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
       uri: UserAgent.makeURI(aor ?? `sip:visitor-${random}@${domain}`),
       displayName: 'Visitor',
       transportOptions: { server: wsUrl, connectionTimeout: 10 },
+      // Each leg gets its own copy of the microphone: sip.js stops a leg's tracks when the
+      // leg closes, and after a transfer the old leg closes while the new one goes on.
       sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => {
         if (!this.localStream) throw new Error('no microphone stream');
-        return this.localStream;
+        return new MediaStream(this.localStream.getTracks().map((track) => track.clone()));
       }),
       sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers }, iceGatheringTimeout: 1000 },
       logBuiltinEnabled: false,
