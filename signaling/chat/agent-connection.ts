@@ -15,7 +15,7 @@ import { AgentClientMessageSchema, type AgentClientMessage } from '../../widgets
 import type { AgentServerMessage } from '../../widgets/protocol/agent-server-messages.js';
 import { CloseCode } from '../../widgets/protocol/close-codes.js';
 import type { AgentPeer, ChatHub } from './chat-hub.js';
-import { toAgentInteraction } from './agent-views.js';
+import { toAgentInteraction, toWorkView } from './agent-views.js';
 import { JsonSocket } from './json-socket.js';
 import { runHandler, type HandlerTable } from './frame-handlers.js';
 
@@ -198,14 +198,7 @@ export class AgentConnection implements AgentPeer {
   private view(interactionId: string, since: number) {
     const interaction = this.deps.interactions.require(interactionId);
     const item = this.deps.routing.workOf(this.agentId, interactionId);
-    const work =
-      item && item.kind !== 'chat' && item.kind !== 'call'
-        ? {
-            kind: item.kind,
-            ...(item.details.phone ? { phone: item.details.phone } : {}),
-            ...(item.kind === 'callback' ? { reachable: this.deps.hub.callbackReachable(interactionId), attempt: item.attempts + 1 } : {}),
-          }
-        : undefined;
+    const work = item ? toWorkView(item, () => this.deps.hub.callbackReachable(interactionId)) : undefined;
     return toAgentInteraction(
       interaction,
       this.deps.interactions.messagesSince(interactionId, since),

@@ -2,6 +2,24 @@ import type { AgentInteraction } from '../../widgets/protocol/agent-server-messa
 import type { InteractionRecord } from '../store/interaction-store.js';
 import { toWire, type MessageRecord } from '../store/message-store.js';
 import type { NoteRecord } from '../store/note-store.js';
+import type { WorkItemRecord } from '../store/work-item-store.js';
+
+/**
+ * The work an agent holds beyond a conversation, as the console shows it:
+ * an offline message (with how to reach the visitor), a callback (the number
+ * left, whether the browser can ring, which try this is). Chats and calls
+ * need none.
+ */
+export function toWorkView(item: Pick<WorkItemRecord, 'kind' | 'details' | 'attempts'>, callbackReachable: () => boolean): AgentInteraction['work'] {
+  if (item.kind === 'chat' || item.kind === 'call') return undefined;
+  const { phone, contact } = item.details;
+  return {
+    kind: item.kind,
+    ...(phone ? { phone } : {}),
+    ...(contact ? { contact } : {}),
+    ...(item.kind === 'callback' ? { reachable: callbackReachable(), attempt: item.attempts + 1 } : {}),
+  };
+}
 
 /**
  * An interaction as an agent's softphone receives it: context, transcript,

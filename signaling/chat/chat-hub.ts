@@ -10,7 +10,7 @@ import type { InteractionRecord } from '../store/interaction-store.js';
 import { toWire } from '../store/message-store.js';
 import type { AgentServerMessage } from '../../widgets/protocol/agent-server-messages.js';
 import type { StatusFrame, VisitorServerMessage, VisitorStatus } from '../../widgets/protocol/visitor-server-messages.js';
-import { toAgentInteraction } from './agent-views.js';
+import { toAgentInteraction, toWorkView } from './agent-views.js';
 
 /** What the hub needs from a visitor's connection. */
 export interface VisitorPeer {
@@ -67,14 +67,7 @@ export class ChatHub {
       this.toAgent(agentId, { type: 'offer-withdrawn', interactionId, reason }),
     );
     routing.on('assigned', (agentId, interaction, kind, item) => {
-      const work =
-        kind === 'chat'
-          ? undefined
-          : {
-              kind,
-              ...(item.details.phone ? { phone: item.details.phone } : {}),
-              ...(kind === 'callback' ? { reachable: this.callbackReachable(interaction.id), attempt: item.attempts + 1 } : {}),
-            };
+      const work = toWorkView({ ...item, kind }, () => this.callbackReachable(interaction.id));
       const view = toAgentInteraction(
         interaction,
         this.interactions.messagesSince(interaction.id, 0),

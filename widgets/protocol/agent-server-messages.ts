@@ -58,6 +58,8 @@ export const AgentInteractionSchema = v.object({
       kind: WorkKindSchema,
       /** A callback: the number left, whether the visitor's browser can ring, which try this is. */
       phone: v.optional(v.string()),
+      /** An offline message: the email address or phone number the visitor left. */
+      contact: v.optional(v.string()),
       reachable: v.optional(v.boolean()),
       attempt: v.optional(v.number()),
     }),

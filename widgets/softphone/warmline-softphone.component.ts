@@ -262,7 +262,12 @@ export class WarmlineSoftphone extends WarmlineElement {
   private renderWork(c: ConversationView) {
     const t = this.localize;
     const work = c.work;
-    if (!work || work.kind !== 'callback') return nothing;
+    if (work?.kind === 'offline') {
+      return html`<section class="work" aria-label=${t.term('offlineWork')}>
+        <p><strong>${t.term('offlineWork')}</strong>${work.contact ? html` · ${t.term('contactLeft')}: ${contactLink(work.contact)}` : nothing}</p>
+      </section>`;
+    }
+    if (work?.kind !== 'callback') return nothing;
     const who = c.context.visitor.identity?.name || t.term('visitor');
     const dialling = this.phone.calls.some((call) => call.interactionId === c.id && call.state !== 'ended');
     return html`<section class="work" aria-label=${t.term('callback')}>
@@ -270,7 +275,7 @@ export class WarmlineSoftphone extends WarmlineElement {
         <strong>${t.term('callback')}</strong> · ${t.term('callbackAttempt', work.attempt ?? 1)} ·
         ${work.reachable ? t.term('callbackOnSite') : t.term('callbackOffSite')}
       </p>
-      <p>${work.phone ? html`${t.term('phoneLeft')}: <a href=${`tel:${work.phone}`}>${work.phone}</a>` : t.term('callbackNoPhone')}</p>
+      <p>${work.phone ? html`${t.term('phoneLeft')}: ${contactLink(work.phone)}` : t.term('callbackNoPhone')}</p>
       <div class="actions">
         ${work.reachable
           ? html`<button class="primary" type="button" ?disabled=${dialling} @click=${() => this.phone.callBack(c.id, who)}>${t.term('callInBrowser')}</button>`
@@ -484,6 +489,11 @@ export class WarmlineSoftphone extends WarmlineElement {
     this.client?.dismiss(interactionId);
     this.selected = undefined;
   }
+}
+
+/** An email address or phone number the visitor left, as a link that writes or dials. */
+function contactLink(contact: string) {
+  return html`<a href=${contact.includes('@') ? `mailto:${contact}` : `tel:${contact.replace(/[^+0-9]/g, '')}`}>${contact}</a>`;
 }
 
 declare global {

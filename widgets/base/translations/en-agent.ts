@@ -75,6 +75,7 @@ const enAgent = {
   callbackRequest: (who: string) => `Callback request from ${who}`,
   transferredBy: (who: string) => `Transferred by ${who}`,
   contactLeft: 'Contact',
+  offlineWork: 'Message left while closed',
   phoneLeft: 'Phone number left',
   callback: 'Callback',
   callbackAttempt: (n: number) => `Attempt ${n}`,
