@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
 import { controls, tokens } from '../base/theme.js';
+import { forms } from '../base/forms.js';
 import enQueue from '../base/translations/en-queue.js';
 import { collectContext } from '../context/collect-context.js';
 import { leaveOfflineMessage, QueueApiError } from '../queue/queue-api.js';
@@ -21,7 +22,7 @@ import styles from './warmline-offline-form.styles.js';
  * @csspart form - The form.
  */
 export class WarmlineOfflineForm extends WarmlineElement {
-  static override styles = [tokens, controls, styles];
+  static override styles = [tokens, controls, forms, styles];
 
   /** Base URL of the Warmline server. */
   @property() server = '';

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
 import { controls, tokens } from '../base/theme.js';
+import { forms } from '../base/forms.js';
 import enAgent from '../base/translations/en-agent.js';
 import { fetchDirectory, type Directory, type TransferRequest } from '../chat/agent-api.js';
 import type {} from '../events/warmline-transfer.js';
@@ -21,7 +22,7 @@ import styles from './warmline-transfer-form.styles.js';
  * @csspart form - The form.
  */
 export class WarmlineTransferForm extends WarmlineElement {
-  static override styles = [tokens, controls, styles];
+  static override styles = [tokens, controls, forms, styles];
 
   @property() server = '';
 
