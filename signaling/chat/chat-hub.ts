@@ -56,7 +56,19 @@ export class ChatHub {
     });
     interactions.on('status', (interaction) => {
       this.toVisitors(interaction.id, this.statusFor(interaction));
-      this.toWatchers(interaction.id, this.interactionFrame(interaction));
+      const frame = this.interactionFrame(interaction);
+      for (const peers of this.agents.values()) {
+        for (const peer of peers) {
+          if (!peer.watching.has(interaction.id)) continue;
+          // Taken over by a colleague (a warm transfer they accepted): over for this agent.
+          if (interaction.status === 'active' && interaction.agentId !== peer.agentId) {
+            peer.watching.delete(interaction.id);
+            peer.send({ ...frame, status: 'closed', transferredTo: this.agentName(interaction.agentId) });
+          } else {
+            peer.send(frame);
+          }
+        }
+      }
     });
     interactions.on('receipt', (interaction, side) => {
       if (side === 'agent') this.toVisitors(interaction.id, { type: 'receipt', ...interaction.agentReceipt });
@@ -194,7 +206,11 @@ export class ChatHub {
     return { visitors, agents };
   }
 
-  private interactionFrame(interaction: InteractionRecord): AgentServerMessage {
+  private agentName(agentId: string | null): string {
+    return (agentId && this.stores.agents.findById(agentId)?.name) || '';
+  }
+
+  private interactionFrame(interaction: InteractionRecord): Extract<AgentServerMessage, { type: 'interaction' }> {
     return {
       type: 'interaction',
       interactionId: interaction.id,

@@ -192,6 +192,40 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     assert.match((await alice.socket.next('error')).message, /not assigned/i);
   });
 
+  it('keeps a warm-transferred chat with the first agent until the second accepts it', async () => {
+    const alice = await agent('alice');
+    const visitor = await chatting('Can someone check my order?');
+    await alice.socket.next((f) => f.type === 'offer' && f.offer.interactionId === visitor.interactionId);
+    alice.socket.send({ type: 'accept', interactionId: visitor.interactionId });
+    await alice.socket.next('assigned');
+    const bob = await agent('bob');
+
+    alice.socket.send({ type: 'transfer', interactionId: visitor.interactionId, to: { agentId: bob.id }, note: 'Order 1042, late.', mode: 'warm' });
+    const { offer } = await bob.socket.next((f) => f.type === 'offer' && f.offer.interactionId === visitor.interactionId);
+    assert.equal(offer.preview.note, 'Order 1042, late.');
+    // Until bob accepts, alice is still the customer's agent and can write.
+    alice.socket.send({ type: 'send', interactionId: visitor.interactionId, cid: 'cid-warm-0001', text: 'Bob from orders will join in a moment.' });
+    await alice.socket.next((f) => f.type === 'ack' && f.cid === 'cid-warm-0001');
+    await visitor.socket.next((f) => f.type === 'message' && f.message.text === 'Bob from orders will join in a moment.');
+
+    bob.socket.send({ type: 'accept', interactionId: visitor.interactionId });
+    const { interaction } = await bob.socket.next('assigned');
+    assert.deepEqual(
+      interaction.messages.filter((m: { from: string }) => m.from !== 'system').map((m: { text: string }) => m.text),
+      ['Can someone check my order?', 'Bob from orders will join in a moment.'],
+      'bob sees the whole conversation',
+    );
+    await visitor.socket.next((f) => f.type === 'status' && f.status === 'active' && f.agent === 'Bob Chen');
+    const handedOver = await alice.socket.next((f) => f.type === 'interaction' && f.interactionId === visitor.interactionId && f.transferredTo);
+    assert.deepEqual([handedOver.status, handedOver.transferredTo], ['closed', 'Bob Chen'], 'alice’s console learns she handed it over');
+    assert.ok(
+      !alice.socket.pending('interaction').some((f) => f.interactionId === visitor.interactionId && f.status === 'active'),
+      'and is never told it is active again',
+    );
+    alice.socket.send({ type: 'send', interactionId: visitor.interactionId, cid: 'cid-warm-0002', text: 'Still here?' });
+    assert.match((await alice.socket.next('error')).message, /not assigned/i, 'alice has handed it over');
+  });
+
   it('refuses call transfers that are not the agent’s to make, naming why, and stores no note', async () => {
     const alice = await agent('alice');
     const bob = await agent('bob');

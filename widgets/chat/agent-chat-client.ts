@@ -351,6 +351,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       // A conversation that went back to the queue is no longer ours.
       conversation.status = frame.status === 'active' ? 'active' : 'closed';
       conversation.visitorOnline = frame.visitorOnline;
+      if (frame.transferredTo !== undefined) conversation.transferred = true;
     },
     error: (frame) => {
       if (frame.cid && frame.interactionId) {

@@ -101,6 +101,8 @@ export const AgentServerMessageSchema = v.variant('type', [
     interactionId: v.string(),
     status: InteractionStatusSchema,
     visitorOnline: v.boolean(),
+    /** The colleague who took the conversation over (a warm transfer): it is closed for this agent. */
+    transferredTo: v.optional(v.string()),
   }),
   ErrorFrameSchema,
 ]);
