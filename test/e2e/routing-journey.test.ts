@@ -11,7 +11,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { audioRising, people, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
+import { audioRising, people, shouldWriteScreenshots, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
 
 const setStatus = async (agent: Page, status: 'available' | 'away') => {
   await agent.getByRole('combobox', { name: 'Status' }).selectOption(status);
@@ -69,6 +69,7 @@ describe('one routing queue for calls, chats and callbacks', () => {
     await callStatus(first).getByText('You are next').waitFor();
     await callFrom(second, server.url, 'Billing and refunds');
     await callStatus(second).getByText('You are number 2 in line').waitFor();
+    if (shouldWriteScreenshots) await second.screenshot({ path: 'docs/screenshot-queue.png' });
 
     await first.getByRole('button', { name: 'Hang up' }).click();
     await callStatus(second).getByText('You are next').waitFor();
@@ -159,6 +160,7 @@ describe('one routing queue for calls, chats and callbacks', () => {
     const card = bob.getByRole('region', { name: 'Customer context' });
     await card.getByText('Wants to swap the kettle for the larger one.').waitFor();
     assert.match((await card.innerText()).replace(/\s+/g, ' '), /Total €59\.00/, 'the cart travelled with the call');
+    if (shouldWriteScreenshots) await bob.screenshot({ path: 'docs/screenshot-transfer.png' });
     await audioRising(shop, 'warmline-call', 0);
     const bobBytes = (await audioRising(bob, 'warmline-softphone', 0)) + 1;
     await audioRising(bob, 'warmline-softphone', bobBytes);

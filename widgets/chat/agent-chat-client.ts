@@ -88,6 +88,8 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   private offers = new Map<string, Offer>();
   private agent: AgentProfile | undefined;
   private presence: Presence = 'away';
+  /** A presence the agent chose before the server welcomed this connection. */
+  private pendingPresence: Presence | undefined;
   private messageLimit = 4000;
   private error: string | undefined;
   private welcomed = false;
@@ -147,7 +149,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
 
   setPresence(state: Presence) {
     this.presence = state;
-    this.frame({ type: 'presence', state });
+    // Chosen while (re)connecting: said once the server has welcomed us, and not overwritten by the welcome.
+    if (this.welcomed) this.frame({ type: 'presence', state });
+    else this.pendingPresence = state;
     this.changed();
   }
 
@@ -280,10 +284,12 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   private readonly handlers: { [K in AgentServerMessage['type']]: (frame: Extract<AgentServerMessage, { type: K }>) => void } = {
     welcome: (frame) => {
       this.agent = frame.agent;
-      this.presence = frame.presence;
+      this.presence = this.pendingPresence ?? frame.presence;
       this.messageLimit = frame.messageLimit;
       this.offers = new Map(frame.offers.map((o) => [o.interactionId, o]));
       this.welcomed = true;
+      if (this.pendingPresence && this.pendingPresence !== frame.presence) this.frame({ type: 'presence', state: this.pendingPresence });
+      this.pendingPresence = undefined;
       const active = new Set(frame.interactions.map((i) => i.id));
       // Conversations that ended or moved on while we were away.
       for (const c of this.conversations.values()) if (c.status === 'active' && !active.has(c.id)) c.status = 'closed';
