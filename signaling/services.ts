@@ -53,7 +53,6 @@ export function createServices(options: ServiceOptions): Services {
   routing.start();
   const sites = new Map(config.sites.map((site) => [site.key, site]));
   const sip = new SipProxy({ config, sites, auth, interactions, routing, stores, clock, log });
-  hub.callbackReachable = (interactionId) => sip.registrar.callback(interactionId) !== undefined;
   auth.on('session-ended', (sessionId) => {
     hub.endSession(sessionId);
     sip.endSession(sessionId);

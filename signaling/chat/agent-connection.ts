@@ -198,7 +198,7 @@ export class AgentConnection implements AgentPeer {
   private view(interactionId: string, since: number) {
     const interaction = this.deps.interactions.require(interactionId);
     const item = this.deps.routing.workOf(this.agentId, interactionId);
-    const work = item ? toWorkView(item, () => this.deps.hub.callbackReachable(interactionId)) : undefined;
+    const work = item ? toWorkView(item, () => this.deps.routing.callbackReachable(interactionId)) : undefined;
     return toAgentInteraction(
       interaction,
       this.deps.interactions.messagesSince(interactionId, since),

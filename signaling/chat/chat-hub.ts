@@ -79,7 +79,7 @@ export class ChatHub {
       this.toAgent(agentId, { type: 'offer-withdrawn', interactionId, reason }),
     );
     routing.on('assigned', (agentId, interaction, kind, item) => {
-      const work = toWorkView({ ...item, kind }, () => this.callbackReachable(interaction.id));
+      const work = toWorkView({ ...item, kind }, () => this.routing.callbackReachable(interaction.id));
       const view = toAgentInteraction(
         interaction,
         this.interactions.messagesSince(interaction.id, 0),
@@ -110,9 +110,6 @@ export class ChatHub {
       }
     });
   }
-
-  /** Whether the visitor's browser can ring for a callback now; the SIP side says so once attached. */
-  callbackReachable: (interactionId: string) => boolean = () => false;
 
   addVisitor(peer: VisitorPeer) {
     const peers = this.visitors.get(peer.interactionId) ?? new Set();

@@ -35,6 +35,8 @@ export interface CallSignaling {
   queued(itemId: string, position: number, waitSeconds: number): void;
   /** The call cannot be served; tell the caller. */
   reject(itemId: string, status: number, reason: string, warning: string): void;
+  /** Whether the visitor's browser is registered to ring for this interaction's callback. */
+  callbackReachable(interactionId: string): boolean;
 }
 
 export interface QueueStatus {
@@ -154,6 +156,11 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   stop() {
     this.engine.stop();
     for (const timer of this.abandonTimers.values()) timer.cancel();
+  }
+
+  /** Whether the visitor's browser can ring for a callback now (known once the SIP side is attached). */
+  callbackReachable(interactionId: string): boolean {
+    return this.calls?.callbackReachable(interactionId) ?? false;
   }
 
   attachCalls(calls: CallSignaling) {
@@ -392,10 +399,16 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     if ('agentId' in request.to) {
       const target = this.stores.agents.findById(request.to.agentId);
       if (!target || target.id === fromAgentId) throw AppError.badRequest('Choose another agent to transfer to.');
+      // Refused now rather than left waiting (and the customer on hold) for someone who is not there.
+      if (!this.engine.agentSnapshot(target.id)?.online) throw AppError.conflict(`${target.name} is not signed in.`);
       targetAgent = target.id;
     } else {
-      if (!this.queues.has(request.to.queue)) throw AppError.badRequest(`There is no queue "${request.to.queue}".`);
-      queue = request.to.queue;
+      const target = this.queues.get(request.to.queue);
+      if (!target) throw AppError.badRequest(`There is no queue "${request.to.queue}".`);
+      const { open, staffed } = this.availability(target.id);
+      if (!open) throw AppError.conflict(`${target.label} is closed now.`);
+      if (!staffed) throw AppError.conflict(`Nobody from ${target.label} is signed in.`);
+      queue = target.id;
     }
     const note = request.note.trim();
     if (note) this.stores.notes.insert({ interactionId, agentId: from.id, author: from.name, body: note, createdAt: this.clock.now() });
@@ -576,6 +589,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const queue = this.queues.get(item.queue);
     if (queue) preview.queue = queue.label;
     if (record?.details.phone) preview.phone = record.details.phone;
+    if (item.kind === 'callback') preview.visitorOnline = this.callbackReachable(item.interactionId);
     if (record?.details.name && !preview.visitorName) preview.visitorName = record.details.name;
     if (record?.details.transfer) {
       preview.transferFrom = record.details.transfer.fromAgent;

@@ -200,6 +200,10 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     if (attempt) this.attempts.stopRinging(attempt, reason === 'timeout');
   }
 
+  callbackReachable(interactionId: string): boolean {
+    return this.registrar.callback(interactionId) !== undefined;
+  }
+
   queued(itemId: string, position: number, waitSeconds: number) {
     const attempt = this.attempts.byItem(itemId);
     if (attempt) this.attempts.queued(attempt, position, waitSeconds);

@@ -104,6 +104,7 @@ describe('one routing queue for calls, chats and callbacks', () => {
     await setStatus(alice, 'available');
     const offer = alice.getByRole('article', { name: /Callback request/ });
     await offer.getByText('+44 20 7946 0018').waitFor();
+    await offer.getByText('The visitor is on the site: their browser can ring.').waitFor();
     await offer.getByRole('button', { name: 'Accept' }).click();
     const work = alice.getByRole('region', { name: 'Callback' });
     await work.getByText('The visitor is on the site').waitFor();

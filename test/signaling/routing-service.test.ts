@@ -137,6 +137,7 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     const take = async (attempt: number) => {
       const { offer } = await alice.socket.next((f) => f.type === 'offer' && f.offer.channel === 'callback' && f.offer.interactionId === visitor.interactionId);
       assert.equal(offer.preview.phone, '+33 6 12 34 56 78');
+      assert.equal(offer.preview.visitorOnline, false, 'no browser registered to ring');
       alice.socket.send({ type: 'accept', interactionId: visitor.interactionId });
       const { interaction } = await alice.socket.next((f) => f.type === 'assigned' && f.interaction.id === visitor.interactionId);
       assert.equal(interaction.work.kind, 'callback');
@@ -190,6 +191,27 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     // Alice no longer holds it: she cannot write in it.
     alice.socket.send({ type: 'send', interactionId: visitor.interactionId, cid: 'cid-after-transfer', text: 'Still here?' });
     assert.match((await alice.socket.next('error')).message, /not assigned/i);
+  });
+
+  it('refuses a transfer to an agent who is not signed in or a queue that takes no work, and the chat stays', async () => {
+    const alice = await agent('alice');
+    const visitor = await chatting('Transfer me, please');
+    await alice.socket.next((f) => f.type === 'offer' && f.offer.interactionId === visitor.interactionId);
+    alice.socket.send({ type: 'accept', interactionId: visitor.interactionId });
+    await alice.socket.next('assigned');
+    const bobId = server.services.stores.agents.findByUsername('bob')!.id;
+    const notes = () => server.services.interactions.notesOf(visitor.interactionId).length;
+    const before = notes();
+    for (const [to, expected] of [
+      [{ agentId: bobId }, /Bob Chen is not signed in/],
+      [{ queue: 'night' }, /Night desk is closed now/],
+    ] as const) {
+      alice.socket.send({ type: 'transfer', interactionId: visitor.interactionId, to, note: 'should not be kept', mode: 'blind' });
+      assert.match((await alice.socket.next('error')).message, expected);
+    }
+    assert.equal(notes(), before, 'no note stored');
+    alice.socket.send({ type: 'send', interactionId: visitor.interactionId, cid: 'cid-still-mine', text: 'Still with you.' });
+    await alice.socket.next((f) => f.type === 'ack' && f.cid === 'cid-still-mine');
   });
 
   it('keeps a warm-transferred chat with the first agent until the second accepts it', async () => {

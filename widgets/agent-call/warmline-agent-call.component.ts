@@ -78,6 +78,7 @@ export class WarmlineAgentCall extends WarmlineElement {
       <section part="base" class=${ringingIn ? 'ringing' : ''} role="region" aria-label=${t.term('call')}>
         ${ringingIn ? this.renderRinging(call, who) : call.state === 'ended' ? this.renderEnded(call) : this.renderInCall(call, who)}
         ${call.digits ? html`<p class="digits" role="status">${t.term('keysPressed')}: <strong>${call.digits}</strong></p>` : nothing}
+        ${call.transferFailed && call.state !== 'ended' ? html`<p class="problem" role="alert">${t.term('transferFailed')}</p>` : nothing}
         ${this.transferOpen && call.state !== 'ended'
           ? html`<warmline-transfer-form
               class="transfer"

@@ -84,4 +84,9 @@ export default css`
   .transfer {
     flex: 1 1 100%;
   }
+  .problem {
+    flex: 1 1 100%;
+    margin: 0;
+    color: var(--_danger);
+  }
 `;

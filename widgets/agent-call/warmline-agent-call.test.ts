@@ -131,4 +131,15 @@ describe('<warmline-agent-call>', () => {
     expect(calls).to.deep.equal(['complete:c2', 'cancel:c2']);
     expect(buttonNamed(el, 'Transfer'), 'a consultation is not transferred itself').to.equal(undefined);
   });
+
+  it('says so when a transfer did not go through, and the call is the agent’s again', async () => {
+    const { phone } = recordingPhone();
+    const el = await fixture<WarmlineAgentCall>(
+      html`<warmline-agent-call .phone=${phone} .call=${call({ state: 'on-hold', connectedAt: Date.now(), transferFailed: true })} .context=${context}></warmline-agent-call>`,
+    );
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('The transfer could not be made.');
+    expect(buttonNamed(el, 'Resume')!.disabled).to.equal(false);
+    expect(buttonNamed(el, 'Transfer')!.disabled).to.equal(false, 'and can try again');
+    await expect(el).shadowDom.to.be.accessible();
+  });
 });

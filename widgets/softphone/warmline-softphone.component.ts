@@ -237,7 +237,8 @@ export class WarmlineSoftphone extends WarmlineElement {
           : nothing}
         ${p.productName ? html`<p>${t.term('viewedProduct')}: ${p.productName}</p>` : nothing}
         ${offer.channel === 'callback'
-          ? html`<p>${p.visitorOnline ? t.term('callbackOnSite') : p.phone ? `${t.term('phoneLeft')}: ${p.phone}` : t.term('callbackOffSite')}</p>`
+          ? html`<p>${t.term(p.visitorOnline ? 'callbackOnSite' : 'callbackOffSite')}</p>
+              <p>${p.phone ? `${t.term('phoneLeft')}: ${p.phone}` : t.term('callbackNoPhone')}</p>`
           : nothing}
         ${p.firstMessage ? html`<p class="first">“${p.firstMessage}”</p>` : nothing}
         <div class="actions">

@@ -42,6 +42,8 @@ export interface AgentCall {
   transferring: 'consulting' | 'referred' | undefined;
   /** A consultation this agent placed: the id of the customer's call it prepares the transfer of. */
   consultFor: string | undefined;
+  /** A transfer of this call did not go through (the colleague did not answer, the REFER failed). */
+  transferFailed?: boolean;
 }
 
 export interface AgentPhoneSnapshot {
@@ -227,9 +229,9 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
   async blindTransfer(callId: string, referTo: string): Promise<void> {
     const line = this.lines.get(callId);
     if (!line) return;
-    this.update(callId, { transferring: 'referred' });
+    this.update(callId, { transferring: 'referred', transferFailed: false });
     if (await this.refer(line, referTo)) await this.hangup(callId);
-    else this.update(callId, { transferring: undefined });
+    else this.update(callId, { transferring: undefined, transferFailed: true });
   }
 
   /**
@@ -240,7 +242,7 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
     const line = this.lines.get(callId);
     if (!line) return undefined;
     if (line.call.state === 'connected') await this.setHold(callId, true);
-    this.update(callId, { transferring: 'consulting' });
+    this.update(callId, { transferring: 'consulting', transferFailed: false });
     const consultId = await this.dial(referTo, who, line.call.interactionId);
     const consult = this.lines.get(consultId);
     if (consult) {
@@ -265,7 +267,7 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
       await this.hangup(customer.call.id);
       await this.hangup(consultId);
     } else {
-      this.update(customer.call.id, { transferring: 'consulting' });
+      this.update(customer.call.id, { transferring: 'consulting', transferFailed: true });
     }
   }
 
@@ -409,9 +411,13 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
   }
 
   private end(callId: string, reason: CallEndReason) {
-    const call = this.lines.get(callId)?.call;
-    if (!call || call.state === 'ended') return;
+    const line = this.lines.get(callId);
+    if (!line || line.call.state === 'ended') return;
     this.update(callId, { state: 'ended', endReason: reason });
+    // A consultation that ended before the transfer was completed: the customer's call is the
+    // agent's again (still on hold), with word that the transfer did not happen.
+    const customer = line.consultFor && this.lines.get(line.consultFor.callId);
+    if (customer?.call.transferring === 'consulting') this.update(customer.call.id, { transferring: undefined, transferFailed: reason !== 'local-hangup' });
   }
 
   private update(callId: string, change: Partial<AgentCall>) {
