@@ -276,6 +276,27 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     return item;
   }
 
+  /**
+   * An answer that crossed the end of its offer: the agent's phone sent 200
+   * while the proxy was cancelling it for timing out, and a 2xx after CANCEL
+   * still sets the call up (RFC 3261 §9.1). The item is that agent's; an
+   * offer made to someone else meanwhile is withdrawn as taken.
+   */
+  acceptLate(itemId: string, agentId: string): Item {
+    const item = this.items.get(itemId);
+    const agent = this.agents.get(agentId);
+    if (!item || !agent || item.status === 'assigned') throw new OfferGoneError(itemId);
+    const other = item.offeredTo && item.offeredTo !== agentId ? this.agents.get(item.offeredTo) : undefined;
+    if (other) {
+      this.clearOffer(item, other);
+      this.emit('offer-withdrawn', other.id, item, 'taken');
+    }
+    item.status = 'offered';
+    item.offeredTo = agentId;
+    agent.offered.add(item.id);
+    return this.accept(itemId, agentId);
+  }
+
   decline(itemId: string, agentId: string) {
     const item = this.items.get(itemId);
     const agent = this.agents.get(agentId);

@@ -301,11 +301,17 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     return { itemId: item.id };
   }
 
+  /** The agent's phone answered the call: it is theirs, even when the answer crossed the offer's timeout. */
   callAnswered(itemId: string, agentId: string) {
-    try {
+    const item = this.engine.get(itemId);
+    if (item?.status === 'offered' && item.offeredTo === agentId) {
       this.engine.accept(itemId, agentId);
+      return;
+    }
+    try {
+      this.engine.acceptLate(itemId, agentId);
     } catch (err) {
-      this.log.warn(`a call was answered after its offer ended (${itemId})`, err);
+      this.log.warn(`a call was answered after it went to someone else (${itemId})`, err);
     }
   }
 

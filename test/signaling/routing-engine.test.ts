@@ -140,6 +140,25 @@ describe('RoutingEngine', () => {
     assert.equal(t.engine.agentSnapshot('bob')!.presence, 'away');
   });
 
+  it('gives a call to the agent whose answer crossed the offer timeout, withdrawing the newer offer', () => {
+    t.agent('alice');
+    t.clock.advance(10);
+    t.agent('bob');
+    const call = t.item('call');
+    assert.deepEqual(t.offers, [`${call}→alice`]);
+    t.clock.advance(20_000);
+    assert.deepEqual(t.offers, [`${call}→alice`, `${call}→bob`], 'timed out and moved on');
+    // alice's 200 OK arrives now.
+    t.engine.acceptLate(call, 'alice');
+    assert.deepEqual(t.withdrawn, [`${call}↛alice:timeout`, `${call}↛bob:taken`]);
+    assert.equal(t.engine.get(call)!.agentId, 'alice');
+    assert.equal(t.engine.agentSnapshot('alice')!.calls, 1);
+    assert.equal(t.engine.agentSnapshot('alice')!.missedInARow, 0, 'it was not missed after all');
+    t.clock.advance(60_000);
+    assert.equal(t.engine.agentSnapshot('bob')!.missedInARow, 0, 'bob is not blamed for an offer that was taken');
+    assert.throws(() => t.engine.acceptLate(call, 'bob'), /no longer|gone|offer/i, 'once taken, nobody else can take it');
+  });
+
   it('gives a declined offer to another agent, and back to the decliner only after the cooldown', () => {
     t.agent('alice');
     const id = t.item('chat');
