@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'message_too_long'
   | 'invalid_message'
   | 'not_assigned'
+  | 'unknown_queue'
   | 'queue_closed'
   | 'queue_unstaffed'
   | 'internal';

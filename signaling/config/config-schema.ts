@@ -153,7 +153,7 @@ export const ConfigSchema = v.strictObject({
       defaultHandleSeconds: v.optional(positiveInt(3600), 180),
       /** A waiting chat whose visitor has been gone this long is removed and counted abandoned. */
       abandonAfterSeconds: v.optional(positiveInt(86400), 120),
-      /** A caller waits at most this long on the line (then is offered a callback). */
+      /** A caller waits at most this long on the line, then hears 480 ("ask for a callback"); while waiting, the widget offers the callback. */
       maxCallWaitSeconds: v.optional(positiveInt(7200), 900),
       callback: v.optional(
         v.strictObject({

@@ -138,7 +138,7 @@ export function visitorRoutes(services: Services) {
     const site = siteFor(services, ctx, body.site);
     const queues = queuesOf(services.config, site);
     const queue = body.queue ? queues.find((q) => q.id === body.queue) : queues.length === 1 ? queues[0] : undefined;
-    if (!queue) throw AppError.unprocessable(`queue must be one of: ${queues.map((q) => q.id).join(', ')}.`, 'invalid_context');
+    if (!queue) throw AppError.unprocessable(`queue must be one of: ${queues.map((q) => q.id).join(', ')}.`, 'unknown_queue');
     const context = validateContext(body.context, services.config.limits.contextBytes);
     context.topic = queue.label;
     const { open, staffed } = services.routing.availability(queue.id);
@@ -165,7 +165,10 @@ export function visitorRoutes(services: Services) {
     const body = parseBody(OfflineBody, ctx.request.body);
     const site = siteFor(services, ctx, body.site);
     const queue = body.queue ?? chatQueueOf(services.config, site);
-    if (!queuesOf(services.config, site).some((q) => q.id === queue)) throw AppError.badRequest(`There is no queue "${queue}" on this site.`);
+    if (!queuesOf(services.config, site).some((q) => q.id === queue)) throw AppError.badRequest(`There is no queue "${queue}" on this site.`, 'unknown_queue');
+    // Checked before anything is stored, so a refused message leaves no conversation behind.
+    const limit = services.config.limits.messageChars;
+    if (body.message.length > limit) throw AppError.tooLarge(`A message has at most ${limit} characters.`, 'message_too_long');
     const context = validateContext(body.context, services.config.limits.contextBytes);
     const contact = body.contact.trim();
     const identity = { ...context.visitor.identity, name: body.name.trim() };

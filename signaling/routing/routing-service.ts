@@ -39,6 +39,15 @@ export interface CallSignaling {
   callbackReachable(interactionId: string): boolean;
 }
 
+/** A visitor's callback: waiting with its place, being called, or none (and how the last one ended). */
+export type CallbackStatus =
+  | { state: 'waiting'; position: number; waitSeconds: number }
+  | { state: 'calling' }
+  | { state: 'none'; outcome?: 'reached' | 'unreached' | 'cancelled' };
+
+/** A callback item's end reason, as the visitor hears it. */
+const CALLBACK_OUTCOMES: Record<string, 'reached' | 'unreached' | 'cancelled'> = { done: 'reached', unreached: 'unreached', closed: 'cancelled' };
+
 export interface QueueStatus {
   position: number;
   waitSeconds: number;
@@ -380,9 +389,14 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   /** The visitor's callback in this conversation: its place in the queue, if it is waiting. */
-  callbackStatus(interactionId: string): { state: 'waiting' | 'calling' | 'none'; position?: number; waitSeconds?: number } {
+  callbackStatus(interactionId: string): CallbackStatus {
     const item = this.engine.itemsOf(interactionId).find((i) => i.kind === 'callback');
-    if (!item) return { state: 'none' };
+    if (!item) {
+      // How the last one ended, so the visitor is told the right thing (an agent may have phoned them).
+      const last = this.stores.workItems.listForInteraction(interactionId).filter((i) => i.kind === 'callback' && i.endedAt !== null).at(-1);
+      const outcome = last && CALLBACK_OUTCOMES[last.endReason ?? ''];
+      return outcome ? { state: 'none', outcome } : { state: 'none' };
+    }
     if (item.status === 'assigned') return { state: 'calling' };
     return { state: 'waiting', position: this.engine.positionOf(item.id)!, waitSeconds: Math.round((this.engine.estimatedWaitOf(item.id) ?? 0) / 1000) };
   }

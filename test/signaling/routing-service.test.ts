@@ -58,6 +58,7 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
         sites: [{ key: 'demo', name: 'Demo', origins: ['*'], queues: ['support', 'billing', 'night'], chatQueue: 'support' }],
         agents: { alice: { skills: ['billing'] } },
         routing: { callback: { retryAfterSeconds: [60], maxAttempts: 2 } },
+        limits: { messageChars: 500 },
       },
       { clock },
     );
@@ -76,6 +77,7 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
       [{ name: '' }, /name is required/],
       [{ queue: 'nowhere' }, /There is no queue "nowhere"/],
       [{ message: '' }, /message/],
+      [{ message: 'x'.repeat(501) }, /at most 500 characters/],
     ] as const) {
       const res = await request(server.url, '/api/v1/offline', { body: { ...body, ...change } });
       assert.ok(res.status >= 400 && res.status < 500, `${JSON.stringify(change)} is refused`);
@@ -157,13 +159,20 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     await take(2);
     alice.socket.send({ type: 'callback-outcome', interactionId: visitor.interactionId, reached: false });
     await alice.socket.next((f) => f.type === 'interaction' && f.interactionId === visitor.interactionId);
-    assert.equal((await request(server.url, '/api/v1/callbacks/current', { token: visitor.token })).body.state, 'none', 'closed after the last try');
+    assert.deepEqual((await request(server.url, '/api/v1/callbacks/current', { token: visitor.token })).body, { state: 'none', outcome: 'unreached' }, 'closed after the last try');
     const items = server.services.stores.workItems.listForInteraction(visitor.interactionId).filter((i) => i.kind === 'callback');
     assert.equal(items.at(-1)?.endReason, 'unreached');
 
     alice.socket.send({ type: 'callback-outcome', interactionId: visitor.interactionId, reached: true });
     const refused = await alice.socket.next('error');
     assert.match(refused.message, /not assigned to you/);
+
+    // Asked again, and this time alice reaches them (by phone): the visitor's widget is told so.
+    assert.equal((await request(server.url, '/api/v1/callbacks', { token: visitor.token, body: { phone: '+33 6 12 34 56 78' } })).status, 201);
+    await take(1);
+    alice.socket.send({ type: 'callback-outcome', interactionId: visitor.interactionId, reached: true });
+    await alice.socket.next((f) => f.type === 'interaction' && f.interactionId === visitor.interactionId);
+    assert.deepEqual((await request(server.url, '/api/v1/callbacks/current', { token: visitor.token })).body, { state: 'none', outcome: 'reached' });
   });
 
   it('transfers a chat to another agent with a note that travels with the context', async () => {

@@ -15,6 +15,7 @@ import type { CallState } from '../telephony/call-state.js';
 import type {} from '../events/warmline-call-start.js';
 import type {} from '../events/warmline-call-state.js';
 import type {} from '../events/warmline-call-end.js';
+import type { WarmlineOfflineSentEvent } from '../events/warmline-offline-sent.js';
 import styles from './warmline-call.styles.js';
 
 /**
@@ -49,7 +50,7 @@ const PROBLEM_TERMS = {
   unsupported: 'unsupported',
 } as const;
 
-const CALLBACK_END_TERMS = { closed: 'callbackClosed', cancelled: 'callbackCancelled', failed: 'callbackFailed' } as const;
+const CALLBACK_END_TERMS = { reached: 'callbackDone', closed: 'callbackClosed', cancelled: 'callbackCancelled', failed: 'callbackFailed' } as const;
 
 /**
  * @summary The visitor's call button: a call from the browser to an agent who sees the visitor's context.
@@ -224,6 +225,7 @@ export class WarmlineCall extends WarmlineElement {
       opens-at=${q?.opensAt ?? ''}
       .token=${this.call?.token}
       lang=${this.localize.lang}
+      @warmline-offline-sent=${(e: WarmlineOfflineSentEvent) => this.call?.adopt(e.detail.token, e.detail.interactionId)}
     ></warmline-offline-form>`;
   }
 

@@ -104,7 +104,8 @@ describe('<warmline-call>', () => {
     fill('contact', 'robin@example.com');
     const sent = oneEvent(root(el).querySelector('warmline-offline-form')!, 'warmline-offline-sent');
     form.requestSubmit();
-    const { interactionId } = (await sent).detail;
+    const { interactionId, token } = (await sent).detail;
+    expect(JSON.parse(localStorage.getItem('warmline.chat.after-hours')!).token).to.equal(token, 'kept, so the chat shows the replies');
     await until(() => root(el).querySelector('warmline-offline-form')!.shadowRoot!.textContent!.includes('Thank you, Robin Night'), 'the thanks');
     const res = await fetch(`${server}/api/v1/agent/interactions/${interactionId}`, { headers: { authorization: `Bearer ${staff.token}` } });
     const { interaction } = await res.json();

@@ -63,7 +63,7 @@ export class WarmlineChat extends WarmlineElement {
   @property() heading = '';
 
   @state() private snap: VisitorChatSnapshot | undefined;
-  /** The chat's queue when it takes no work now (closed, nobody signed in): the offline form shows instead of the composer. */
+  /** The chat's queue when it is closed (outside business hours): the offline form shows instead of the composer. */
   @state() private offline: QueueInfo | undefined;
   @state() private offlineSent = false;
   @query('textarea') private input!: HTMLTextAreaElement;
@@ -141,7 +141,7 @@ export class WarmlineChat extends WarmlineElement {
               queue=${this.offline.id}
               .token=${this.client?.token}
               queue-label=${this.offline.label}
-              reason=${this.offline.open ? 'unstaffed' : 'closed'}
+              reason="closed"
               opens-at=${this.offline.opensAt ?? ''}
               lang=${this.localize.lang}
               @warmline-offline-sent=${this.onOfflineSent}
@@ -200,7 +200,8 @@ export class WarmlineChat extends WarmlineElement {
 
   /**
    * Before a conversation starts (or after one ended): if the chat's queue is
-   * closed or nobody of it is signed in, offer the offline form instead.
+   * closed, offer the offline form instead. (Within hours a message waits in
+   * the queue even with nobody signed in; see queue/offline-check.ts.)
    */
   private async checkQueue() {
     const status = this.snap?.status;

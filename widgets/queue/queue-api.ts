@@ -76,7 +76,11 @@ export interface CallbackLine {
   iceServers: RTCIceServer[];
 }
 
-export type CallbackStatus = ({ state: 'waiting'; position: number; waitSeconds: number } & CallbackLine) | ({ state: 'calling' } & CallbackLine) | { state: 'none' };
+export type CallbackStatus =
+  | ({ state: 'waiting'; position: number; waitSeconds: number } & CallbackLine)
+  | ({ state: 'calling' } & CallbackLine)
+  /** None pending; `outcome` says how the last one ended (an agent may have phoned the number left). */
+  | { state: 'none'; outcome?: 'reached' | 'unreached' | 'cancelled' };
 
 const bearer = (token: string) => ({ ...json, authorization: `Bearer ${token}` });
 

@@ -31,7 +31,8 @@ import type { DtmfDigit } from './dtmf.js';
 /** Why the call could not start before it reached the network. `offline`: the queue is closed or nobody of it is signed in. */
 export type StartProblem = 'mic-denied' | 'no-mic' | 'mic-busy' | 'server' | 'unsupported' | 'offline';
 
-export type CallbackState = 'waiting' | 'ringing' | 'closed' | 'cancelled' | 'failed';
+/** `reached`: an agent called (the number left, most often); `closed`: tried and not reached. */
+export type CallbackState = 'waiting' | 'ringing' | 'reached' | 'closed' | 'cancelled' | 'failed';
 
 export interface VisitorCallSnapshot {
   state: CallState;
@@ -102,6 +103,11 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
   /** The visitor's conversation token, if they have a conversation. */
   get token(): string | undefined {
     return this.store.load().token;
+  }
+
+  /** Keeps a conversation started elsewhere (the offline form), so that its replies reach this visitor in the chat. */
+  adopt(token: string, interactionId: string) {
+    this.store.update({ token, interactionId });
   }
 
   /** The queues the site offers callers, with whether each takes calls now. */
@@ -274,7 +280,7 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
     if (this.s.callback?.state !== 'waiting') return;
     const status = await callbackStatus(this.o.server, token, this.doFetch).catch(() => undefined);
     if (!status || this.s.callback?.state !== 'waiting') return;
-    if (status.state === 'none') this.endCallback('closed');
+    if (status.state === 'none') this.endCallback(status.outcome === 'reached' ? 'reached' : status.outcome === 'cancelled' ? 'cancelled' : 'closed');
     else if (status.state === 'waiting') this.update({ callback: { state: 'waiting', place: placeOf(status) } });
   }
 

@@ -27,6 +27,7 @@ const enQueue = {
   callbackAnswer: 'Answer',
   callbackDecline: 'Not now',
   callbackCancel: 'Cancel the callback',
+  callbackDone: 'We have called you back. Thank you for waiting.',
   callbackCancelled: 'Your callback is cancelled.',
   callbackClosed: 'We could not reach you. Write to us in the chat, or call again.',
   callbackFailed: 'The callback could not be arranged. Please try again.',
