@@ -50,6 +50,13 @@ export const SiteSchema = v.strictObject({
   queues: v.optional(v.array(QueueIdSchema)),
   /** The queue chats go to. Default: the site's first queue. */
   chatQueue: v.optional(QueueIdSchema),
+  /**
+   * Shared with the site's backend, which signs visitors' identities with it
+   * (HMAC-SHA256 of the user id, or an HS256 JWT): only a signed identity is
+   * shown to agents as verified. Without one, no identity is ever verified.
+   * Also `WARMLINE_SITE_SECRET_<KEY>` (the key upper-cased, - as _).
+   */
+  secret: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
 });
 
 const CapacitySchema = v.strictObject({
@@ -128,6 +135,10 @@ export const ConfigSchema = v.strictObject({
       contextBytes: v.optional(positiveInt(1024 * 1024), 32 * 1024),
       messageChars: v.optional(positiveInt(10_000), 4000),
       frameBytes: v.optional(positiveInt(1024 * 1024), 64 * 1024),
+      /** One attachment (an image or a PDF). */
+      attachmentBytes: v.optional(positiveInt(50 * 1024 * 1024), 5 * 1024 * 1024),
+      /** Attachments per conversation. */
+      attachmentsPerInteraction: v.optional(positiveInt(1000), 20),
     }),
     {},
   ),

@@ -106,4 +106,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX notes_by_interaction ON notes (interaction_id, created_at);
   `,
+  `
+  -- Files a visitor attaches in a chat (a photo of a damaged product, a PDF). The bytes are
+  -- files under <dataDir>/attachments, outside any static root; this is what is known of them.
+  CREATE TABLE attachments (
+    id             TEXT PRIMARY KEY,
+    interaction_id TEXT NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    name           TEXT NOT NULL,
+    type           TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    created_at     INTEGER NOT NULL
+  );
+  CREATE INDEX attachments_by_interaction ON attachments (interaction_id);
+  ALTER TABLE messages ADD COLUMN attachment_id TEXT REFERENCES attachments(id);
+
+  -- The site's user id of an identity the server verified: conversations are joined across
+  -- devices by it, and by nothing a visitor can claim.
+  ALTER TABLE interactions ADD COLUMN verified_user TEXT;
+  CREATE INDEX interactions_by_verified_user ON interactions (site, verified_user, created_at) WHERE verified_user IS NOT NULL;
+  `,
 ];
