@@ -10,7 +10,10 @@
  *
  * Script tag options: `data-site` (required), `data-launcher="none"` (no
  * floating button; place <warmline-chat> yourself or call Warmline.open()),
- * `data-label` (the button's accessible name).
+ * `data-label` (the button's accessible name), `nonce` (the page's CSP
+ * nonce, for the <style> elements Lit writes in browsers without
+ * constructable stylesheets). It creates no <script>, <style> or <link>
+ * itself: the widget modules come by import(), which script-src governs.
  */
 import { createApi, type WarmlineApi } from './loader/public-api.js';
 import { autoload } from './loader/autoload.js';
@@ -23,6 +26,8 @@ declare const __VERSION__: string;
 declare global {
   interface Window {
     Warmline?: WarmlineApi | unknown[];
+    /** Lit sets it as the nonce of the <style> elements it writes. */
+    litNonce?: string;
   }
 }
 
@@ -36,6 +41,9 @@ function boot(queued: unknown[]) {
   // The browser fetches and evaluates each module once, however often it is imported.
   const load = (tag: string) => import(`${server}/widgets/${tag}.js`);
   if (!site) console.warn('[warmline] the script tag needs data-site');
+  // Under a CSP with a nonce: Lit writes <style> elements (with window.litNonce) where a browser
+  // lacks constructable stylesheets. The browser hides the attribute; the property keeps it.
+  if (script?.nonce) window.litNonce ??= script.nonce;
 
   let removeLauncher: (() => void) | undefined;
   const chat = () => document.querySelector('warmline-chat') as ChatElement | null;

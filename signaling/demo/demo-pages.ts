@@ -4,9 +4,11 @@
  * schema.org JSON-LD, as Warmline finds it on real shops. Demo mode only.
  */
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.js';
+import { pageHeaders } from '../http/security-headers.js';
 
 interface CatalogProduct {
   slug: string;
@@ -61,18 +63,20 @@ export function demoPages(demoDir: string) {
   };
   let cached: ReturnType<typeof load> | undefined;
   const templates = () => (cached ??= load());
-  const page = (layout: string, title: string, main: string, head = '') => fill(layout, { title: escapeHtml(title), head, main });
+  /** The page in the layout; its script tags get this response's CSP nonce. */
+  const page = (ctx: Context, layout: string, title: string, main: string, head = '') =>
+    fill(layout, { title: escapeHtml(title), head, main, nonce: pageHeaders(ctx, 'self') });
 
   router.get('/', async (ctx) => {
     const t = await templates();
     ctx.type = 'html';
-    ctx.body = page(t.layout, 'Bean & Brew — coffee gear and beans', fill(t.index, { cards: t.products.map(card).join('\n') }));
+    ctx.body = page(ctx, t.layout, 'Bean & Brew — coffee gear and beans', fill(t.index, { cards: t.products.map(card).join('\n') }));
   });
 
   router.get('/cart', async (ctx) => {
     const t = await templates();
     ctx.type = 'html';
-    ctx.body = page(t.layout, 'Your cart — Bean & Brew', t.cart);
+    ctx.body = page(ctx, t.layout, 'Your cart — Bean & Brew', t.cart);
   });
 
   router.get('/products/:slug', async (ctx) => {
@@ -87,7 +91,7 @@ export function demoPages(demoDir: string) {
       description: escapeHtml(p.description),
     });
     ctx.type = 'html';
-    ctx.body = page(t.layout, `${p.name} — Bean & Brew`, main, `<script type="application/ld+json">\n${scriptJson(jsonLd(p))}\n</script>\n`);
+    ctx.body = page(ctx, t.layout, `${p.name} — Bean & Brew`, main, `<script type="application/ld+json">\n${scriptJson(jsonLd(p))}\n</script>\n`);
   });
 
   return router;

@@ -25,7 +25,11 @@ const TYPES: Record<string, string> = {
 
 export interface ServeOptions {
   cacheControl?: string;
-  /** Allow any origin to load it (widget scripts are imported cross-origin as modules). */
+  /**
+   * Allow any origin to load it (widget scripts are imported cross-origin as
+   * modules): CORS for `import()`, and Cross-Origin-Resource-Policy for the
+   * classic script tag on a page that requires it (COEP).
+   */
   cors?: boolean;
 }
 
@@ -47,7 +51,7 @@ export async function serveFile(ctx: Context, root: string, relative: string, op
   ctx.set('ETag', etag);
   ctx.set('Last-Modified', info.mtime.toUTCString());
   ctx.set('Cache-Control', options.cacheControl ?? 'no-cache');
-  if (options.cors) ctx.set('Access-Control-Allow-Origin', '*');
+  if (options.cors) ctx.set({ 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' });
   ctx.type = type;
   if (ctx.get('If-None-Match') === etag) {
     ctx.status = 304;

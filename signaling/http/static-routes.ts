@@ -4,10 +4,12 @@
  * the demo shop's assets (its pages are rendered by demo/demo-pages.ts).
  */
 import Router from '@koa/router';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { serveFile } from './static-files.js';
+import { pageHeaders } from './security-headers.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -33,7 +35,11 @@ export function staticRoutes(services: Services) {
   });
 
   router.get('/agent', async (ctx) => {
-    await serveFile(ctx, demo, 'agent.html');
+    // Its script tag carries this response's CSP nonce, so it is rendered, never cached.
+    const page = await readFile(join(demo, 'agent.html'), 'utf8');
+    const nonce = pageHeaders(ctx, 'none');
+    ctx.type = 'html';
+    ctx.body = page.replaceAll('{{nonce}}', nonce);
   });
 
   router.get('/demo/*path', async (ctx) => {
