@@ -25,6 +25,46 @@ export function parseSip(data: string): SipRequest | SipResponse | undefined {
   }
 }
 
+/** The headers sip.js's parser checks (the others it keeps as text), by full and compact name. */
+const PARSED_HEADERS: Record<string, string> = {
+  via: 'Via', v: 'Via', from: 'From', f: 'From', to: 'To', t: 'To', 'call-id': 'Call-ID', i: 'Call-ID', cseq: 'CSeq',
+  contact: 'Contact', m: 'Contact', 'content-length': 'Content-Length', l: 'Content-Length', 'content-type': 'Content-Type',
+  c: 'Content-Type', 'max-forwards': 'Max-Forwards', 'record-route': 'Record-Route', 'refer-to': 'Refer-To', r: 'Refer-To',
+  'www-authenticate': 'WWW-Authenticate', 'proxy-authenticate': 'Proxy-Authenticate',
+};
+
+/**
+ * A request sip.js's parser refused because of one malformed header: the
+ * request without that header, and its name. sip.js drops a whole message
+ * over one bad header, but RFC 3261 (§8.2, §16.3 step 1) still wants a 400
+ * for a request that can be answered. Undefined when the start line is not
+ * a request, the headers do not end, or the first bad header is not the only one.
+ */
+export function parseMalformedRequest(data: string): { request: SipRequest; malformed: string } | undefined {
+  const end = data.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const [start, ...rest] = data.slice(0, end).split('\r\n');
+  const head = parseSip(`${start}\r\n\r\n`);
+  if (!head || !isRequest(head)) return undefined;
+  const lines: string[] = [];
+  // A line starting with whitespace continues the header before it (§7.3.1; sip.js takes any \s).
+  for (const line of rest) {
+    if (lines.length && /^\s/.test(line)) lines[lines.length - 1] += `\r\n${line}`;
+    else lines.push(line);
+  }
+  const nameOf = (line: string) => (line.includes(':') ? PARSED_HEADERS[line.slice(0, line.indexOf(':')).trim().toLowerCase()] : undefined);
+  let vias = 0;
+  // Only the headers sip.js parses can be malformed to it (and of the Vias, only the first).
+  const bad = lines.findIndex((line) => {
+    const name = nameOf(line);
+    if (!name || (name === 'Via' && vias++ > 0)) return false;
+    return !parseSip(`OPTIONS sip:x.invalid SIP/2.0\r\n${line}\r\n\r\n`);
+  });
+  if (bad < 0) return undefined;
+  const request = parseSip(`${[start, ...lines.filter((_, i) => i !== bad)].join('\r\n')}\r\n\r\n`);
+  return request && isRequest(request) ? { request, malformed: nameOf(lines[bad]!)! } : undefined;
+}
+
 export const isRequest = (m: SipRequest | SipResponse): m is SipRequest => 'ruri' in m && m.ruri !== undefined;
 
 /** A branch parameter with the RFC 3261 magic cookie (§8.1.1.7), unique per transaction. */
