@@ -32,6 +32,15 @@ function cors({ allowOrigin, methods, headers }: CorsOptions) {
 export const visitorCors = () => cors({ allowOrigin: () => true, methods: 'GET, POST, DELETE, OPTIONS', headers: 'Content-Type, Authorization' });
 
 /**
+ * CORS for attachments: the visitor's widget uploads and fetches them from
+ * the site's pages (the route checks the origin against the conversation's
+ * site), and agents from the console or an `agentOrigins` CRM. The file
+ * name travels in `X-Filename`.
+ */
+export const attachmentCors = () =>
+  cors({ allowOrigin: () => true, methods: 'GET, POST, OPTIONS', headers: 'Content-Type, Authorization, X-Filename' });
+
+/**
  * CORS for the agent API: only for origins listed in `agentOrigins` (a CRM
  * embedding the softphone). Requests carry a bearer token, never cookies.
  */

@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import type { ChatMessage } from '../../widgets/protocol/wire-common.js';
+import type { AttachmentInfo, AttachmentType, ChatMessage } from '../../widgets/protocol/wire-common.js';
 
 export type Sender = 'visitor' | 'agent' | 'system';
 
@@ -12,6 +12,8 @@ export interface MessageRecord {
   clientId: string | null;
   body: string;
   createdAt: number;
+  /** The file sent with it, if any (the row is joined in; the message stores only its id). */
+  attachment: AttachmentInfo | null;
 }
 
 interface MessageRow {
@@ -23,7 +25,15 @@ interface MessageRow {
   client_id: string | null;
   body: string;
   created_at: number;
+  attachment_id: string | null;
+  attachment_name: string | null;
+  attachment_type: AttachmentType | null;
+  attachment_size: number | null;
 }
+
+/** Messages with what is known of their attachment. */
+const SELECT = `SELECT m.*, a.name AS attachment_name, a.type AS attachment_type, a.size AS attachment_size
+  FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`;
 
 const toRecord = (row: MessageRow): MessageRecord => ({
   interactionId: row.interaction_id,
@@ -34,6 +44,10 @@ const toRecord = (row: MessageRow): MessageRecord => ({
   clientId: row.client_id,
   body: row.body,
   createdAt: row.created_at,
+  attachment:
+    row.attachment_id && row.attachment_type
+      ? { id: row.attachment_id, name: row.attachment_name ?? '', type: row.attachment_type, size: row.attachment_size ?? 0 }
+      : null,
 });
 
 /**
@@ -59,6 +73,7 @@ export function toWire(record: MessageRecord, audience: 'visitor' | 'agent'): Ch
     if (event) Object.assign(message, { event: record.body, text: event(record.author ?? 'The agent') });
   }
   if (record.clientId && record.sender === audience) message.cid = record.clientId;
+  if (record.attachment) message.attachment = record.attachment;
   return message;
 }
 
@@ -70,22 +85,21 @@ export class MessageStore {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO messages (interaction_id, seq, sender, agent_id, author, client_id, body, created_at)
-       VALUES (@interactionId, @seq, @sender, @agentId, @author, @clientId, @body, @createdAt)`,
+      `INSERT INTO messages (interaction_id, seq, sender, agent_id, author, client_id, body, created_at, attachment_id)
+       VALUES (@interactionId, @seq, @sender, @agentId, @author, @clientId, @body, @createdAt, @attachmentId)`,
     );
     this.byClientId = db.prepare<[string, Sender, string, string], MessageRow>(
-      "SELECT * FROM messages WHERE interaction_id = ? AND sender = ? AND ifnull(agent_id, '') = ? AND client_id = ?",
+      `${SELECT} WHERE m.interaction_id = ? AND m.sender = ? AND ifnull(m.agent_id, '') = ? AND m.client_id = ?`,
     );
-    this.sinceStmt = db.prepare<[string, number, number], MessageRow>(
-      'SELECT * FROM messages WHERE interaction_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-    );
+    this.sinceStmt = db.prepare<[string, number, number], MessageRow>(`${SELECT} WHERE m.interaction_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`);
     this.firstVisitorStmt = db.prepare<[string], MessageRow>(
-      "SELECT * FROM messages WHERE interaction_id = ? AND sender = 'visitor' ORDER BY seq LIMIT 1",
+      `${SELECT} WHERE m.interaction_id = ? AND m.sender = 'visitor' ORDER BY m.seq LIMIT 1`,
     );
   }
 
   insert(record: MessageRecord) {
-    this.insertStmt.run(record);
+    const { attachment, ...row } = record;
+    this.insertStmt.run({ ...row, attachmentId: attachment?.id ?? null });
   }
 
   findByClientId(interactionId: string, sender: Sender, agentId: string | null, clientId: string): MessageRecord | undefined {

@@ -6,6 +6,7 @@ import { SessionStore } from './session-store.js';
 import { CallStore } from './call-store.js';
 import { WorkItemStore } from './work-item-store.js';
 import { NoteStore } from './note-store.js';
+import { AttachmentStore } from './attachment-store.js';
 
 /** Every table's store over one database, plus its transaction helper. */
 export class Stores {
@@ -16,6 +17,7 @@ export class Stores {
   readonly calls: CallStore;
   readonly workItems: WorkItemStore;
   readonly notes: NoteStore;
+  readonly attachments: AttachmentStore;
 
   constructor(readonly db: Db) {
     this.agents = new AgentStore(db);
@@ -25,6 +27,7 @@ export class Stores {
     this.calls = new CallStore(db);
     this.workItems = new WorkItemStore(db);
     this.notes = new NoteStore(db);
+    this.attachments = new AttachmentStore(db);
   }
 
   transaction<T>(fn: () => T): T {

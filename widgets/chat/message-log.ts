@@ -3,7 +3,7 @@
  * then the ones still on their way. Merging is idempotent, so a message that
  * arrives twice (a resend, a replay after reconnecting) shows once.
  */
-import type { ChatMessage, Receipt } from '../protocol/wire-common.js';
+import type { AttachmentInfo, ChatMessage, Receipt } from '../protocol/wire-common.js';
 
 export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read';
 
@@ -17,13 +17,14 @@ export interface LogEntry {
   text: string;
   at: number;
   event?: ChatMessage['event'];
+  attachment?: AttachmentInfo;
   /** For the reader's own messages: how far they got. */
   status?: DeliveryStatus;
 }
 
 export class MessageLog {
   private readonly stored = new Map<number, ChatMessage>();
-  private readonly pending = new Map<string, { text: string; at: number }>();
+  private readonly pending = new Map<string, { text: string; at: number; attachment?: AttachmentInfo }>();
   private receipt: Receipt = { delivered: 0, read: 0 };
 
   constructor(private readonly me: 'visitor' | 'agent') {}
@@ -35,12 +36,8 @@ export class MessageLog {
     return max;
   }
 
-  get size(): number {
-    return this.stored.size + this.pending.size;
-  }
-
-  addPending(cid: string, text: string, at: number) {
-    this.pending.set(cid, { text, at });
+  addPending(cid: string, text: string, at: number, attachment?: AttachmentInfo) {
+    this.pending.set(cid, { text, at, attachment });
   }
 
   /** The server stored a pending message as `seq`. */
@@ -48,7 +45,7 @@ export class MessageLog {
     const pending = this.pending.get(cid);
     if (!pending) return;
     this.pending.delete(cid);
-    if (!this.stored.has(seq)) this.stored.set(seq, { seq, cid, from: this.me, text: pending.text, at });
+    if (!this.stored.has(seq)) this.stored.set(seq, { seq, cid, from: this.me, text: pending.text, at, attachment: pending.attachment });
   }
 
   /** Forgets a pending message the server refused. */
@@ -75,10 +72,6 @@ export class MessageLog {
     return n;
   }
 
-  pendingMessages(): Array<{ cid: string; text: string; at: number }> {
-    return [...this.pending].map(([cid, p]) => ({ cid, ...p }));
-  }
-
   entries(): LogEntry[] {
     const list: LogEntry[] = [...this.stored.values()]
       .sort((a, b) => a.seq - b.seq)
@@ -87,13 +80,14 @@ export class MessageLog {
         const entry: LogEntry = { key: m.cid ? `c${m.cid}` : `s${m.seq}`, seq: m.seq, cid: m.cid ?? null, from: m.from, text: m.text, at: m.at };
         if (m.author) entry.author = m.author;
         if (m.event) entry.event = m.event;
+        if (m.attachment) entry.attachment = m.attachment;
         if (m.from === this.me) {
           entry.status = m.seq <= this.receipt.read ? 'read' : m.seq <= this.receipt.delivered ? 'delivered' : 'sent';
         }
         return entry;
       });
     for (const [cid, p] of this.pending) {
-      list.push({ key: `c${cid}`, seq: null, cid, from: this.me, text: p.text, at: p.at, status: 'sending' });
+      list.push({ key: `c${cid}`, seq: null, cid, from: this.me, text: p.text, at: p.at, attachment: p.attachment, status: 'sending' });
     }
     return list;
   }

@@ -10,11 +10,15 @@ import styles from './warmline-message-list.styles.js';
  * @summary A conversation's messages, newest at the bottom, announced to screen readers as they arrive.
  *
  * Every message is rendered as text: nothing a visitor or agent writes can
- * become markup.
+ * become markup. A file's name is text too; its thumbnail or download is
+ * `<warmline-attachment>`, which the host defines and answers for (which
+ * server, which token: see events/warmline-attachment-auth.ts); until it is
+ * defined the name shows, as text.
  *
  * @csspart base - The scrolling container.
  * @csspart message - Each message.
  * @csspart typing - The "is typing" line.
+ * @csspart attachment - A file in a message (a thumbnail, or a PDF to download).
  */
 export class WarmlineMessageList extends WarmlineElement {
   static override styles = [tokens, controls, styles];
@@ -59,11 +63,13 @@ export class WarmlineMessageList extends WarmlineElement {
       return html`<li class="system" part="message"><p class="text">${this.systemText(entry)}</p></li>`;
     }
     const mine = entry.from === this.me;
+    // A file shows in the bubble before any text with it (on one line in the template: the bubble keeps white space).
+    const a = entry.attachment;
     const author = mine ? this.localize.term('you') : entry.from === 'agent' ? (entry.author ?? '') : this.localize.term('visitor');
     return html`
       <li class=${mine ? 'mine' : 'theirs'} part="message">
         <span class=${mine ? 'visually-hidden' : 'author'}>${author}</span>
-        <p class="text">${entry.text}</p>
+        <p class="text">${a ? html`<warmline-attachment part="attachment" .file=${a}>${a.name}</warmline-attachment>` : nothing}${entry.text}</p>
         <span class="meta">
           <time datetime=${new Date(entry.at).toISOString()}>${this.localize.time(entry.at)}</time>
           ${mine && showStatus && entry.status ? html` · <span class="status">${this.localize.term(entry.status)}</span>` : nothing}

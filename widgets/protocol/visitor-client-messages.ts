@@ -3,7 +3,7 @@
  * each against these schemas; the browser only uses the types.
  */
 import * as v from 'valibot';
-import { ClientIdSchema, MessageTextSchema, SeqSchema } from './wire-common.js';
+import { AttachmentIdSchema, ClientIdSchema, MessageTextSchema, SeqSchema } from './wire-common.js';
 
 export const VisitorHelloSchema = v.strictObject({
   type: v.literal('hello'),
@@ -15,7 +15,10 @@ export const VisitorHelloSchema = v.strictObject({
 export const VisitorSendSchema = v.strictObject({
   type: v.literal('send'),
   cid: ClientIdSchema,
+  /** May be empty when the message carries an attachment. */
   text: MessageTextSchema,
+  /** A file uploaded first with `POST /api/v1/attachments`, in this conversation and not sent before. */
+  attachment: v.optional(AttachmentIdSchema),
 });
 
 export const VisitorTypingSchema = v.strictObject({ type: v.literal('typing'), active: v.boolean() });
