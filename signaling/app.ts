@@ -6,13 +6,16 @@
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import { AppError, errorMiddleware } from './errors.js';
+import { enforce } from './limits/limits.js';
 import type { Services } from './services.js';
 import { securityHeaders } from './http/security-headers.js';
 import { healthRoutes } from './http/health-routes.js';
 import { visitorRoutes } from './http/visitor-routes.js';
 import { agentRoutes } from './http/agent-routes.js';
 import { staticRoutes } from './http/static-routes.js';
+import { attachmentRoutes } from './http/attachment-routes.js';
 import { demoPages } from './demo/demo-pages.js';
+import { demoIdentity } from './demo/demo-identity.js';
 import { join } from 'node:path';
 
 export function createApp(services: Services): Koa {
@@ -23,6 +26,15 @@ export function createApp(services: Services): Koa {
 
   app.use(errorMiddleware((line, err) => services.log.error(line, err)));
   app.use(securityHeaders());
+  // Every API request counts against its IP address, before any work is done for it.
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/') && ctx.method !== 'OPTIONS') enforce(services.limits.requests.take(ctx.ip), 'requests');
+    await next();
+  });
+  // Before the JSON-only rule and the body parser: uploads are raw bytes, read by the route with their own limit.
+  const attachments = attachmentRoutes(services);
+  app.use(attachments.routes());
+  app.use(attachments.allowedMethods());
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0) {
       if (!ctx.is('application/json')) throw new AppError(415, 'bad_request', 'Send the body as JSON (Content-Type: application/json).');
@@ -39,7 +51,7 @@ export function createApp(services: Services): Koa {
   );
 
   const routers = [healthRoutes(services), visitorRoutes(services), agentRoutes(services), staticRoutes(services)];
-  if (services.config.demo) routers.push(demoPages(join(services.rootDir, 'demo')));
+  if (services.config.demo) routers.push(demoPages(join(services.rootDir, 'demo')), demoIdentity(services));
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

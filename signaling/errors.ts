@@ -24,8 +24,12 @@ export type ErrorCode =
   | 'invalid_message'
   | 'not_assigned'
   | 'unknown_queue'
+  | 'rate_limited'
   | 'queue_closed'
   | 'queue_unstaffed'
+  | 'attachment_too_large'
+  | 'unsupported_type'
+  | 'too_many_attachments'
   | 'internal';
 
 export class AppError extends Error {
@@ -33,14 +37,18 @@ export class AppError extends Error {
   /** Whether `message` may be shown to the client. Internal errors are not. */
   readonly expose: boolean;
 
+  /** Seconds until trying again makes sense (429): sent as Retry-After, or `retryAfter` in an error frame. */
+  readonly retryAfter: number | undefined;
+
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
-    options: { cause?: unknown; expose?: boolean } = {},
+    options: { cause?: unknown; expose?: boolean; retryAfter?: number } = {},
   ) {
     super(message, { cause: options.cause });
     this.expose = options.expose ?? status < 500;
+    this.retryAfter = options.retryAfter;
   }
 
   static badRequest(message: string, code: ErrorCode = 'bad_request') {
@@ -63,6 +71,9 @@ export class AppError extends Error {
   }
   static unprocessable(message: string, code: ErrorCode) {
     return new AppError(422, code, message);
+  }
+  static rateLimited(message: string, retryAfterSeconds: number) {
+    return new AppError(429, 'rate_limited', message, { retryAfter: retryAfterSeconds });
   }
 }
 
@@ -95,6 +106,7 @@ export function errorMiddleware(log: (line: string, err: unknown) => void) {
       const err = fromForeign(caught);
       if (err.status >= 500) log(`${ctx.method} ${ctx.path} failed`, err.cause ?? err);
       ctx.status = err.status;
+      if (err.retryAfter !== undefined) ctx.set('Retry-After', String(err.retryAfter));
       const body: ErrorBody = {
         error: { code: err.code, message: err.expose ? err.message : 'Internal server error.' },
       };

@@ -14,6 +14,8 @@ import { AgentConnection } from './chat/agent-connection.js';
 import { CloseCode } from '../widgets/protocol/close-codes.js';
 import { SipFlow } from './sip/sip-flow.js';
 import type { TLSSocket } from 'node:tls';
+import { agentOriginAllowed, anyPartyAllows, requestOrigin, siteAllowsOrigin } from './http/origins.js';
+import { clientIp } from './http/client-ip.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
@@ -39,9 +41,17 @@ export function createServer(services: Services): WarmlineServer {
   const alive = new WeakMap<WebSocket, boolean>();
   const log = (line: string, err: unknown) => services.log.error(line, err);
 
-  const endpoints: Record<string, (ws: WebSocket) => Connection> = {
-    '/ws/v1/visitor': (ws) =>
-      new VisitorConnection(ws, { interactions: services.interactions, hub: services.hub, limits: services.config.limits, log }),
+  const siteAllows = (key: string, origin: string | undefined) => {
+    const site = services.sites.get(key);
+    return !!site && siteAllowsOrigin(site, origin);
+  };
+  const endpoints: Record<string, (ws: WebSocket, opened: { origin: string | undefined; site: string | undefined }) => Connection> = {
+    '/ws/v1/visitor': (ws, opened) =>
+      new VisitorConnection(
+        ws,
+        { interactions: services.interactions, hub: services.hub, siteAllows, messages: services.limits.messages, limits: services.config.limits, log },
+        opened,
+      ),
     '/ws/v1/agent': (ws) =>
       new AgentConnection(ws, {
         auth: services.auth,
@@ -68,8 +78,9 @@ export function createServer(services: Services): WarmlineServer {
     });
   }
 
-  function refuse(socket: Duplex, status: number, reason: string) {
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}) {
+    const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extra}Content-Length: 0\r\n\r\n`);
   }
 
   /**
@@ -83,10 +94,11 @@ export function createServer(services: Services): WarmlineServer {
     handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
   });
 
-  function attachSip(ws: WebSocket, req: IncomingMessage) {
+  const isSecure = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted === true || (app.proxy && req.headers['x-forwarded-proto'] === 'https');
+
+  function attachSip(ws: WebSocket, req: IncomingMessage, origin: SipFlow['origin']) {
     alive.set(ws, true);
-    const secure = (req.socket as TLSSocket).encrypted === true || (app.proxy && req.headers['x-forwarded-proto'] === 'https');
-    const flow = new SipFlow(ws, secure ? 'WSS' : 'WS');
+    const flow = new SipFlow(ws, isSecure(req) ? 'WSS' : 'WS', origin);
     services.sip.attach(flow);
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => services.sip.receive(flow, isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)));
@@ -94,18 +106,44 @@ export function createServer(services: Services): WarmlineServer {
     ws.on('close', () => services.sip.detach(flow));
   }
 
+  /**
+   * Upgrades are checked against the page's Origin before any frame is read
+   * (RFC 6455 §10.2): agents' sockets from agent origins only, a visitor's
+   * from its site's origins (when it names the site; at hello otherwise).
+   */
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Counted from the upgrade to the close; over the limit, refused before anything else.
+    const ip = clientIp(req, app.proxy);
+    if (!services.limits.connections.acquire(ip)) return refuse(socket, 429, 'Too Many Requests', { 'Retry-After': '30' });
+    // The socket closes once, whether refused below or at the end of its WebSocket's life.
+    socket.once('close', () => services.limits.connections.release(ip));
+    upgrade(req, socket, head);
+  });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const origin = req.headers.origin;
+    const own = requestOrigin(req.headers, isSecure(req));
     if (path === '/sip') {
       const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
       if (!offered.includes('sip')) return refuse(socket, 400, 'Bad Request');
-      sipServer.handleUpgrade(req, socket, head, (ws) => attachSip(ws, req));
+      if (!anyPartyAllows(services.config, origin, own)) return refuse(socket, 403, 'Forbidden');
+      const flowOrigin = { value: origin, agentAllowed: agentOriginAllowed(services.config, origin, own) };
+      sipServer.handleUpgrade(req, socket, head, (ws) => attachSip(ws, req, flowOrigin));
       return;
     }
     const endpoint = endpoints[path];
     if (!endpoint) return refuse(socket, 404, 'Not Found');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, endpoint(ws)));
-  });
+    if (path === '/ws/v1/agent' && !agentOriginAllowed(services.config, origin, own)) return refuse(socket, 403, 'Forbidden');
+    const siteKey = url.searchParams.get('site') ?? undefined;
+    if (siteKey !== undefined) {
+      const site = services.sites.get(siteKey);
+      if (!site) return refuse(socket, 404, 'Not Found');
+      if (!siteAllowsOrigin(site, origin)) return refuse(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, endpoint(ws, { origin, site: siteKey })));
+  }
 
   // Browsers answer pings by themselves; a socket that stops answering is dead (a phone lost its network).
   const heartbeat = setInterval(() => {

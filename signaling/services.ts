@@ -14,6 +14,9 @@ import { InteractionService } from './interactions/interaction-service.js';
 import { RoutingService } from './routing/routing-service.js';
 import { ChatHub } from './chat/chat-hub.js';
 import { SipProxy } from './sip/sip-proxy.js';
+import { createLimits, type Limits } from './limits/limits.js';
+import { AttachmentService } from './attachments/attachment-service.js';
+import { AttachmentFiles } from './attachments/attachment-files.js';
 
 export interface Services {
   config: Config;
@@ -24,6 +27,9 @@ export interface Services {
   routing: RoutingService;
   hub: ChatHub;
   sip: SipProxy;
+  /** Rate limits and connection counts (limits.rate). */
+  limits: Limits;
+  attachments: AttachmentService;
   clock: Clock;
   log: Logger;
   startedAt: number;
@@ -47,16 +53,18 @@ export function createServices(options: ServiceOptions): Services {
   const log = options.log ?? createLogger();
   const stores = new Stores(db);
   const auth = new AgentAuth(stores, options.secret, config.sessionTtlMinutes * 60_000, clock);
-  const interactions = new InteractionService(stores, clock, config.limits);
+  const sites = new Map(config.sites.map((site) => [site.key, site]));
+  const interactions = new InteractionService(stores, clock, config.limits, (site) => sites.get(site)?.secret);
   const routing = new RoutingService(config, stores, interactions, clock, log);
   const hub = new ChatHub(stores, interactions, routing);
   routing.start();
-  const sites = new Map(config.sites.map((site) => [site.key, site]));
   const sip = new SipProxy({ config, sites, auth, interactions, routing, stores, clock, log });
   auth.on('session-ended', (sessionId) => {
     hub.endSession(sessionId);
     sip.endSession(sessionId);
   });
   auth.on('agent-created', (agent) => routing.defineAgent(agent.id, agent.username));
-  return { config, sites, stores, auth, interactions, routing, hub, sip, clock, log, startedAt: clock.now(), rootDir };
+  const attachments = new AttachmentService(stores, new AttachmentFiles(config.dataDir), config.limits, clock);
+  const limits = createLimits(config, clock);
+  return { config, sites, stores, auth, interactions, routing, hub, sip, limits, attachments, clock, log, startedAt: clock.now(), rootDir };
 }

@@ -199,13 +199,7 @@ export class AgentConnection implements AgentPeer {
     const interaction = this.deps.interactions.require(interactionId);
     const item = this.deps.routing.workOf(this.agentId, interactionId);
     const work = item ? toWorkView(item, () => this.deps.routing.callbackReachable(interactionId)) : undefined;
-    return toAgentInteraction(
-      interaction,
-      this.deps.interactions.messagesSince(interactionId, since),
-      this.deps.hub.visitorOnline(interactionId),
-      this.deps.interactions.notesOf(interactionId),
-      work,
-    );
+    return toAgentInteraction(this.deps.interactions, interaction, { since, visitorOnline: this.deps.hub.visitorOnline(interactionId), work });
   }
 
   /** Tells this agent's console a callback is done with (it is not a conversation that closes). */

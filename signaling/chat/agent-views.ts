@@ -1,6 +1,7 @@
-import type { AgentInteraction } from '../../widgets/protocol/agent-server-messages.js';
+import type { AgentInteraction, PriorInteraction } from '../../widgets/protocol/agent-server-messages.js';
+import type { InteractionService } from '../interactions/interaction-service.js';
 import type { InteractionRecord } from '../store/interaction-store.js';
-import { toWire, type MessageRecord } from '../store/message-store.js';
+import { toWire } from '../store/message-store.js';
 import type { NoteRecord } from '../store/note-store.js';
 import type { WorkItemRecord } from '../store/work-item-store.js';
 
@@ -21,28 +22,49 @@ export function toWorkView(item: Pick<WorkItemRecord, 'kind' | 'details' | 'atte
   };
 }
 
+/** How many earlier conversations, and how many of each one's last messages, the card shows. */
+const HISTORY_CONVERSATIONS = 5;
+const HISTORY_MESSAGES = 20;
+
+const toNote = (n: NoteRecord) => ({ author: n.author, text: n.body, at: n.createdAt });
+
 /**
- * An interaction as an agent's softphone receives it: context, transcript,
- * notes, the visitor's receipts, and the kind of work when it is more than a chat.
+ * An interaction as an agent's softphone (or any agent client) receives it:
+ * context, transcript since `since`, notes, the visitor's receipts, the
+ * customer's earlier conversations when their identity is verified, and the
+ * kind of work when it is more than a chat.
  */
 export function toAgentInteraction(
+  interactions: InteractionService,
   interaction: InteractionRecord,
-  messages: MessageRecord[],
-  visitorOnline: boolean,
-  notes: NoteRecord[],
-  work?: AgentInteraction['work'],
+  options: { since?: number; visitorOnline: boolean; work?: AgentInteraction['work'] },
 ): AgentInteraction {
   const view: AgentInteraction = {
     id: interaction.id,
     channel: interaction.channel,
     status: interaction.status,
     context: interaction.context,
-    messages: messages.map((m) => toWire(m, 'agent')),
-    notes: notes.map((n) => ({ author: n.author, text: n.body, at: n.createdAt })),
+    messages: interactions.messagesSince(interaction.id, options.since ?? 0).map((m) => toWire(m, 'agent')),
+    notes: interactions.notesOf(interaction.id).map(toNote),
     receipt: interaction.visitorReceipt,
-    visitorOnline,
+    visitorOnline: options.visitorOnline,
     createdAt: interaction.createdAt,
   };
-  if (work) view.work = work;
+  const history = historyOf(interactions, interaction);
+  if (history.length) view.history = history;
+  if (options.work) view.work = options.work;
   return view;
+}
+
+/** Earlier conversations of the same verified user on this site; none for an identity that is not verified. */
+function historyOf(interactions: InteractionService, interaction: InteractionRecord): PriorInteraction[] {
+  return interactions.verifiedHistory(interaction, HISTORY_CONVERSATIONS).map((prior) => ({
+    id: prior.id,
+    createdAt: prior.createdAt,
+    status: prior.status,
+    ...(prior.context.topic ? { topic: prior.context.topic } : {}),
+    pageTitle: prior.context.page.title,
+    messages: interactions.messagesSince(prior.id, 0).slice(-HISTORY_MESSAGES).map((m) => toWire(m, 'agent')),
+    notes: interactions.notesOf(prior.id).map(toNote),
+  }));
 }

@@ -80,13 +80,7 @@ export class ChatHub {
     );
     routing.on('assigned', (agentId, interaction, kind, item) => {
       const work = toWorkView({ ...item, kind }, () => this.routing.callbackReachable(interaction.id));
-      const view = toAgentInteraction(
-        interaction,
-        this.interactions.messagesSince(interaction.id, 0),
-        this.visitorOnline(interaction.id),
-        this.stores.notes.listFor(interaction.id),
-        work,
-      );
+      const view = toAgentInteraction(this.interactions, interaction, { visitorOnline: this.visitorOnline(interaction.id), work });
       for (const peer of this.agents.get(agentId) ?? []) {
         peer.watching.add(interaction.id);
         peer.send({ type: 'assigned', interaction: view });

@@ -3,6 +3,7 @@
  * frame against a schema and answers broken input with an error frame instead
  * of crashing. A client that keeps sending garbage is disconnected.
  */
+import type { ErrorExtra } from './frame-handlers.js';
 import type { WebSocket } from 'ws';
 import * as v from 'valibot';
 import type { ErrorFrame } from '../../widgets/protocol/wire-common.js';
@@ -26,7 +27,7 @@ export class JsonSocket<In, Out extends object> {
     if (this.open) this.ws.send(JSON.stringify(frame));
   }
 
-  sendError(code: string, message: string, extra: { cid?: string; interactionId?: string } = {}) {
+  sendError(code: string, message: string, extra: ErrorExtra = {}) {
     this.send({ type: 'error', code, message, ...extra });
   }
 

@@ -5,6 +5,8 @@
  */
 import type { WebSocket } from 'ws';
 import { AppError } from '../errors.js';
+import { enforce } from '../limits/limits.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 import { validateContext } from '../context/validate-context.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import { toWire } from '../store/message-store.js';
@@ -21,6 +23,10 @@ import { runHandler, type HandlerTable } from './frame-handlers.js';
 export interface VisitorConnectionDeps {
   interactions: InteractionService;
   hub: ChatHub;
+  /** Chat messages, by conversation (limits.rate.messagesPerMinute). */
+  messages: RateLimiter;
+  /** Whether the site's pages may come from the origin this socket was opened from (http/origins.ts). */
+  siteAllows: (site: string, origin: string | undefined) => boolean;
   limits: { contextBytes: number; messageChars: number };
   log: (line: string, err: unknown) => void;
 }
@@ -35,6 +41,8 @@ export class VisitorConnection implements VisitorPeer {
   constructor(
     ws: WebSocket,
     private readonly deps: VisitorConnectionDeps,
+    /** The page's origin from the upgrade request, and the site it named (`?site=`), if any. */
+    private readonly opened: { origin: string | undefined; site: string | undefined } = { origin: undefined, site: undefined },
   ) {
     this.socket = new JsonSocket(ws, VisitorClientMessageSchema);
   }
@@ -70,7 +78,9 @@ export class VisitorConnection implements VisitorPeer {
     hello: (frame) => {
       if (this.ready) throw AppError.badRequest('You said hello already.');
       const interaction = this.deps.interactions.findByToken(frame.token);
-      if (!interaction) {
+      // A token is bound to its site: one taken to another site's page (or socket) opens nothing.
+      const foreign = interaction && ((this.opened.site && this.opened.site !== interaction.site) || !this.deps.siteAllows(interaction.site, this.opened.origin));
+      if (!interaction || foreign) {
         this.socket.sendError('unauthorized', 'This conversation token is not known. Start a new conversation.');
         this.socket.close(CloseCode.Unauthorized, 'Unknown conversation');
         return;
@@ -91,11 +101,13 @@ export class VisitorConnection implements VisitorPeer {
     },
 
     send: (frame) => {
+      enforce(this.deps.messages.take(this.interactionId), 'messages');
       const { message, duplicate } = this.deps.interactions.postMessage({
         interactionId: this.interactionId,
         sender: 'visitor',
         clientId: frame.cid,
         text: frame.text,
+        attachmentId: frame.attachment,
       });
       this.send({ type: 'ack', cid: frame.cid, seq: message.seq, at: message.createdAt });
       // A duplicate was broadcast when first stored; this connection may have missed it.

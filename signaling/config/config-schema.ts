@@ -139,6 +139,28 @@ export const ConfigSchema = v.strictObject({
       attachmentBytes: v.optional(positiveInt(50 * 1024 * 1024), 5 * 1024 * 1024),
       /** Attachments per conversation. */
       attachmentsPerInteraction: v.optional(positiveInt(1000), 20),
+      /**
+       * Rates (per minute, with bursts of a quarter minute's worth, at least 5) and
+       * connection counts. Over them: 429 with Retry-After, or an error frame with
+       * `retryAfter`. Per IP address: behind a reverse proxy set WARMLINE_TRUST_PROXY=1.
+       */
+      rate: v.optional(
+        v.strictObject({
+          /** HTTP API requests per IP. */
+          requestsPerMinute: v.optional(positiveInt(1_000_000), 600),
+          /** New conversations (chats, calls, offline messages) per IP. */
+          conversationsPerMinute: v.optional(positiveInt(1_000_000), 60),
+          /** Chat messages per conversation. */
+          messagesPerMinute: v.optional(positiveInt(10_000), 60),
+          /** Agent sign-in attempts per username (password guessing on one account). */
+          signInsPerMinute: v.optional(positiveInt(10_000), 10),
+          /** Agent sign-in attempts per IP (a whole office may share one address). */
+          signInsPerMinutePerIp: v.optional(positiveInt(100_000), 60),
+          /** Open WebSockets (chat and SIP) per IP. */
+          connectionsPerIp: v.optional(positiveInt(1_000_000), 200),
+        }),
+        {},
+      ),
     }),
     {},
   ),

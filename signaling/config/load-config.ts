@@ -63,7 +63,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, path, parse(value));
   }
+  applySiteSecrets(raw, env);
   return validateConfig(raw, explicit || existsSync(file) ? file : 'environment');
+}
+
+/**
+ * A site's secret may come from `WARMLINE_SITE_SECRET_<KEY>` (the key
+ * upper-cased, - as _), so that it need not sit in the file. Applied before
+ * the demo site is added, which gets its own demo secret in demo mode.
+ */
+export const siteSecretVariable = (key: string) => `WARMLINE_SITE_SECRET_${key.toUpperCase().replace(/-/g, '_')}`;
+
+function applySiteSecrets(raw: Record<string, unknown>, env: NodeJS.ProcessEnv) {
+  if (!Array.isArray(raw.sites)) return;
+  for (const site of raw.sites as Array<Record<string, unknown>>) {
+    const secret = site && typeof site.key === 'string' ? env[siteSecretVariable(site.key)] : undefined;
+    if (secret) site.secret = secret;
+  }
 }
 
 export function validateConfig(raw: unknown, source = 'configuration'): Config {

@@ -6,10 +6,20 @@
 import * as v from 'valibot';
 import { AppError } from '../errors.js';
 import { ContextInputSchema, type ContextEnvelope, type ContextInput } from '../../widgets/protocol/context-envelope.js';
+import { verifyIdentity } from '../identity/verify-identity.js';
 
 export function validateContext(raw: unknown, maxBytes: number): ContextInput {
   if (raw === undefined || raw === null) throw AppError.unprocessable('context is required.', 'invalid_context');
-  const bytes = Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(raw);
+  } catch (err) {
+    // JSON.parse takes any depth, JSON.stringify overflows the stack at a few thousand levels
+    // (`[[[…]]]` in a 10 KB frame): no valid envelope is nested like that, so it is refused, not a 500.
+    if (err instanceof RangeError) throw AppError.unprocessable('context is nested too deeply.', 'invalid_context');
+    throw err;
+  }
+  const bytes = Buffer.byteLength(json ?? '', 'utf8');
   if (bytes > maxBytes) {
     throw AppError.tooLarge(`context is ${bytes} bytes; the limit is ${maxBytes} bytes.`, 'context_too_large');
   }
@@ -24,13 +34,12 @@ export function validateContext(raw: unknown, maxBytes: number): ContextInput {
 
 /**
  * Turns what the browser sent into what is stored. Identity claims from the
- * page are never trusted here: `verified` is false until the server checks a
- * signature (the site's backend signs the identity; see docs/security.md).
+ * page are never trusted as such: `verified` is true only when the site's
+ * signature holds (signaling/identity/verify-identity.ts), and the proof
+ * itself is not stored.
  */
-export function toStoredContext(input: ContextInput): ContextEnvelope {
+export function toStoredContext(input: ContextInput, secret: string | undefined, nowMs: number): { context: ContextEnvelope; identityProblem: string | undefined } {
   const { visitor, ...rest } = input;
-  return {
-    ...rest,
-    visitor: visitor.identity ? { id: visitor.id, identity: { ...visitor.identity, verified: false } } : { id: visitor.id },
-  };
+  const { identity, problem } = verifyIdentity(visitor.identity, secret, nowMs);
+  return { context: { ...rest, visitor: identity ? { id: visitor.id, identity } : { id: visitor.id } }, identityProblem: problem };
 }

@@ -12,7 +12,18 @@ export const DEMO_AGENTS = [
   { username: 'bob', name: 'Bob Chen', password: 'demo' },
 ] as const;
 
-export const DEMO_SITE = { key: 'demo', name: 'Bean & Brew (demo shop)', origins: ['*'], queues: ['advice', 'orders', 'billing'], chatQueue: 'advice' };
+export const DEMO_SITE = {
+  key: 'demo',
+  name: 'Bean & Brew (demo shop)',
+  origins: ['*'],
+  queues: ['advice', 'orders', 'billing'],
+  chatQueue: 'advice',
+  // Public on purpose: the demo's identities prove nothing. A real site's secret stays on its backend.
+  secret: 'demo-site-secret-do-not-use-in-production',
+};
+
+/** The customer the demo shop's "Sign in as Jamie" signs in. */
+export const DEMO_CUSTOMER = { id: 'cust-1042', name: 'Jamie Rivera', email: 'jamie@example.com' };
 
 /** The demo's queues: anyone can help choosing; orders and billing need those skills. */
 export const DEMO_QUEUES = [

@@ -6,6 +6,8 @@ import type { Services } from '../services.js';
 import { toAgentInteraction } from '../chat/agent-views.js';
 import { requireAgent, type AgentState } from './require-agent.js';
 import { agentCors } from './cors.js';
+import { agentOriginAllowed } from './origins.js';
+import { enforce } from '../limits/limits.js';
 import { iceServersFor } from '../sip/ice-servers.js';
 
 const TransferBody = v.object({
@@ -24,12 +26,34 @@ export function agentRoutes(services: Services) {
   const router = new Router({ prefix: '/api/v1/agent' });
   const agentOnly = requireAgent(services.auth);
   router.use(agentCors(services.config.agentOrigins));
+  // CORS only stops a foreign page reading the answer; refuse its requests outright (a sign-in flood, a stolen token).
+  router.use(async (ctx, next) => {
+    const origin = ctx.get('Origin') || undefined;
+    // This server's own origin (Koa 3's ctx.origin is the Origin header, not this).
+    if (!agentOriginAllowed(services.config, origin, `${ctx.protocol}://${ctx.host}`)) {
+      throw new AppError(403, 'origin_not_allowed', `The origin ${origin} may not use the agent API (see agentOrigins).`);
+    }
+    await next();
+  });
   router.options('/{*path}', () => {});
 
   router.post('/sessions', async (ctx) => {
     const parsed = v.safeParse(SignInBody, ctx.request.body);
     if (!parsed.success) throw AppError.badRequest(parsed.issues[0].message);
-    const { token, session } = await services.auth.signIn(parsed.output.username.trim().toLowerCase(), parsed.output.password);
+    // Password guessing: limited per address and per account, checked before the (slow) hash.
+    enforce(services.limits.signInsByIp.take(ctx.ip), 'sign-in attempts from this address');
+    enforce(services.limits.signIns.take(parsed.output.username.trim().toLowerCase()), 'sign-in attempts for this account');
+    const username = parsed.output.username.trim().toLowerCase();
+    let signedIn: Awaited<ReturnType<typeof services.auth.signIn>>;
+    try {
+      signedIn = await services.auth.signIn(username, parsed.output.password);
+    } catch (err) {
+      // For the operator watching for guessing: who and from where, never the password.
+      services.log.warn(`sign-in refused for ${JSON.stringify(username)} from ${ctx.ip}`);
+      throw err;
+    }
+    const { token, session } = signedIn;
+    services.log.info(`${session.agent.username} signed in from ${ctx.ip}`);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
@@ -72,12 +96,7 @@ export function agentRoutes(services: Services) {
     if (!interaction) throw AppError.notFound(`There is no interaction ${ctx.params.id}.`);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
-      interaction: toAgentInteraction(
-        interaction,
-        services.interactions.messagesSince(interaction.id, 0),
-        services.hub.visitorOnline(interaction.id),
-        services.interactions.notesOf(interaction.id),
-      ),
+      interaction: toAgentInteraction(services.interactions, interaction, { visitorOnline: services.hub.visitorOnline(interaction.id) }),
     };
   });
 

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import * as v from 'valibot';
 import { AppError } from '../errors.js';
+import { enforce } from '../limits/limits.js';
 import { validateContext } from '../context/validate-context.js';
 import type { SiteConfig } from '../config/config-schema.js';
 import { chatQueueOf, queuesOf } from '../config/sites.js';
@@ -43,8 +44,8 @@ const CallbackBody = v.object({
   ),
 });
 
-/** The visitor's conversation from `Authorization: Bearer <conversation token>`. */
-function visitorInteraction(services: Services, ctx: Context) {
+/** The visitor's conversation from `Authorization: Bearer <conversation token>` (also used by attachment-routes.ts). */
+export function visitorInteraction(services: Services, ctx: Context) {
   const header = ctx.get('Authorization');
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
   const interaction = token ? services.interactions.findByToken(token) : undefined;
@@ -57,17 +58,27 @@ function visitorInteraction(services: Services, ctx: Context) {
  * The visitor's conversation for a call or a message: the one their token
  * opens (its context updated), or a new one.
  */
-function conversationFor(services: Services, site: string, token: string | undefined, context: ContextInput): { interactionId: string; token: string } {
+function conversationFor(
+  services: Services,
+  ip: string,
+  site: string,
+  token: string | undefined,
+  context: ContextInput,
+): { interactionId: string; token: string; identityProblem: string | undefined } {
   if (token) {
     const existing = services.interactions.findByToken(token);
     if (!existing || existing.site !== site) throw AppError.unauthorized('This conversation token is not known. Start a new conversation.');
     if (context.visitor.id !== existing.visitorId) throw AppError.badRequest('context.visitor.id cannot change within a conversation.', 'invalid_context');
-    services.interactions.updateContext(existing.id, context);
-    return { interactionId: existing.id, token };
+    const { identityProblem } = services.interactions.updateContext(existing.id, context);
+    return { interactionId: existing.id, token, identityProblem };
   }
+  enforce(services.limits.conversations.take(ip), 'new conversations from this address');
   const created = services.interactions.create(site, context);
-  return { interactionId: created.interaction.id, token: created.token };
+  return { interactionId: created.interaction.id, token: created.token, identityProblem: created.identityProblem };
 }
+
+/** Tells the site's developers why an identity they signed was not verified (the visitor's chat works regardless). */
+const identityReport = (problem: string | undefined) => (problem ? { identity: { verified: false, problem } } : {});
 
 /** The site a request names, if it exists and the page's origin may use it. */
 function siteFor(services: Services, ctx: Context, key: string): SiteConfig {
@@ -104,9 +115,10 @@ export function visitorRoutes(services: Services) {
     const body = parseBody(CreateBody, ctx.request.body);
     const site = siteFor(services, ctx, body.site);
     const context = validateContext(body.context, services.config.limits.contextBytes);
-    const { interaction, token } = services.interactions.create(site.key, context);
+    enforce(services.limits.conversations.take(ctx.ip), 'new conversations from this address');
+    const { interaction, token, identityProblem } = services.interactions.create(site.key, context);
     ctx.status = 201;
-    ctx.body = { interactionId: interaction.id, token };
+    ctx.body = { interactionId: interaction.id, token, ...identityReport(identityProblem) };
   });
 
   /**
@@ -144,13 +156,14 @@ export function visitorRoutes(services: Services) {
     const { open, staffed } = services.routing.availability(queue.id);
     if (!open) throw new AppError(409, 'queue_closed', `${queue.label} is closed now. Leave a message and we will get back to you.`);
     if (!staffed) throw new AppError(409, 'queue_unstaffed', `Nobody from ${queue.label} is signed in now. Leave a message and we will get back to you.`);
-    const { interactionId, token } = conversationFor(services, site.key, body.token, context);
+    const { interactionId, token, identityProblem } = conversationFor(services, ctx.ip, site.key, body.token, context);
     const domain = services.config.sip.domain;
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       interactionId,
       token,
+      ...identityReport(identityProblem),
       sip: { domain, target: `sip:${queue.id}@${domain}` },
       iceServers: iceServersFor(services.config.sip, interactionId, services.clock.now()),
     };
@@ -175,7 +188,7 @@ export function visitorRoutes(services: Services) {
     if (contact.includes('@')) identity.email = contact;
     else identity.phone = contact;
     context.visitor.identity = identity;
-    const { interactionId, token } = conversationFor(services, site.key, body.token, context);
+    const { interactionId, token } = conversationFor(services, ctx.ip, site.key, body.token, context);
     const interaction = services.interactions.require(interactionId);
     services.interactions.postMessage({ interactionId, sender: 'visitor', clientId: null, text: body.message, queue: false });
     services.routing.leaveMessage(interaction, queue, { name: body.name.trim(), contact });

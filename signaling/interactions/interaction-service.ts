@@ -14,7 +14,7 @@ import type { MessageRecord, Sender, SystemEvent } from '../store/message-store.
 import type { NoteRecord } from '../store/note-store.js';
 import type { ContextInput } from '../../widgets/protocol/context-envelope.js';
 import type { InteractionStatus } from '../../widgets/protocol/agent-server-messages.js';
-import type { Receipt } from '../../widgets/protocol/wire-common.js';
+import type { AttachmentInfo, Receipt } from '../../widgets/protocol/wire-common.js';
 import { toStoredContext } from '../context/validate-context.js';
 import { assertTransition } from './interaction-state.js';
 import type { InteractionEventMap } from './interaction-events.js';
@@ -25,6 +25,8 @@ export interface PostMessageInput {
   agent?: { id: string; name: string };
   clientId: string | null;
   text: string;
+  /** An attachment uploaded into this conversation and not sent yet; `text` may then be empty. */
+  attachmentId?: string;
   /** false: store only (an offline message is queued by the routing service, not as a chat). */
   queue?: boolean;
 }
@@ -34,22 +36,19 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
     private readonly stores: Stores,
     private readonly clock: Clock,
     private readonly limits: { messageChars: number },
+    /** The site's identity-signing secret, if it has one. */
+    private readonly secretOf: (site: string) => string | undefined = () => undefined,
   ) {
     super();
   }
 
-  create(site: string, context: ContextInput): { interaction: InteractionRecord; token: string } {
+  /** Starts a conversation. `identityProblem`: why an identity signature given did not verify. */
+  create(site: string, input: ContextInput): { interaction: InteractionRecord; token: string; identityProblem: string | undefined } {
     const token = newSecretToken();
     const id = newId('in');
-    this.stores.interactions.insert({
-      id,
-      site,
-      tokenHash: hashToken(token),
-      visitorId: context.visitor.id,
-      context: toStoredContext(context),
-      at: this.clock.now(),
-    });
-    return { interaction: this.require(id), token };
+    const { context, identityProblem } = toStoredContext(input, this.secretOf(site), this.clock.now());
+    this.stores.interactions.insert({ id, site, tokenHash: hashToken(token), visitorId: input.visitor.id, context, at: this.clock.now() });
+    return { interaction: this.require(id), token, identityProblem };
   }
 
   get(id: string): InteractionRecord | undefined {
@@ -74,6 +73,13 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
     return this.stores.notes.listFor(id);
   }
 
+  /** The site's other conversations with this one's verified user, newest first; none unless its identity is verified. */
+  verifiedHistory(interaction: InteractionRecord, limit: number): InteractionRecord[] {
+    const identity = interaction.context.visitor.identity;
+    if (!identity?.verified || !identity.id) return [];
+    return this.stores.interactions.listForVerifiedUser(interaction.site, identity.id, interaction.id, limit);
+  }
+
   messagesSince(id: string, seq: number): MessageRecord[] {
     return this.stores.messages.since(id, seq);
   }
@@ -89,7 +95,7 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
    */
   postMessage(input: PostMessageInput): { message: MessageRecord; duplicate: boolean } {
     const text = input.text.replace(/\u0000/g, '').trim();
-    if (!text) throw AppError.badRequest('A message cannot be empty.', 'invalid_message');
+    if (!text && !input.attachmentId) throw AppError.badRequest('A message cannot be empty.', 'invalid_message');
     if (text.length > this.limits.messageChars) {
       throw AppError.tooLarge(`A message has at most ${this.limits.messageChars} characters.`, 'message_too_long');
     }
@@ -99,6 +105,7 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
         const existing = this.stores.messages.findByClientId(input.interactionId, input.sender, agentId, input.clientId);
         if (existing) return { message: existing, duplicate: true };
       }
+      const attachment = input.attachmentId ? this.unsentAttachment(input.interactionId, input.attachmentId) : null;
       const at = this.clock.now();
       const message: MessageRecord = {
         interactionId: input.interactionId,
@@ -109,6 +116,7 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
         clientId: input.clientId,
         body: text,
         createdAt: at,
+        attachment,
       };
       this.stores.messages.insert(message);
       return { message, duplicate: false };
@@ -124,16 +132,29 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
     return result;
   }
 
+  /**
+   * An attachment a message may carry: uploaded into this conversation (one
+   * of another is "no such attachment", as if it did not exist) and not
+   * carried by a message already. `invalid_message`: resending cannot help.
+   */
+  private unsentAttachment(interactionId: string, id: string): AttachmentInfo {
+    const found = this.stores.attachments.find(id);
+    if (!found || found.interactionId !== interactionId) throw AppError.badRequest('There is no such attachment in this conversation.', 'invalid_message');
+    if (this.stores.attachments.isUsed(found)) throw AppError.badRequest('This attachment was sent already.', 'invalid_message');
+    return { id: found.id, name: found.name, type: found.type, size: found.size };
+  }
+
   /** Records an event in the transcript (an agent joined, the chat ended). */
   postSystem(interactionId: string, event: SystemEvent, agent: { id: string; name: string }): MessageRecord {
     return this.postMessage({ interactionId, sender: 'system', agent, clientId: null, text: event }).message;
   }
 
-  updateContext(id: string, input: ContextInput): InteractionRecord {
-    this.stores.interactions.setContext(id, toStoredContext(input), this.clock.now());
+  updateContext(id: string, input: ContextInput): { interaction: InteractionRecord; identityProblem: string | undefined } {
+    const { context, identityProblem } = toStoredContext(input, this.secretOf(this.require(id).site), this.clock.now());
+    this.stores.interactions.setContext(id, context, this.clock.now());
     const interaction = this.require(id);
     this.emit('context', interaction);
-    return interaction;
+    return { interaction, identityProblem };
   }
 
   /** Moves a side's delivered/read marks forward (never back) and announces the result. */

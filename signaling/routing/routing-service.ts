@@ -605,7 +605,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   private offerFor(item: Readonly<Item>): Offer {
     const interaction = this.interactions.require(item.interactionId);
     const record = this.stores.workItems.find(item.id);
-    const preview = buildOfferPreview(interaction, this.interactions.firstVisitorMessage(interaction.id)?.body);
+    const preview = buildOfferPreview(interaction, this.interactions.firstVisitorMessage(interaction.id));
     const queue = this.queues.get(item.queue);
     if (queue) preview.queue = queue.label;
     if (record?.details.phone) preview.phone = record.details.phone;

@@ -40,6 +40,8 @@ export class Registrar {
     private readonly auth: AgentAuth,
     private readonly interactions: InteractionService,
     private readonly clock: Clock,
+    /** Whether a site's pages may come from this origin (a visitor's callback registration). */
+    private readonly siteAllows: (site: string, origin: string | undefined) => boolean,
     /** Told whenever which agents are registered may have changed. */
     private readonly onChange: (registered: ReadonlySet<string>) => void = () => {},
   ) {}
@@ -103,6 +105,8 @@ export class Registrar {
     const token = bearerToken(request.getHeader('authorization'));
     if (!token) return responseTo(request, 401, 'Unauthorized', [['WWW-Authenticate', bearerChallenge(this.domain)]]);
     if (aor.user.startsWith(Registrar.CALLBACK_PREFIX)) return this.registerCallback(flow, request, aor.user, token);
+    // An agent's token used from a page that is not an agent console (a stolen token replayed by some site).
+    if (!flow.origin.agentAllowed) return responseTo(request, 403, 'Forbidden', [['Warning', '399 warmline "Agents may register only from the agent console"']]);
     let session;
     try {
       session = this.auth.authenticate(token);
@@ -134,7 +138,7 @@ export class Registrar {
     if (!interaction) {
       return responseTo(request, 401, 'Unauthorized', [['WWW-Authenticate', bearerChallenge(this.domain, 'invalid_token')]]);
     }
-    if (user !== `${Registrar.CALLBACK_PREFIX}${interaction.id}` || flow.identity.role === 'agent') {
+    if (user !== `${Registrar.CALLBACK_PREFIX}${interaction.id}` || flow.identity.role === 'agent' || !this.siteAllows(interaction.site, flow.origin.value)) {
       return responseTo(request, 403, 'Forbidden', [['Warning', '399 warmline "You may only register for your own callback"']]);
     }
     if (flow.identity.role === 'unknown') flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };

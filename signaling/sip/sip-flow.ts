@@ -26,6 +26,8 @@ export class SipFlow {
     private readonly ws: WebSocket,
     /** WSS when the browser reached us over TLS (directly or through a proxy). */
     readonly transport: 'WS' | 'WSS',
+    /** Where the page that opened it came from, as the browser said (none from a non-browser client); see http/origins.ts. */
+    readonly origin: { value: string | undefined; agentAllowed: boolean } = { value: undefined, agentAllowed: true },
   ) {}
 
   get open(): boolean {

@@ -31,6 +31,7 @@ import type { InteractionRecord } from '../store/interaction-store.js';
 import { queuesOf } from '../config/sites.js';
 import { newId } from '../ids.js';
 import { bearerChallenge, bearerToken } from './bearer.js';
+import { siteAllowsOrigin } from '../http/origins.js';
 import { CallAttempts, type Attempt, type Leg, type RingTarget } from './call-attempts.js';
 import { Dialogs, type Dialog } from './dialogs.js';
 import { Registrar } from './registrar.js';
@@ -41,6 +42,7 @@ import {
   newBranch,
   newTag,
   parseContactUri,
+  parseMalformedRequest,
   parseRoutes,
   parseSip,
   responseTo,
@@ -108,13 +110,19 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   private readonly flows = new Set<SipFlow>();
   private readonly consultations = new Map<string, Consultation>();
   private readonly recordRoute: string;
+  private readonly siteAllows: (site: string, origin: string | undefined) => boolean;
   private readonly domain: string;
   private readonly maxMessageBytes: number;
 
   constructor(private readonly o: SipProxyOptions) {
     super();
     this.domain = o.config.sip.domain;
-    this.registrar = new Registrar(this.domain, o.auth, o.interactions, o.clock, (registered) => {
+    const siteAllows = (key: string, origin: string | undefined) => {
+      const site = o.sites.get(key);
+      return !!site && siteAllowsOrigin(site, origin);
+    };
+    this.siteAllows = siteAllows;
+    this.registrar = new Registrar(this.domain, o.auth, o.interactions, o.clock, siteAllows, (registered) => {
       for (const agent of o.stores.agents.list()) o.routing.setPhoneReady(agent.id, registered.has(agent.id));
     });
     this.recordRoute = `<sip:${PROXY_USER}@${this.domain};transport=ws;lr>`;
@@ -219,8 +227,15 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   receive(flow: SipFlow, data: string) {
     // Keep-alive CRLFs (RFC 5626 §4.4.1) carry no message.
     if (!data.trim()) return;
+    if (Buffer.byteLength(data) > this.maxMessageBytes) return this.tooLarge(flow, data);
     const message = parseSip(data);
     if (!message) {
+      // sip.js's parser drops a whole message over one bad header; a request that can still be
+      // answered gets its 400 naming the header (RFC 3261 §16.3 step 1), not silence. It still counts as malformed.
+      const broken = parseMalformedRequest(data);
+      if (broken && broken.malformed !== 'Via' && broken.request.method !== 'ACK' && broken.request.hasHeader('via')) {
+        flow.send(responseTo(broken.request, 400, `Malformed ${broken.malformed}`));
+      }
       if (++flow.garbage >= MAX_GARBAGE) flow.close(1008, 'Too many malformed SIP messages');
       return;
     }
@@ -234,6 +249,20 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
         flow.send(responseTo(message, 500, 'Server Internal Error'));
       }
     }
+  }
+
+  /**
+   * 513 Message Too Large (RFC 3261 §21.5.11), without parsing the message:
+   * sip.js's parser costs grow with size (a 60 KB display name takes a
+   * quarter of a second), and an oversized message must not buy that. Only
+   * the start line and the headers a response copies are read, each short.
+   */
+  private tooLarge(flow: SipFlow, data: string) {
+    const lines = data.slice(0, 16 * 1024).split(/\r?\n/);
+    const copied = lines.slice(1).filter((line) => line.length <= 1024 && /^(via|v|from|f|to|t|call-id|i|cseq)\s*:/i.test(line));
+    const message = parseSip([lines[0] ?? '', ...copied, 'Content-Length: 0', '', ''].join('\r\n'));
+    if (message && isRequest(message) && message.method !== 'ACK' && message.hasHeader('via')) flow.send(responseTo(message, 513, 'Message Too Large'));
+    if (++flow.garbage >= MAX_GARBAGE) flow.close(1008, 'Too many malformed SIP messages');
   }
 
   private via(flow: SipFlow, branch: string) {
@@ -254,6 +283,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     const cseqMethod = (request.getHeader('cseq') ?? '').trim().split(/\s+/)[1];
     if (cseqMethod !== method) return reply(400, 'CSeq method does not match the request');
     if (bytes > this.maxMessageBytes) return reply(513, 'Message Too Large');
+    // §18.3: on a message transport a body shorter than its Content-Length is an error; a request SHOULD get 400.
+    if (Number(request.getHeader('content-length') ?? 0) > Buffer.byteLength(request.body ?? '')) return reply(400, 'Content-Length exceeds the body');
     const scheme = request.ruri?.scheme;
     if (scheme !== 'sip' && scheme !== 'sips') return reply(416, 'Unsupported URI Scheme');
     const maxForwards = request.hasHeader('max-forwards') ? Number(request.getHeader('max-forwards')) : 70;
@@ -287,6 +318,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     if (flow.identity.role === 'visitor' && flow.identity.interactionId !== interaction.id) {
       return reply(403, 'Forbidden', [warning('This connection belongs to another conversation')]);
     }
+    // A conversation's token used from a page of another site (RFC 6455 §10.2: the browser's Origin is the check).
+    if (!this.siteAllows(interaction.site, flow.origin.value)) return reply(403, 'Forbidden', [warning('This page may not call for this site')]);
     const claimed = request.getHeader('x-warmline-interaction');
     if (claimed && claimed !== interaction.id) return reply(403, 'Forbidden', [warning('The interaction id does not match the token')]);
     const busy = this.attempts.all().some((a) => a.interactionId === interaction.id && a.caller !== flow && a.mode === 'queued');

@@ -78,18 +78,23 @@ export class InteractionStore {
   private readonly agentReceiptStmt;
   private readonly byStatusStmt;
   private readonly forAgentStmt;
+  private readonly historyStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO interactions (id, site, token_hash, visitor_id, channel, status, context, created_at, updated_at)
-       VALUES (@id, @site, @tokenHash, @visitorId, 'chat', 'new', @context, @at, @at)`,
+      `INSERT INTO interactions (id, site, token_hash, visitor_id, channel, status, context, verified_user, created_at, updated_at)
+       VALUES (@id, @site, @tokenHash, @visitorId, 'chat', 'new', @context, @verifiedUser, @at, @at)`,
     );
     this.byId = db.prepare<[string], InteractionRow>('SELECT * FROM interactions WHERE id = ?');
     this.byToken = db.prepare<[string], InteractionRow>('SELECT * FROM interactions WHERE token_hash = ?');
     this.statusStmt = db.prepare(
       'UPDATE interactions SET status = @status, agent_id = @agentId, queued_at = @queuedAt, closed_at = @closedAt, updated_at = @at WHERE id = @id',
     );
-    this.contextStmt = db.prepare('UPDATE interactions SET context = ?, updated_at = ? WHERE id = ?');
+    this.contextStmt = db.prepare('UPDATE interactions SET context = ?, verified_user = ?, updated_at = ? WHERE id = ?');
+    this.historyStmt = db.prepare<[string, string, string, number], InteractionRow>(
+      `SELECT * FROM interactions WHERE site = ? AND verified_user = ? AND id != ? AND verified_user IS NOT NULL
+       ORDER BY created_at DESC LIMIT ?`,
+    );
     this.seqStmt = db.prepare<[number, string], { last_seq: number }>(
       'UPDATE interactions SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
     );
@@ -113,7 +118,7 @@ export class InteractionStore {
   }
 
   insert(input: { id: string; site: string; tokenHash: string; visitorId: string; context: ContextEnvelope; at: number }) {
-    this.insertStmt.run({ ...input, context: JSON.stringify(input.context) });
+    this.insertStmt.run({ ...input, context: JSON.stringify(input.context), verifiedUser: verifiedUserOf(input.context) });
   }
 
   findById(id: string): InteractionRecord | undefined {
@@ -131,7 +136,12 @@ export class InteractionStore {
   }
 
   setContext(id: string, context: ContextEnvelope, at: number) {
-    this.contextStmt.run(JSON.stringify(context), at, id);
+    this.contextStmt.run(JSON.stringify(context), verifiedUserOf(context), at, id);
+  }
+
+  /** The site's other conversations with the same verified user, newest first. Never joined on anything a visitor can claim. */
+  listForVerifiedUser(site: string, user: string, exceptId: string, limit: number): InteractionRecord[] {
+    return this.historyStmt.all(site, user, exceptId, limit).map(toRecord);
   }
 
   /** Reserves the next sequence number; call inside the transaction that inserts the message. */
@@ -152,4 +162,10 @@ export class InteractionStore {
   listActiveForAgent(agentId: string): InteractionRecord[] {
     return this.forAgentStmt.all(agentId).map(toRecord);
   }
+}
+
+/** The user id of a verified identity: what conversations are joined by across devices. */
+function verifiedUserOf(context: ContextEnvelope): string | null {
+  const identity = context.visitor.identity;
+  return identity?.verified && identity.id ? identity.id : null;
 }

@@ -6,6 +6,7 @@ import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { encodeSessionToken } from '../../signaling/auth/session-token.js';
+import { createLogger } from '../../signaling/log.js';
 
 describe('agent endpoints and sockets need a live session', () => {
   let server: TestServer;
@@ -97,5 +98,31 @@ describe('agent endpoints and sockets need a live session', () => {
     const visitorSocket = await TestSocket.open(`${server.wsUrl}/ws/v1/visitor`);
     visitorSocket.send({ type: 'hello', token: agentToken.slice(0, 128), since: 0 });
     assert.equal((await visitorSocket.closed).code, 4001);
+  });
+});
+
+describe('passwords never reach the logs', () => {
+  it('logs nothing of a password, right or wrong, even at debug level and when sign-in fails oddly', async () => {
+    const lines: string[] = [];
+    const server = await startTestServer({}, { log: createLogger('debug', (line) => lines.push(line)) });
+    try {
+      const secret = 'Tr0ub4dor&3-never-logged';
+      await server.services.auth.createAgent({ username: 'carol', name: 'Carol', password: secret });
+      for (const body of [
+        { username: 'carol', password: secret },
+        { username: 'carol', password: `${secret}-wrong` },
+        { username: 'nobody', password: secret },
+        { username: ['carol'], password: secret },
+      ]) {
+        await request(server.url, '/api/v1/agent/sessions', { body });
+      }
+      await request(server.url, '/api/v1/agent/sessions', { rawBody: `{"username":"carol","password":"${secret}"`, headers: { 'content-type': 'application/json' } });
+      assert.ok(lines.some((l) => l.includes('sign-in refused for "carol"')), 'failed sign-ins are logged, by name and address');
+      assert.equal(lines.filter((l) => l.includes(secret) || l.includes('Tr0ub4dor')).length, 0, lines.join('\n'));
+      const stored = server.services.stores.db.prepare('SELECT * FROM agents WHERE username = ?').get('carol') as Record<string, unknown>;
+      assert.equal(JSON.stringify(stored).includes(secret), false, 'nor stored in clear');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -39,9 +39,9 @@ export class SipClient {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
   }
 
-  static open(url: string, protocols: string[] = ['sip']): Promise<SipClient> {
+  static open(url: string, protocols: string[] = ['sip'], options: WebSocket.ClientOptions = {}): Promise<SipClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, protocols);
+      const ws = new WebSocket(url, protocols, options);
       const client = new SipClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);

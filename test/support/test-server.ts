@@ -9,7 +9,7 @@ import { validateConfig } from '../../signaling/config/load-config.js';
 import { openDatabase, type Db } from '../../signaling/store/database.js';
 import { createServices, type Services } from '../../signaling/services.js';
 import { createServer, type WarmlineServer } from '../../signaling/server.js';
-import { silentLogger } from '../../signaling/log.js';
+import { silentLogger, type Logger } from '../../signaling/log.js';
 import { seedDemoAgents } from '../../signaling/demo/seed-demo.js';
 import { findRootDir } from '../../signaling/root-dir.js';
 import type { Clock } from '../../signaling/clock.js';
@@ -24,7 +24,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Record<string, unknown> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+const GENEROUS_RATES = {
+  requestsPerMinute: 1_000_000,
+  conversationsPerMinute: 1_000_000,
+  messagesPerMinute: 10_000,
+  signInsPerMinute: 10_000,
+  signInsPerMinutePerIp: 100_000,
+  connectionsPerIp: 1_000_000,
+};
+
+export async function startTestServer(overrides: Record<string, unknown> = {}, options: { clock?: Clock; log?: Logger } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'warmline-test-'));
   const config = validateConfig({
     dataDir,
@@ -33,6 +42,9 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
       { key: 'strict', name: 'Strict', origins: ['https://shop.example'] },
     ],
     ...overrides,
+    // Every test runs from 127.0.0.1 and signs in, connects and writes far faster than people:
+    // rate limits stay out of the way unless a test sets them (origins-and-limits.test.ts).
+    limits: { ...(overrides.limits as object), rate: { ...GENEROUS_RATES, ...((overrides.limits as { rate?: object } | undefined)?.rate ?? {}) } },
   });
   let db: Db;
   let server: WarmlineServer;
@@ -45,7 +57,7 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
       db,
       secret: 'test-secret-test-secret-test-secret!',
       rootDir: findRootDir(),
-      log: silentLogger,
+      log: options.log ?? silentLogger,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     await seedDemoAgents(services.stores, services.auth);

@@ -12,8 +12,9 @@ import en, { type VisitorTerms } from './translations/en.js';
 import type { AgentTerms } from './translations/en-agent.js';
 import type { CallTerms } from './translations/en-call.js';
 import type { QueueTerms } from './translations/en-queue.js';
+import type { AttachmentTerms } from './translations/en-attachment.js';
 
-type Terms = VisitorTerms & AgentTerms & CallTerms & QueueTerms;
+type Terms = VisitorTerms & AgentTerms & CallTerms & QueueTerms & AttachmentTerms;
 
 /** A language: its code and name, and any of the English terms in the same shapes. */
 export type Translation = { $code: string; $name: string } & Partial<Omit<Terms, '$code' | '$name'>>;

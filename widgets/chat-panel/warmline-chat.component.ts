@@ -36,6 +36,7 @@ import styles from './warmline-chat.styles.js';
  * @csspart messages - The message list (its parts are exported as `message`, `typing`).
  * @csspart composer - The form with the text box and the send button.
  * @csspart input - The text box.
+ * @csspart attach - The button that attaches a photo or a PDF (`<warmline-attach>`, loaded when the panel first opens).
  * @csspart send-button - The send button.
  *
  * @cssproperty --warmline-color-primary - Brand colour of the button, header and own messages.
@@ -148,6 +149,7 @@ export class WarmlineChat extends WarmlineElement {
             ></warmline-offline-form>`
           : nothing}
         <form part="composer" ?hidden=${!!this.offline && !this.offlineSent} @submit=${this.onSubmit}>
+          <warmline-attach part="attach" .client=${this.client} server=${this.base}></warmline-attach>
           <label class="visually-hidden" for="input">${this.localize.term('message')}</label>
           <textarea
             id="input"
@@ -168,6 +170,8 @@ export class WarmlineChat extends WarmlineElement {
     if (changed.has('open')) {
       this.client?.rememberPanel(this.open);
       if (this.open) void this.checkQueue();
+      // Attaching (and showing attachments) is not in the chat's first bundle, which has a hard size budget: it loads on the first open.
+      if (this.open) void import('../attach/warmline-attach.js');
     }
     this.markReadIfSeen();
   }
@@ -290,6 +294,7 @@ export class WarmlineChat extends WarmlineElement {
   private errorText(error: NonNullable<VisitorChatSnapshot['error']>): string {
     if (error.kind === 'too-long') return this.localize.term('messageTooLong', error.max);
     if (error.kind === 'refused') return error.message;
+    if (error.kind === 'slow-down') return this.localize.term('slowDown', error.seconds);
     return this.localize.term('errorGeneric');
   }
 

@@ -160,6 +160,7 @@ export default css`
   }
 
   form {
+    position: relative;
     display: flex;
     gap: 8px;
     align-items: flex-end;

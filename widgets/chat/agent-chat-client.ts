@@ -13,6 +13,7 @@ import {
   type InteractionStatus,
   type Note,
   type Offer,
+  type PriorInteraction,
 } from '../protocol/agent-server-messages.js';
 import type { AgentClientMessage, Presence } from '../protocol/agent-client-messages.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
@@ -30,6 +31,8 @@ export interface ConversationView {
   context: ContextEnvelope;
   /** Notes colleagues wrote (with a transfer). */
   notes: Note[];
+  /** The customer's earlier conversations (verified identities only). */
+  history: PriorInteraction[];
   /** What this agent holds beyond a chat: an offline message, a callback to make. */
   work: AgentInteraction['work'];
   /** Passed on to a colleague by this agent. */
@@ -65,6 +68,7 @@ interface Conversation {
   status: InteractionStatus;
   context: ContextEnvelope;
   notes: Note[];
+  history: PriorInteraction[];
   work: AgentInteraction['work'];
   transferred: boolean;
   log: MessageLog;
@@ -122,6 +126,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
         status: c.status,
         context: c.context,
         notes: c.notes,
+        history: c.history,
         work: c.work,
         transferred: c.transferred,
         entries: c.log.entries(),
@@ -259,6 +264,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
         status: view.status,
         context: view.context,
         notes: view.notes,
+        history: view.history ?? [],
         work: view.work,
         transferred: false,
         log: new MessageLog('agent'),
@@ -273,6 +279,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
     conversation.status = view.status;
     conversation.context = view.context;
     conversation.notes = view.notes;
+    conversation.history = view.history ?? [];
     conversation.work = view.work;
     conversation.transferred = false;
     conversation.visitorOnline = view.visitorOnline;

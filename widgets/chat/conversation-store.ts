@@ -4,10 +4,12 @@
  * navigation, reloads and coming back days later) and the messages written
  * but not yet acknowledged (so a reload during an outage loses nothing).
  */
+import type { AttachmentInfo } from '../protocol/wire-common.js';
+
 export interface SavedConversation {
   token?: string;
   interactionId?: string;
-  outbox: Array<{ cid: string; text: string; at: number }>;
+  outbox: Array<{ cid: string; text: string; at: number; attachment?: AttachmentInfo }>;
   /** Whether the panel was open, so it reopens on the next page. */
   open?: boolean;
   /** A callback is pending: every page with the call button listens for it. */

@@ -13,7 +13,7 @@
 import type { ContextInput } from '../protocol/context-envelope.js';
 import { parseVisitorServerMessage, type VisitorServerMessage, type VisitorStatus } from '../protocol/visitor-server-messages.js';
 import type { VisitorClientMessage } from '../protocol/visitor-client-messages.js';
-import type { ChatMessage } from '../protocol/wire-common.js';
+import type { AttachmentInfo, ChatMessage } from '../protocol/wire-common.js';
 import type { ConnectionState } from '../net/connection-state.js';
 import { ReconnectingSocket } from '../net/reconnecting-socket.js';
 import { DefaultReconnectPolicy, type ReconnectPolicy } from '../net/reconnect-policy.js';
@@ -54,7 +54,9 @@ export type ChatError =
   | { kind: 'too-long'; max: number }
   | { kind: 'start-failed' }
   /** The server refused a message for good; `message` is its explanation. */
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string }
+  /** Sending too fast: what is queued goes again in `seconds`. */
+  | { kind: 'slow-down'; seconds: number };
 
 /** Error codes after which resending the same message cannot succeed. */
 const PERMANENT = new Set(['message_too_long', 'invalid_message']);
@@ -82,6 +84,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
   private readUpTo = 0;
   private messageLimit = 4000;
   private error: ChatError | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomed = false;
   private typingSentAt = 0;
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -91,7 +94,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
     super();
     this.store = new ConversationStore(`warmline.chat.${options.site}`, options.storage);
     this.policy = options.policy ?? new DefaultReconnectPolicy();
-    for (const item of this.store.load().outbox) this.log.addPending(item.cid, item.text, item.at);
+    for (const item of this.store.load().outbox) this.log.addPending(item.cid, item.text, item.at, item.attachment);
   }
 
   get snapshot(): VisitorChatSnapshot {
@@ -112,12 +115,6 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
   /** The conversation token, once there is a conversation. */
   get token(): string | undefined {
     return this.store.load().token;
-  }
-
-  /** Whether this browser has a conversation (or unsent messages) with this site. */
-  get hasConversation(): boolean {
-    const saved = this.store.load();
-    return Boolean(saved.token) || saved.outbox.length > 0;
   }
 
   get panelWasOpen(): boolean {
@@ -145,10 +142,10 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
     this.connect(token);
   }
 
-  /** Queues a message and sends it as soon as there is a connection. Returns its client id. */
-  send(text: string): string | undefined {
+  /** Queues a message (with an uploaded attachment, the text may be empty) and sends it as soon as there is a connection. Returns its client id. */
+  send(text: string, attachment?: AttachmentInfo): string | undefined {
     const trimmed = text.trim();
-    if (!trimmed) return undefined;
+    if (!trimmed && !attachment) return undefined;
     if (trimmed.length > this.messageLimit) {
       this.error = { kind: 'too-long', max: this.messageLimit };
       this.changed();
@@ -156,13 +153,13 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
     }
     const cid = newClientId();
     const at = Date.now();
-    this.log.addPending(cid, trimmed, at);
-    this.store.update({ outbox: [...this.store.load().outbox, { cid, text: trimmed, at }] });
+    this.log.addPending(cid, trimmed, at, attachment);
+    this.store.update({ outbox: [...this.store.load().outbox, { cid, text: trimmed, at, attachment }] });
     this.error = undefined;
     this.stopTyping();
     this.changed();
     if (!this.store.load().token) void this.begin();
-    else if (this.welcomed) this.frame({ type: 'send', cid, text: trimmed });
+    else if (this.welcomed) this.frame({ type: 'send', cid, text: trimmed, attachment: attachment?.id });
     return cid;
   }
 
@@ -200,12 +197,13 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
   close() {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    clearTimeout(this.retryTimer);
     this.socket?.close();
     this.socket = undefined;
   }
 
-  /** Creates the conversation on the server (once), then connects. */
-  private begin(): Promise<void> {
+  /** Creates the conversation on the server (once), then connects. Public for uploads, which need the conversation first. */
+  begin(): Promise<void> {
     this.starting ??= this.createInteraction().finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -255,7 +253,8 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
 
   private connect(token: string) {
     if (this.socket) return;
-    const url = `${this.options.server.replace(/^http/, 'ws')}/ws/v1/visitor`;
+    // Naming the site lets the server refuse a page of another origin before any frame.
+    const url = `${this.options.server.replace(/^http/, 'ws')}/ws/v1/visitor?site=${encodeURIComponent(this.options.site)}`;
     const socket = new ReconnectingSocket({
       url,
       policy: this.policy,
@@ -301,8 +300,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       this.readUpTo = Math.max(this.readUpTo, frame.readUpTo);
       this.messageLimit = frame.messageLimit;
       this.welcomed = true;
-      // Resend everything not yet acknowledged; the server drops what it already has.
-      for (const item of this.store.load().outbox) this.frame({ type: 'send', cid: item.cid, text: item.text });
+      this.resendOutbox();
       if (this.contextDirty) this.flushContext();
       this.frame({ type: 'receipt', delivered: this.log.lastSeq, read: this.readUpTo });
     },
@@ -337,12 +335,25 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
         this.store.update({ outbox: this.store.load().outbox.filter((item) => item.cid !== cid) });
         this.log.drop(cid);
         this.error = { kind: 'refused', message: frame.message };
+      } else if (frame.code === 'rate_limited') {
+        // Too fast: it stays queued and goes again when the server says it may.
+        const seconds = frame.retryAfter ?? 5;
+        this.error = { kind: 'slow-down', seconds };
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.resendOutbox(), seconds * 1000);
       } else {
         // Anything else stays queued and is resent on the next connection.
         console.warn(`[warmline] ${frame.code}: ${frame.message}`);
       }
     },
   };
+
+  /** Sends everything not yet acknowledged; the server drops what it already has. */
+  private resendOutbox() {
+    if (this.error?.kind === 'slow-down') this.error = undefined;
+    for (const item of this.store.load().outbox) this.frame({ type: 'send', cid: item.cid, text: item.text, attachment: item.attachment?.id });
+    this.changed();
+  }
 
   private flushContext() {
     if (!this.welcomed) return;

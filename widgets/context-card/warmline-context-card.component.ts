@@ -4,7 +4,7 @@ import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
 import { controls, tokens } from '../base/theme.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
-import type { Note } from '../protocol/agent-server-messages.js';
+import type { Note, PriorInteraction } from '../protocol/agent-server-messages.js';
 import enAgent from '../base/translations/en-agent.js';
 import styles from './warmline-context-card.styles.js';
 
@@ -28,6 +28,9 @@ export class WarmlineContextCard extends WarmlineElement {
 
   /** Notes agents wrote about the interaction (with a transfer), oldest first. */
   @property({ attribute: false }) notes: Note[] = [];
+
+  /** The customer's earlier conversations, newest first (the server joins them only on a verified identity). */
+  @property({ attribute: false }) history: PriorInteraction[] = [];
 
   private readonly localize = new Localize(this, enAgent);
 
@@ -81,9 +84,28 @@ export class WarmlineContextCard extends WarmlineElement {
               </ol>
             </section>`
           : nothing}
-        ${this.renderDetails(c)}
+        ${this.renderDetails(c)} ${this.renderHistory()}
       </section>
     `;
+  }
+
+  private renderHistory() {
+    const t = this.localize;
+    if (!this.history.length) return nothing;
+    return html`<section class="history">
+      <h3>${t.term('earlierConversations')}</h3>
+      ${this.history.map(
+        (prior) => html`<details>
+          <summary>${new Intl.DateTimeFormat(t.lang, { dateStyle: 'medium', timeStyle: 'short' }).format(prior.createdAt)} · ${prior.topic ?? prior.pageTitle}</summary>
+          ${prior.notes.map((n) => html`<blockquote><p>${n.text}</p><footer class="muted">${t.term('noteBy', n.author)}</footer></blockquote>`)}
+          <ol class="transcript">
+            ${prior.messages.map(
+              (m) => html`<li class=${m.from}><span class="muted">${m.from === 'visitor' ? t.term('visitor') : m.author ?? ''}:</span> ${m.text}</li>`,
+            )}
+          </ol>
+        </details>`,
+      )}
+    </section>`;
   }
 
   private renderIdentity(c: ContextEnvelope) {
@@ -91,6 +113,7 @@ export class WarmlineContextCard extends WarmlineElement {
     const t = this.localize;
     return html`<section>
       <h3>${t.term('identity')}</h3>
+      ${identity && !identity.verified ? html`<p class="unverified-note">${t.term('notVerifiedHint')}</p>` : nothing}
       <p>
         <span class="name">${identity?.name || identity?.email || t.term('anonymousVisitor')}</span>
         ${identity

@@ -116,4 +116,25 @@ export default css`
     margin: 0 0 4px;
     white-space: pre-wrap;
   }
+  .unverified-note {
+    margin: 0 0 4px;
+    font-size: 0.85em;
+    color: var(--_warning);
+  }
+  .history details {
+    margin: 0 0 6px;
+  }
+  .history summary {
+    cursor: pointer;
+  }
+  .transcript {
+    list-style: none;
+    margin: 6px 0 0;
+    padding: 0 0 0 8px;
+    border-left: 2px solid var(--_border);
+  }
+  .transcript li {
+    margin: 0 0 4px;
+    overflow-wrap: anywhere;
+  }
 `;

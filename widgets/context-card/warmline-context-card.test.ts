@@ -70,4 +70,39 @@ describe('<warmline-context-card>', () => {
     const el = await fixture<WarmlineContextCard>(html`<warmline-context-card .context=${{ ...context, cart: undefined }}></warmline-context-card>`);
     expect(text(el)).to.contain('The cart is empty.');
   });
+
+  it('warns plainly about an unverified identity, and not about a verified one', async () => {
+    const el = await fixture<WarmlineContextCard>(html`<warmline-context-card .context=${context}></warmline-context-card>`);
+    expect(el.shadowRoot!.querySelector('.unverified-note')!.textContent).to.contain('not confirmed by the site');
+    const verified = { ...context, visitor: { id: 'v-1', identity: { name: 'Jamie', verified: true } } };
+    const ok = await fixture<WarmlineContextCard>(html`<warmline-context-card .context=${verified}></warmline-context-card>`);
+    expect(ok.shadowRoot!.querySelector('.unverified-note')).to.equal(null);
+  });
+
+  it('lists the customer’s earlier conversations, with their transcripts and notes, as text', async () => {
+    const history = [
+      {
+        id: 'in_earlier01',
+        createdAt: Date.UTC(2026, 10, 20, 14, 5),
+        status: 'closed' as const,
+        topic: 'An order or delivery',
+        pageTitle: 'Your cart',
+        messages: [
+          { seq: 1, from: 'visitor' as const, text: 'Where is order 1042? <img src=x onerror=alert(1)>', at: 1 },
+          { seq: 2, from: 'agent' as const, author: 'Alice Martin', text: 'It ships tomorrow.', at: 2 },
+        ],
+        notes: [{ author: 'Alice Martin', text: 'Promised a discount next time.', at: 3 }],
+      },
+    ];
+    const verified = { ...context, visitor: { id: 'v-1', identity: { id: 'cust-1042', name: 'Jamie', verified: true } } };
+    const el = await fixture<WarmlineContextCard>(html`<warmline-context-card lang="en" .context=${verified} .history=${history}></warmline-context-card>`);
+    const section = el.shadowRoot!.querySelector('.history')!;
+    expect(section.querySelector('h3')!.textContent).to.equal('Earlier conversations');
+    const t = section.textContent!.replace(/\s+/g, ' ');
+    for (const expected of ['An order or delivery', 'Where is order 1042? <img src=x onerror=alert(1)>', 'Alice Martin: It ships tomorrow.', 'Promised a discount next time.']) {
+      expect(t).to.contain(expected);
+    }
+    expect(section.querySelector('img')).to.equal(null);
+    await expect(el).shadowDom.to.be.accessible();
+  });
 });

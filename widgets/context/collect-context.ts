@@ -27,7 +27,7 @@ function pageUrl(): string {
 function identity(given: IdentityInput | undefined): IdentityInput | undefined {
   if (!given) return undefined;
   const result: IdentityInput = {};
-  for (const [key, max] of [['id', 200], ['name', 200], ['email', 254], ['phone', 40]] as const) {
+  for (const [key, max] of [['id', 200], ['name', 200], ['email', 254], ['phone', 40], ['signature', 64], ['token', 4096]] as const) {
     const value = given[key];
     if (typeof value === 'string' && value) result[key] = value.slice(0, max);
   }

@@ -19,7 +19,8 @@ export interface WarmlineApi {
   /** Replaces the cart (null empties it). */
   setCart(cart: CartInput | null): void;
   /** Who the visitor is, as the site knows them. Shown to agents as not verified. */
-  identify(identity: IdentityInput | null): void;
+  /** The visitor's identity: claims (with the backend's `signature` of the id), a signed JWT, or null to forget it. */
+  identify(identity: IdentityInput | string | null): void;
   /** Site-defined fields (plan, order number…), merged; `undefined` removes a key. */
   setContext(fields: Record<string, string | number | boolean | null | undefined>): void;
   /** A self-service step the visitor took ("read return policy", "tracked order"). */
@@ -57,7 +58,9 @@ export function createApi(version: string, open: () => void, close: () => void):
     },
     identify(identity) {
       if (identity === null) return updateState((s) => delete s.identity);
-      check(isObj(identity) && ['id', 'name', 'email', 'phone'].every((k) => identity[k as 'id'] == null || isStr(identity[k as 'id'])), 'identify', 'pass { id, name, email, phone } (strings) or null');
+      // A JWT from the site's backend carries the whole identity, signed.
+      if (isStr(identity)) return updateState((s) => (s.identity = { token: identity }));
+      check(isObj(identity) && ['id', 'name', 'email', 'phone', 'signature'].every((k) => identity[k as 'id'] == null || isStr(identity[k as 'id'])), 'identify', 'pass a signed token, { id, name, email, phone, signature } (strings) or null');
       updateState((s) => (s.identity = copy(identity)));
     },
     setContext(fields) {

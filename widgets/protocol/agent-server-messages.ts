@@ -44,6 +44,19 @@ export const OfferSchema = v.object({
 });
 export type Offer = v.InferOutput<typeof OfferSchema>;
 
+/** An earlier conversation of the same verified customer (joined only on a verified identity). */
+export const PriorInteractionSchema = v.object({
+  id: v.string(),
+  createdAt: v.number(),
+  status: InteractionStatusSchema,
+  topic: v.optional(v.string()),
+  pageTitle: v.string(),
+  /** Its last messages, oldest first. */
+  messages: v.array(ChatMessageSchema),
+  notes: v.array(NoteSchema),
+});
+export type PriorInteraction = v.InferOutput<typeof PriorInteractionSchema>;
+
 export const AgentInteractionSchema = v.object({
   id: v.string(),
   channel: v.literal('chat'),
@@ -52,6 +65,8 @@ export const AgentInteractionSchema = v.object({
   messages: v.array(ChatMessageSchema),
   /** Notes agents wrote (with a transfer), oldest first. */
   notes: v.array(NoteSchema),
+  /** Earlier conversations of this customer, newest first: only when their identity is verified. */
+  history: v.optional(v.array(PriorInteractionSchema)),
   /** The work this agent holds for the interaction, when it is more than a chat. */
   work: v.optional(
     v.object({

@@ -76,12 +76,22 @@ export const JourneyEntrySchema = v.strictObject({
   at: timestamp,
 });
 
-/** What the page may claim about the visitor. `verified` is not here: only the server sets it. */
-export const IdentityInputSchema = v.strictObject({
+const IdentityFields = {
   id: v.optional(text(200)),
   name: v.optional(text(200)),
   email: v.optional(text(254)),
   phone: v.optional(text(40)),
+};
+
+/**
+ * What the page may claim about the visitor, and the proof its backend
+ * signed: `signature` (hex HMAC-SHA256 of `id`) or `token` (an HS256 JWT).
+ * `verified` is not here: only the server sets it (signaling/identity/).
+ */
+export const IdentityInputSchema = v.strictObject({
+  ...IdentityFields,
+  signature: v.optional(v.pipe(v.string('must be a string'), v.regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (HMAC-SHA256)'))),
+  token: v.optional(v.pipe(v.string('must be a string'), v.maxLength(4096, 'must be at most 4096 characters'), v.regex(/^[\w-]+\.[\w-]+\.[\w-]*$/, 'must be a JSON Web Token'))),
 });
 
 export const VisitorSchema = v.strictObject({
@@ -153,8 +163,8 @@ export type CustomFields = v.InferOutput<typeof CustomFieldsSchema>;
 /** The envelope as the browser sends it. */
 export type ContextInput = v.InferOutput<typeof ContextInputSchema>;
 
-/** The identity as stored: the server decides `verified`. */
-export type Identity = IdentityInput & { verified: boolean };
+/** The identity as stored: the claims, and whether the server verified them. Proofs are not kept. */
+export type Identity = Omit<IdentityInput, 'signature' | 'token'> & { verified: boolean };
 
 /** The envelope as stored and as agents receive it. */
 export type ContextEnvelope = Omit<ContextInput, 'visitor'> & {
@@ -166,6 +176,6 @@ export const ContextEnvelopeSchema = v.strictObject({
   ...ContextInputSchema.entries,
   visitor: v.strictObject({
     id: VisitorSchema.entries.id,
-    identity: v.optional(v.strictObject({ ...IdentityInputSchema.entries, verified: v.boolean() })),
+    identity: v.optional(v.strictObject({ ...IdentityFields, verified: v.boolean() })),
   }),
 });

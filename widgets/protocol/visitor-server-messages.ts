@@ -66,6 +66,7 @@ export const isChatMessage = (m: unknown): m is ChatMessage =>
   ['visitor', 'agent', 'system'].includes(m.from as string) &&
   opt(m.cid, str) &&
   opt(m.author, str) &&
+  opt(m.attachment, isObj) &&
   opt(m.event, (e) => e === 'agent-joined' || e === 'chat-closed' || e === 'chat-transferred');
 
 const CHECKS: { [K in VisitorServerMessage['type']]: (f: Obj) => boolean } = {

@@ -27,6 +27,25 @@ export const MessageTextSchema = v.pipe(
   v.maxLength(MESSAGE_HARD_LIMIT, `must be at most ${MESSAGE_HARD_LIMIT} characters`),
 );
 
+/** The types an attachment may have: decided by the server from the file's content, never from its name. */
+export const ATTACHMENT_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+/** An attachment id (`at_…`), as a visitor's `send` frame names it. */
+export const AttachmentIdSchema = v.pipe(v.string('must be a string'), v.regex(/^at_[A-Za-z0-9_-]{8,64}$/, 'must be an attachment id'));
+
+/**
+ * What a message says of its file. The bytes are at `GET /api/v1/attachments/:id`,
+ * for the conversation's visitor and for agents; `name` is for display, as text only.
+ */
+export const AttachmentInfoSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  type: v.picklist(ATTACHMENT_TYPES),
+  size: v.number(),
+});
+export type AttachmentInfo = v.InferOutput<typeof AttachmentInfoSchema>;
+
 export const ChatMessageSchema = v.object({
   seq: SeqSchema,
   /** The sender's client id; only sent back to the side that wrote the message. */
@@ -38,6 +57,8 @@ export const ChatMessageSchema = v.object({
   at: v.number(),
   /** For system messages: what happened, so widgets can say it in the reader's language. */
   event: v.optional(v.picklist(['agent-joined', 'chat-closed', 'chat-transferred'])),
+  /** A file the visitor attached (`text` may then be empty). */
+  attachment: v.optional(AttachmentInfoSchema),
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
 
@@ -51,5 +72,7 @@ export const ErrorFrameSchema = v.object({
   message: v.string(),
   cid: v.optional(v.string()),
   interactionId: v.optional(v.string()),
+  /** Rate limited: seconds until the same request may succeed. */
+  retryAfter: v.optional(v.number()),
 });
 export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;

@@ -11,6 +11,8 @@ import type { Presence } from '../protocol/agent-client-messages.js';
 import type { ChatMessage } from '../protocol/wire-common.js';
 import { MessageLog, type LogEntry } from '../chat/message-log.js';
 import '../message-list/warmline-message-list.js';
+import '../attachment/warmline-attachment.js';
+import type { WarmlineAttachmentAuthEvent } from '../events/warmline-attachment-auth.js';
 import '../context-card/warmline-context-card.js';
 import enAgent from '../base/translations/en-agent.js';
 import type {} from '../events/warmline-offer.js';
@@ -67,6 +69,11 @@ export class WarmlineSoftphone extends WarmlineElement {
   private accepting: string | undefined;
   private phoneSession: AgentSessionInfo | undefined;
   private readonly onVisibility = () => this.requestUpdate();
+  /** Attachments in this console's message lists are fetched with the agent's session. */
+  private readonly onAttachmentAuth = (event: WarmlineAttachmentAuthEvent) => {
+    event.stopPropagation();
+    event.detail.auth = { server: this.base, token: this.session?.token };
+  };
 
   private get base(): string {
     return (this.server || location.origin).replace(/\/$/, '');
@@ -75,6 +82,7 @@ export class WarmlineSoftphone extends WarmlineElement {
   override connectedCallback() {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.onVisibility);
+    this.addEventListener('warmline-attachment-auth', this.onAttachmentAuth);
     const saved = savedSession();
     if (saved) this.start(saved);
   }
@@ -200,7 +208,7 @@ export class WarmlineSoftphone extends WarmlineElement {
             ${callInteraction
               ? html`<details open>
                     <summary>${t.term('customerContext')}</summary>
-                    <warmline-context-card .context=${callInteraction.context} .notes=${callInteraction.notes} lang=${t.lang}></warmline-context-card>
+                    <warmline-context-card .context=${callInteraction.context} .notes=${callInteraction.notes} .history=${callInteraction.history ?? []} lang=${t.lang}></warmline-context-card>
                   </details>
                   ${callInteraction.messages.length
                     ? html`<section class="chat-so-far" aria-labelledby="so-far-h">
@@ -211,7 +219,7 @@ export class WarmlineSoftphone extends WarmlineElement {
               : current
                 ? html`<details open>
                     <summary>${t.term('customerContext')}</summary>
-                    <warmline-context-card .context=${current.context} .notes=${current.notes} lang=${t.lang}></warmline-context-card>
+                    <warmline-context-card .context=${current.context} .notes=${current.notes} .history=${current.history} lang=${t.lang}></warmline-context-card>
                   </details>`
                 : nothing}
           </aside>

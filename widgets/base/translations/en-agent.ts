@@ -51,6 +51,8 @@ const enAgent = {
   anonymousVisitor: 'Anonymous visitor',
   verified: 'Verified',
   notVerified: 'Not verified',
+  notVerifiedHint: 'Given by the visitor, not confirmed by the site: check before sharing account details.',
+  earlierConversations: 'Earlier conversations',
   currentPage: 'Current page',
   journey: 'Journey',
   cart: 'Cart',

@@ -19,6 +19,7 @@ const en = {
     `${position === 1 ? 'You are next' : `You are number ${position} in line`}${minutes ? `, about ${minutes} min` : ''}.`,
   statusActive: (name: string) => `You are chatting with ${name}.`,
   statusClosed: 'This chat has ended. Write again to reopen it.',
+  slowDown: (seconds: number) => `You are writing very fast. Your message goes in ${seconds} s.`,
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
   offline: 'Connection lost. Your messages are kept and sent when it is back.',
