@@ -28,7 +28,16 @@ export function createApp(services: Services): Koa {
   app.use(securityHeaders());
   // Every API request counts against its IP address, before any work is done for it.
   app.use(async (ctx, next) => {
-    if (ctx.path.startsWith('/api/') && ctx.method !== 'OPTIONS') enforce(services.limits.requests.take(ctx.ip), 'requests');
+    if (ctx.path.startsWith('/api/') && ctx.method !== 'OPTIONS') {
+      const taken = services.limits.requests.take(ctx.ip);
+      // Refused before any route's CORS: let the page that asked read the 429 and its wait (it reveals nothing).
+      if (!taken.ok && ctx.get('Origin')) {
+        ctx.set('Access-Control-Allow-Origin', ctx.get('Origin'));
+        ctx.set('Access-Control-Expose-Headers', 'Retry-After');
+        ctx.vary('Origin');
+      }
+      enforce(taken, 'requests');
+    }
     await next();
   });
   // Before the JSON-only rule and the body parser: uploads are raw bytes, read by the route with their own limit.

@@ -12,7 +12,11 @@ function cors({ allowOrigin, methods, headers }: CorsOptions) {
     const origin = ctx.get('Origin');
     const allowed = origin !== '' && allowOrigin(origin);
     if (origin) ctx.vary('Origin');
-    if (allowed) ctx.set('Access-Control-Allow-Origin', origin);
+    if (allowed) {
+      ctx.set('Access-Control-Allow-Origin', origin);
+      // The widgets read how long to wait after a 429.
+      ctx.set('Access-Control-Expose-Headers', 'Retry-After');
+    }
     if (ctx.method === 'OPTIONS' && allowed) {
       ctx.set('Access-Control-Allow-Methods', methods);
       ctx.set('Access-Control-Allow-Headers', headers);

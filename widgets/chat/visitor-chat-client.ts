@@ -222,9 +222,17 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
     } catch {
       return this.retryCreate(attempt);
     }
-    if (res.status >= 500 || res.status === 429) return this.retryCreate(attempt);
+    if (res.status === 429) {
+      // Too many new conversations from this address: say so, and try once the server says it may work.
+      const seconds = Number(res.headers.get('retry-after')) || 5;
+      this.error = { kind: 'slow-down', seconds };
+      this.changed();
+      return new Promise((resolve) => setTimeout(resolve, seconds * 1000)).then(() => this.createInteraction(attempt + 1));
+    }
+    if (res.status >= 500) return this.retryCreate(attempt);
     const body = (await res.json().catch(() => ({}))) as { interactionId?: string; token?: string; error?: { code?: string; message?: string } };
     if (res.ok && body.token) {
+      if (this.error?.kind === 'slow-down') this.error = undefined;
       this.store.update({ token: body.token, interactionId: body.interactionId });
       this.connect(body.token);
       return;
