@@ -1,7 +1,7 @@
 /**
  * Nothing a visitor sends runs as script in the agent's page (PRODUCT.md,
  * quality bars), checked in real browsers: classic XSS payloads in chat
- * messages, cart item names and SKUs (setCart and dataLayer), custom fields,
+ * messages, an attachment's file name, cart item names and SKUs (setCart and dataLayer), custom fields,
  * the claimed identity, the page title, URL and referrer, the product's
  * JSON-LD, a journey entry and a self-service step reach alice's console,
  * where the offer, the context card and the chat show them as text; her
@@ -28,6 +28,9 @@ const PAYLOADS = {
   unicode: 'invoice\u202Efdp.exe \u200Bzero\u200Dwidth \u2066isolated\u2069 \uFEFFbom',
 };
 const LONG = `${'W'.repeat(3_000)}${PAYLOADS.img}`;
+/** An attachment's name as a payload, on a real 1×1 PNG. */
+const FILE_NAME = '<img src=x onerror="window.__pwned=1">.png';
+const PNG_1PX = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 type Api = {
   setCart(cart: unknown): void;
@@ -127,6 +130,9 @@ describe('hostile input from the visitor reaches the agent as text', () => {
       await message.press('Enter');
     }
     await visitorLog.getByText(PAYLOADS.unicode).waitFor();
+    // A photo whose file name is a payload: the name is shown as text wherever the file goes.
+    await shop.locator('warmline-chat input[type="file"]').setInputFiles({ name: FILE_NAME, mimeType: 'image/png', buffer: PNG_1PX });
+    await visitorLog.getByText(FILE_NAME).waitFor();
 
     const agent = await signInAgent(agentContext, server.url, 'alice');
     const agentErrors = watchErrors(agent);
@@ -155,6 +161,8 @@ describe('hostile input from the visitor reaches the agent as text', () => {
     assert.ok((await card.innerText()).includes(PAYLOADS.unicode), 'the RTL override and invisible characters come through unchanged');
     assert.ok(cardText.includes('javascript:window.__pwned=1'), 'the javascript: custom field is text');
 
+    await agentLog.getByText(FILE_NAME).waitFor();
+    await agentLog.locator('img[src^="blob:"]').first().waitFor();
     const logText = await agentLog.innerText();
     for (const text of messages) assert.ok(logText.includes(text), `the chat shows as text: ${text.slice(0, 60)}`);
 
