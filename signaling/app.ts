@@ -8,7 +8,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { AppError, errorMiddleware } from './errors.js';
 import { enforce } from './limits/limits.js';
 import type { Services } from './services.js';
-import { securityHeaders } from './http/security-headers.js';
+import { externalSockets, securityHeaders } from './http/security-headers.js';
 import { healthRoutes } from './http/health-routes.js';
 import { visitorRoutes } from './http/visitor-routes.js';
 import { agentRoutes } from './http/agent-routes.js';
@@ -60,7 +60,7 @@ export function createApp(services: Services): Koa {
   );
 
   const routers = [healthRoutes(services), visitorRoutes(services), agentRoutes(services), staticRoutes(services)];
-  if (services.config.demo) routers.push(demoPages(join(services.rootDir, 'demo')), demoIdentity(services));
+  if (services.config.demo) routers.push(demoPages(join(services.rootDir, 'demo'), externalSockets(services.config)), demoIdentity(services));
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

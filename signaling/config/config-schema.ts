@@ -126,6 +126,25 @@ export const ConfigSchema = v.strictObject({
           ttlSeconds: v.optional(positiveInt(86400), 3600),
         }),
       ),
+      /**
+       * An existing SIP-over-WebSocket platform (Kamailio, Asterisk, FreeSWITCH)
+       * instead of the embedded proxy: the widgets and softphones register and
+       * call there, with credentials this server mints (auth_ephemeral), and
+       * this server still issues interactions and holds context and chat.
+       * See docs/external-sip.md and deploy/kamailio/.
+       */
+      external: v.optional(
+        v.strictObject({
+          /** The platform's WebSocket URL, e.g. wss://sip.example.com. */
+          wsUrl: v.pipe(v.string(), v.regex(/^wss?:\/\/[^\s]+$/, 'must be a ws:// or wss:// URL')),
+          /** Shared with the platform (Kamailio: modparam("auth_ephemeral", "secret", …)). */
+          secret: v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters')),
+          /** The SIP address each queue is called at; by default sip:<queue id>@<sip.domain>. */
+          queues: v.optional(v.record(QueueIdSchema, v.pipe(v.string(), v.regex(/^sips?:[^\s@]+@[^\s]+$/, 'must be a SIP address such as sip:support@pbx.example'))), {}),
+          /** How long a visitor's credentials to place a call stay valid. Agents' last as long as their session. */
+          visitorCredentialSeconds: v.optional(positiveInt(86400), 600),
+        }),
+      ),
     }),
     {},
   ),

@@ -16,6 +16,8 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: s
   ['WARMLINE_SIP_DOMAIN', ['sip', 'domain'], String],
   ['WARMLINE_TURN_URLS', ['sip', 'turn', 'urls'], (raw) => raw.split(',').map((u) => u.trim()).filter(Boolean)],
   ['WARMLINE_TURN_SECRET', ['sip', 'turn', 'secret'], String],
+  ['WARMLINE_SIP_WS_URL', ['sip', 'external', 'wsUrl'], String],
+  ['WARMLINE_SIP_SECRET', ['sip', 'external', 'secret'], String],
   ['WARMLINE_SESSION_TTL_MINUTES', ['sessionTtlMinutes'], Number],
   ['WARMLINE_MAX_CHATS_PER_AGENT', ['routing', 'capacity', 'chats'], Number],
   ['WARMLINE_AWAY_AFTER_MISSED_OFFERS', ['routing', 'awayAfterMissedOffers'], Number],
@@ -115,6 +117,9 @@ function crossCheck(config: Config): string[] {
       }
     }
   });
+  for (const id of Object.keys(config.sip.external?.queues ?? {})) {
+    if (!queueIds.has(id)) problems.push(`sip.external.queues.${id}: there is no queue "${id}"`);
+  }
   config.routing.priority.forEach((rule, i) => {
     if (rule.when.queue && !queueIds.has(rule.when.queue)) problems.push(`routing.priority.${i}.when.queue: there is no queue "${rule.when.queue}"`);
   });

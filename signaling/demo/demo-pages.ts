@@ -52,7 +52,7 @@ function card(p: CatalogProduct) {
     </li>`;
 }
 
-export function demoPages(demoDir: string) {
+export function demoPages(demoDir: string, connect: readonly string[] = []) {
   const router = new Router();
   const read = (file: string) => readFile(join(demoDir, file), 'utf8');
   const load = async () => {
@@ -65,7 +65,7 @@ export function demoPages(demoDir: string) {
   const templates = () => (cached ??= load());
   /** The page in the layout; its script tags get this response's CSP nonce. */
   const page = (ctx: Context, layout: string, title: string, main: string, head = '') =>
-    fill(layout, { title: escapeHtml(title), head, main, nonce: pageHeaders(ctx, 'self') });
+    fill(layout, { title: escapeHtml(title), head, main, nonce: pageHeaders(ctx, 'self', connect) });
 
   router.get('/', async (ctx) => {
     const t = await templates();

@@ -9,6 +9,7 @@ import { agentCors } from './cors.js';
 import { agentOriginAllowed } from './origins.js';
 import { enforce } from '../limits/limits.js';
 import { iceServersFor } from '../sip/ice-servers.js';
+import { agentPhone } from '../sip/sip-side.js';
 
 const TransferBody = v.object({
   interactionId: v.pipe(v.string('interactionId is required'), v.maxLength(64)),
@@ -81,12 +82,11 @@ export function agentRoutes(services: Services) {
   /** What the softphone's SIP user agent needs: its address of record and the ICE servers. */
   router.get('/phone', agentOnly, (ctx) => {
     const { session } = ctx.state as AgentState;
-    const domain = services.config.sip.domain;
+    const now = services.clock.now();
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
-      domain,
-      aor: `sip:${session.agent.username}@${domain}`,
-      iceServers: iceServersFor(services.config.sip, session.agent.id, services.clock.now()),
+      ...agentPhone(services.config, session.agent.username, session.expiresAt, now),
+      iceServers: iceServersFor(services.config.sip, session.agent.id, now),
     };
   });
 

@@ -57,10 +57,11 @@ export type Framing = 'none' | 'self';
  * govern) and never with style attributes. The page is `no-store`: a cached
  * body, or a 304, would carry a nonce the new header no longer allows.
  */
-export function pageHeaders(ctx: Context, framing: Framing): string {
+export function pageHeaders(ctx: Context, framing: Framing, connect: readonly string[] = []): string {
   const nonce = randomBytes(16).toString('base64');
   // Chromium lets 'self' match ws: and wss: of the page's host; name them for browsers that do not.
-  const sockets = PLAIN_HOST.test(ctx.host) ? ` ws://${ctx.host} wss://${ctx.host}` : '';
+  // `connect`: other sockets the page opens (an external SIP platform), from the configuration.
+  const sockets = (PLAIN_HOST.test(ctx.host) ? ` ws://${ctx.host} wss://${ctx.host}` : '') + connect.map((c) => ` ${c}`).join('');
   ctx.set({
     'Content-Security-Policy': [
       "default-src 'self'",
@@ -82,4 +83,12 @@ export function pageHeaders(ctx: Context, framing: Framing): string {
     'Cache-Control': 'no-store',
   });
   return nonce;
+}
+
+/** The sockets pages connect to beyond this server: an external SIP platform's WebSocket (sip.external.wsUrl). */
+export function externalSockets(config: { sip: { external?: { wsUrl: string } } }): string[] {
+  const url = config.sip.external?.wsUrl;
+  if (!url) return [];
+  const { protocol, host } = new URL(url);
+  return [`${protocol}//${host}`];
 }

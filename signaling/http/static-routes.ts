@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { serveFile } from './static-files.js';
-import { pageHeaders } from './security-headers.js';
+import { externalSockets, pageHeaders } from './security-headers.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -37,7 +37,7 @@ export function staticRoutes(services: Services) {
   router.get('/agent', async (ctx) => {
     // Its script tag carries this response's CSP nonce, so it is rendered, never cached.
     const page = await readFile(join(demo, 'agent.html'), 'utf8');
-    const nonce = pageHeaders(ctx, 'none');
+    const nonce = pageHeaders(ctx, 'none', externalSockets(services.config));
     ctx.type = 'html';
     ctx.body = page.replaceAll('{{nonce}}', nonce);
   });

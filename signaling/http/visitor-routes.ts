@@ -11,6 +11,7 @@ import { nextOpening } from '../routing/business-hours.js';
 import type { ContextInput } from '../../widgets/protocol/context-envelope.js';
 import type { Services } from '../services.js';
 import { iceServersFor } from '../sip/ice-servers.js';
+import { visitorCall } from '../sip/sip-side.js';
 import { visitorCors } from './cors.js';
 
 const CreateBody = v.object({ site: v.string('site is required (the data-site key)'), context: v.unknown() });
@@ -157,14 +158,13 @@ export function visitorRoutes(services: Services) {
     if (!open) throw new AppError(409, 'queue_closed', `${queue.label} is closed now. Leave a message and we will get back to you.`);
     if (!staffed) throw new AppError(409, 'queue_unstaffed', `Nobody from ${queue.label} is signed in now. Leave a message and we will get back to you.`);
     const { interactionId, token, identityProblem } = conversationFor(services, ctx.ip, site.key, body.token, context);
-    const domain = services.config.sip.domain;
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       interactionId,
       token,
       ...identityReport(identityProblem),
-      sip: { domain, target: `sip:${queue.id}@${domain}` },
+      sip: visitorCall(services.config, interactionId, queue.id, services.clock.now()),
       iceServers: iceServersFor(services.config.sip, interactionId, services.clock.now()),
     };
   });

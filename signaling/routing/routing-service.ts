@@ -230,8 +230,14 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   /** Whether a queue takes work now: open, and with someone of it signed in. */
+  /**
+   * Whether a queue takes work now: open (business hours) and staffed (an
+   * agent of it signed in). With an external SIP platform, who answers calls
+   * is the platform's to know (desk phones, its own ACD): counted as staffed.
+   */
   availability(queue: string): { open: boolean; staffed: boolean } {
-    return { open: isOpenAt(this.queues.get(queue)?.hours, this.clock.now()), staffed: this.engine.signedIn(queue) > 0 };
+    const open = isOpenAt(this.queues.get(queue)?.hours, this.clock.now());
+    return { open, staffed: !!this.config.sip.external || this.engine.signedIn(queue) > 0 };
   }
 
   openOffersFor(agentId: string): Offer[] {

@@ -123,7 +123,8 @@ export class CallAttempts {
     const invite = OutgoingSip.from(attempt.invite);
     invite.startLine = `INVITE ${target.contact} SIP/2.0`;
     // The caller's credentials are for us (§22.3), and only we say which interaction this is.
-    invite.remove('Proxy-Authorization').remove('X-Warmline-Interaction').remove('X-Warmline-Token').remove('X-Warmline-Transfer');
+    // What the caller said about its interaction is replaced by what the proxy verified.
+    invite.remove('Proxy-Authorization').remove('X-Warmline-Interaction').remove('User-to-User').remove('X-Warmline-Token').remove('X-Warmline-Transfer');
     for (const [name, value] of attempt.addHeaders) invite.set(name, value);
     invite.set('Max-Forwards', String(Number(attempt.invite.getHeader('max-forwards') ?? 70) - 1));
     invite.prepend('Record-Route', this.host.recordRoute);

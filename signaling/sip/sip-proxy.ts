@@ -32,6 +32,7 @@ import { queuesOf } from '../config/sites.js';
 import { newId } from '../ids.js';
 import { bearerChallenge, bearerToken } from './bearer.js';
 import { siteAllowsOrigin } from '../http/origins.js';
+import { INTERACTION_HEADER, userToUserValue } from '../../widgets/protocol/interaction-header.js';
 import { CallAttempts, type Attempt, type Leg, type RingTarget } from './call-attempts.js';
 import { Dialogs, type Dialog } from './dialogs.js';
 import { Registrar } from './registrar.js';
@@ -414,7 +415,10 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   ): Attempt {
     const callRecordId = newId('ca');
     this.o.stores.calls.insert({ id: callRecordId, interactionId: interaction.id, sipCallId: request.callId, queue, createdAt: this.o.clock.now() });
-    const addHeaders: Array<[string, string]> = [['X-Warmline-Interaction', interaction.id]];
+    const addHeaders: Array<[string, string]> = [
+      [INTERACTION_HEADER, interaction.id],
+      ['User-to-User', userToUserValue(interaction.id)],
+    ];
     if (how.transferId) addHeaders.push(['X-Warmline-Transfer', `${how.transferId};${how.consultation ? 'consult' : how.mode === 'direct' ? 'complete' : 'blind'}`]);
     const attempt: Attempt = {
       mode: how.mode,

@@ -78,6 +78,11 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     await caller.client.response(100, 'INVITE');
     const invite = await agent.client.request('INVITE');
     assert.equal(invite.getHeader('x-warmline-interaction'), caller.interactionId);
+    assert.equal(
+      Buffer.from(invite.getHeader('user-to-user')!.split(';')[0]!, 'hex').toString(),
+      caller.interactionId,
+      'the same id in User-to-User (RFC 7433, hex), for platforms that keep only that',
+    );
     assert.equal(invite.ruri!.user, agent.client.contactUser, 'sent to the contact the agent registered');
     assert.equal(invite.getHeader('proxy-authorization'), undefined, 'the visitor’s token stops at the proxy');
     assert.equal(invite.getHeaders('via').length, 2);

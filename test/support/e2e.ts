@@ -39,11 +39,14 @@ export const shouldWriteScreenshots = process.env.WARMLINE_SCREENSHOTS === '1';
  * For a describe block: a server process and a browser, started before its
  * tests and stopped after them.
  */
-export function useServerAndBrowser(env: Record<string, string> = {}): { readonly server: ServerProcess; readonly browser: Browser } {
+export function useServerAndBrowser(
+  /** The server's environment, or what sets it up first (a SIP platform to point it at) and returns it. */
+  env: Record<string, string> | (() => Promise<Record<string, string>>) = {},
+): { readonly server: ServerProcess; readonly browser: Browser } {
   let server: ServerProcess | undefined;
   let browser: Browser | undefined;
   before(async () => {
-    server = await startServerProcess(env);
+    server = await startServerProcess(typeof env === 'function' ? await env() : env);
     browser = await launchBrowser();
   });
   after(async () => {

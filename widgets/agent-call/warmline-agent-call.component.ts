@@ -144,7 +144,7 @@ export class WarmlineAgentCall extends WarmlineElement {
           ${held ? t.term('resume') : t.term('hold')}
         </button>
         <button type="button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} ?disabled=${!connected} @click=${() => (this.keypadOpen = !this.keypadOpen)}>${t.term('keypad')}</button>
-        ${call.direction === 'in' && call.interactionId && !call.transfer?.kind.startsWith('consult')
+        ${call.direction === 'in' && call.interactionId && !call.transfer?.kind.startsWith('consult') && !this.phone?.external
           ? html`<button type="button" aria-expanded=${this.transferOpen ? 'true' : 'false'} ?disabled=${!connected || !!call.transferring} @click=${() => (this.transferOpen = !this.transferOpen)}>
               ${t.term('transfer')}
             </button>`

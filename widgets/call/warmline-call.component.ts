@@ -289,7 +289,7 @@ export class WarmlineCall extends WarmlineElement {
             ${DTMF_DIGITS.map((d) => html`<button class="key" type="button" aria-label=${t.term('digitLabel', d)} @click=${() => this.press(d)}>${d}</button>`)}
           </div>`
         : nothing}
-      ${s.state === 'waiting' && !s.transferring ? this.renderCallbackOffer() : nothing}`;
+      ${s.state === 'waiting' && !s.transferring && s.callbacks ? this.renderCallbackOffer() : nothing}`;
   }
 
   /** While waiting in line: keep the place without staying on the line. */

@@ -15,6 +15,16 @@ import { prepareCallTransfer, type TransferRequest } from '../chat/agent-api.js'
 import type { AgentCall, AgentPhoneSnapshot, AgentSipPhone } from '../telephony/agent-sip-phone.js';
 import { ring } from '../telephony/tones.js';
 
+/** GET /api/v1/agent/phone (signaling/sip/sip-side.ts). */
+interface PhoneConfig {
+  mode: 'embedded' | 'external';
+  wsUrl?: string;
+  aor: string;
+  aors?: string[];
+  auth?: { username: string; password: string };
+  iceServers: RTCIceServer[];
+}
+
 export class PhoneController implements ReactiveController {
   phone: AgentSipPhone | undefined;
   snapshot: AgentPhoneSnapshot | undefined;
@@ -111,17 +121,20 @@ export class PhoneController implements ReactiveController {
     if (!session) return undefined;
     const [config, module] = await Promise.all([
       fetch(`${this.base()}/api/v1/agent/phone`, { headers: { authorization: `Bearer ${session.token}` } }).then((r) =>
-        r.ok ? (r.json() as Promise<{ aor: string; iceServers: RTCIceServer[] }>) : undefined,
+        r.ok ? (r.json() as Promise<PhoneConfig>) : undefined,
       ),
       import('../telephony/agent-sip-phone.js'),
     ]);
     if (!config || session !== this.session) return undefined;
     const phone = new module.AgentSipPhone({
-      wsUrl: `${this.base().replace(/^http/, 'ws')}/sip`,
+      // This server's proxy, or the external platform the server names (with the credentials it minted).
+      wsUrl: config.wsUrl ?? `${this.base().replace(/^http/, 'ws')}/sip`,
       aor: config.aor,
       displayName: session.agent.name,
       token: session.token,
       iceServers: config.iceServers,
+      ...(config.auth ? { auth: config.auth } : {}),
+      ...(config.aors ? { aors: config.aors } : {}),
     });
     phone.on('change', (snapshot) => {
       this.snapshot = snapshot;

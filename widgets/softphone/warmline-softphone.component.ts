@@ -286,7 +286,7 @@ export class WarmlineSoftphone extends WarmlineElement {
       </p>
       <p>${work.phone ? html`${t.term('phoneLeft')}: ${contactLink(work.phone)}` : t.term('callbackNoPhone')}</p>
       <div class="actions">
-        ${work.reachable
+        ${work.reachable && !this.phone.phone?.external
           ? html`<button class="primary" type="button" ?disabled=${dialling} @click=${() => this.phone.callBack(c.id, who)}>${t.term('callInBrowser')}</button>`
           : nothing}
         <button class="secondary" type="button" @click=${() => this.client?.callbackOutcome(c.id, true)}>${t.term('callbackReached')}</button>

@@ -2,6 +2,7 @@
  * The agent's phone: a sip.js user agent that registers the agent's address
  * with their session as a bearer token (RFC 8898), rings on incoming calls
  * (reading the interaction id the proxy put in `X-Warmline-Interaction`),
+ * (or its User-to-User, RFC 7433, from a platform that keeps only that),
  * and answers, holds, mutes, sends and receives DTMF, and hangs up. It also
  * places calls (a callback to a visitor's browser, a consultation with a
  * colleague) and transfers (REFER, RFC 3515).
@@ -17,6 +18,7 @@ import { TypedEventTarget } from '../net/typed-event-target.js';
 import { canTransition, type CallEndReason, type CallState } from './call-state.js';
 import { DTMF_CONTENT_TYPE, dtmfBody, parseDtmfBody, type DtmfDigit } from './dtmf.js';
 import { parseTransferHeader, sipfragStatus, type TransferLeg } from './transfer-header.js';
+import { interactionOf } from '../protocol/interaction-header.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -69,6 +71,14 @@ export interface AgentPhoneOptions {
   /** The agent's session token. */
   token: string;
   iceServers: RTCIceServer[];
+  /**
+   * An external SIP platform: digest credentials minted for this agent, and
+   * the queue addresses to register beside their own (calls to a queue ring
+   * every agent registered for it). Without them, the embedded proxy takes
+   * the session token as a bearer credential (RFC 8898).
+   */
+  auth?: { username: string; password: string };
+  aors?: string[];
 }
 
 interface Line {
@@ -83,6 +93,8 @@ const AUDIO_ONLY = { constraints: { audio: true, video: false } };
 export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
+  /** The queue addresses registered too, on an external platform. */
+  private queueRegisterers: Registerer[] = [];
   private registration: RegistrationState = 'unregistered';
   private problem: string | undefined;
   private readonly lines = new Map<string, Line>();
@@ -93,6 +105,11 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
 
   get snapshot(): AgentPhoneSnapshot {
     return { registration: this.registration, problem: this.problem, calls: [...this.lines.values()].map((l) => ({ ...l.call })) };
+  }
+
+  /** On an external SIP platform, transfers and callbacks are the platform's, not this phone's. */
+  get external(): boolean {
+    return !!this.o.auth;
   }
 
   get domain(): string {
@@ -109,6 +126,7 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
         uri: UserAgent.makeURI(this.o.aor),
         displayName: this.o.displayName,
         transportOptions: { server: this.o.wsUrl, connectionTimeout: 10 },
+        ...(this.o.auth ? { authorizationUsername: this.o.auth.username, authorizationPassword: this.o.auth.password } : {}),
         sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: this.o.iceServers }, iceGatheringTimeout: 1000 },
         logBuiltinEnabled: false,
         logLevel: 'error',
@@ -128,13 +146,19 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
     }
     let registerer = this.registerer;
     if (!registerer) {
-      registerer = new Registerer(ua, { extraHeaders: [`Authorization: Bearer ${this.o.token}`] });
+      // The session token is this server's credential; an external platform gets digest credentials instead.
+      registerer = new Registerer(ua, { extraHeaders: this.o.auth ? [] : [`Authorization: Bearer ${this.o.token}`] });
+      this.queueRegisterers = (this.o.aors ?? []).flatMap((address) => {
+        const toUri = UserAgent.makeURI(address);
+        return toUri ? [new Registerer(ua, { params: { toUri } })] : [];
+      });
       registerer.stateChange.addListener((state) => {
         if (state === RegistererState.Registered) this.setRegistration('registered');
         else if (state === RegistererState.Unregistered && this.registration === 'registered') this.setRegistration('unregistered');
       });
       this.registerer = registerer;
     }
+    for (const queue of this.queueRegisterers) void queue.register().catch(() => undefined);
     await registerer.register({
       requestDelegate: {
         onReject: (response) => {
@@ -149,6 +173,7 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
   async unregister(): Promise<void> {
     if (this.registerer && this.registration === 'registered') {
       try {
+        await Promise.all(this.queueRegisterers.map((q) => q.unregister().catch(() => undefined)));
         await this.registerer.unregister();
       } catch {
         // The registration expires on its own.
@@ -163,12 +188,16 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
     await this.ua?.stop().catch(() => undefined);
     this.ua = undefined;
     this.registerer = undefined;
+    this.queueRegisterers = [];
   }
 
   async accept(callId: string): Promise<void> {
     const line = this.lines.get(callId);
     if (!(line?.session instanceof Invitation) || line.call.state !== 'ringing') return;
-    await line.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    // The embedded proxy tells the caller who answered (RFC 3325); on an external platform the phone says it itself.
+    const name = this.o.displayName.replace(/["\\\r\n]/g, '');
+    const extraHeaders = this.o.auth ? [`P-Asserted-Identity: "${name}" <${this.o.aor}>`] : [];
+    await line.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY, extraHeaders });
   }
 
   /** Declines a ringing call: the proxy offers it to another agent (603, RFC 3261 §21.6.2). */
@@ -361,7 +390,7 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
     const call: AgentCall = {
       id: request.callId,
       direction: 'in',
-      interactionId: request.getHeader('X-Warmline-Interaction'),
+      interactionId: interactionOf((name) => request.getHeader(name)),
       caller: request.from.displayName || request.from.uri.user || 'Visitor',
       state: 'ringing',
       muted: false,

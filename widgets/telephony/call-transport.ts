@@ -31,6 +31,10 @@ export interface VisitorCallOptions {
   target: string;
   /** The visitor's conversation token: proof that this call belongs to their interaction. */
   token: string;
+  /** The interaction the call belongs to: sent in X-Warmline-Interaction and User-to-User. */
+  interactionId: string;
+  /** Credentials for an external SIP platform; without them the embedded proxy checks `token`. */
+  auth?: { username: string; password: string };
   iceServers: RTCIceServer[];
   /** The microphone stream the widget already obtained. */
   localStream: MediaStream;

@@ -25,6 +25,7 @@ import type { CallTransportEvents, ListenOptions, VisitorCallOptions, VisitorCal
 import { DTMF_CONTENT_TYPE, dtmfBody, type DtmfDigit } from './dtmf.js';
 import { isHoldOffer } from './sdp-direction.js';
 import { parseQueueHeader } from './queue-header.js';
+import { INTERACTION_HEADER, USER_TO_USER_HEADER, userToUserValue } from '../protocol/interaction-header.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -55,10 +56,13 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
   async start(o: VisitorCallOptions): Promise<void> {
     this.setState('connecting');
     this.localStream = o.localStream;
-    if (!(await this.connect(o.wsUrl, o.domain, o.token, o.iceServers))) return;
+    if (!(await this.connect(o.wsUrl, o.domain, o.token, o.iceServers, undefined, o.auth))) return;
     const target = UserAgent.makeURI(o.target);
     if (!target) throw new Error(`not a SIP address: ${o.target}`);
-    await this.call(new Inviter(this.ua!, target, { extraHeaders: [`Proxy-Authorization: Bearer ${o.token}`], sessionDescriptionHandlerOptions: AUDIO_ONLY }));
+    const headers = [`${INTERACTION_HEADER}: ${o.interactionId}`, `${USER_TO_USER_HEADER}: ${userToUserValue(o.interactionId)}`];
+    // The conversation token is for this server's proxy; an external platform gets its own credentials instead.
+    if (!o.auth) headers.push(`Proxy-Authorization: Bearer ${o.token}`);
+    await this.call(new Inviter(this.ua!, target, { extraHeaders: headers, sessionDescriptionHandlerOptions: AUDIO_ONLY }));
   }
 
   async listen(o: ListenOptions): Promise<void> {
@@ -117,7 +121,14 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
   }
 
   /** Starts the user agent (once). The microphone is already open: never let sip.js ask again or reach a public STUN server. */
-  private async connect(wsUrl: string, domain: string, token: string, iceServers: RTCIceServer[], aor?: string): Promise<boolean> {
+  private async connect(
+    wsUrl: string,
+    domain: string,
+    token: string,
+    iceServers: RTCIceServer[],
+    aor?: string,
+    auth?: { username: string; password: string },
+  ): Promise<boolean> {
     this.domain = domain;
     this.token = token;
     if (this.ua) return true;
@@ -133,6 +144,8 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
         return new MediaStream(this.localStream.getTracks().map((track) => track.clone()));
       }),
       sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers }, iceGatheringTimeout: 1000 },
+      // Digest credentials for an external platform (RFC 3261 §22), minted by the Warmline server for this call.
+      ...(auth ? { authorizationUsername: auth.username, authorizationPassword: auth.password } : {}),
       logBuiltinEnabled: false,
       logLevel: 'error',
       delegate: {

@@ -49,6 +49,8 @@ export interface VisitorCallSnapshot {
   transferring: boolean;
   /** A callback asked for: waiting its turn, ringing here, or over. */
   callback: { state: CallbackState; place?: QueuePlace } | undefined;
+  /** Whether "call me back instead" can be offered (the embedded proxy's queue; not an external platform's). */
+  callbacks: boolean;
 }
 
 interface CallEvents extends Record<string, unknown> {
@@ -81,6 +83,7 @@ const IDLE: VisitorCallSnapshot = {
   place: undefined,
   transferring: false,
   callback: undefined,
+  callbacks: true,
 };
 
 export class VisitorCall extends TypedEventTarget<CallEvents> {
@@ -142,7 +145,12 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
   async start(queue?: string): Promise<void> {
     if (!this.stream) throw new Error('open the microphone first');
     const transportLoading = (this.o.loadTransport ?? loadSip)();
-    let prepared: { interactionId: string; token: string; sip: { domain: string; target: string }; iceServers: RTCIceServer[] };
+    let prepared: {
+      interactionId: string;
+      token: string;
+      sip: { mode: 'embedded' | 'external'; wsUrl?: string; domain: string; target: string; auth?: { username: string; password: string } };
+      iceServers: RTCIceServer[];
+    };
     try {
       const saved = this.store.load();
       const res = await this.doFetch(`${this.o.server}/api/v1/calls`, {
@@ -170,11 +178,15 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
     }
     this.store.update({ token: prepared.token, interactionId: prepared.interactionId });
     const transport = this.wire(await transportLoading);
+    // On an external platform the queue is the platform's: no place in line, no callbacks from here.
+    this.update({ callbacks: prepared.sip.mode === 'embedded' });
     await transport.start({
-      wsUrl: this.wsUrl,
+      wsUrl: prepared.sip.wsUrl ?? this.wsUrl,
       domain: prepared.sip.domain,
       target: prepared.sip.target,
       token: prepared.token,
+      interactionId: prepared.interactionId,
+      ...(prepared.sip.auth ? { auth: prepared.sip.auth } : {}),
       iceServers: prepared.iceServers,
       localStream: this.stream,
     });

@@ -1,0 +1,106 @@
+/**
+ * A real Kamailio (Debian's kamailio, kamailio-websocket-modules and
+ * kamailio-autheph-modules, which .ci/run installs) started with the
+ * repository's deploy/kamailio/kamailio.cfg on free loopback ports, for
+ * tests of the external-SIP path. `stop()` ends it and removes its files.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const KAMAILIO_CONFIG = 'deploy/kamailio/kamailio.cfg';
+
+/** Debian puts it in /usr/sbin, which a non-root PATH may lack. */
+const KAMAILIO = process.env.KAMAILIO ?? (existsSync('/usr/sbin/kamailio') ? '/usr/sbin/kamailio' : 'kamailio');
+
+export interface Kamailio {
+  /** ws://127.0.0.1:<port>, for sip.js. */
+  wsUrl: string;
+  /** The UDP port, for sipp and desk phones. */
+  udpPort: number;
+  domain: string;
+  secret: string;
+  /** What Kamailio wrote (stderr), for a failing test to show. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** Why Kamailio cannot run here, or undefined when it can. */
+export function kamailioMissing(): string | undefined {
+  const probe = spawnSync(KAMAILIO, ['-v'], { encoding: 'utf8' });
+  if (probe.error) return 'kamailio is not installed (apt-get install kamailio kamailio-websocket-modules kamailio-autheph-modules; .ci/run does it)';
+  const check = spawnSync(KAMAILIO, ['-c', '-f', KAMAILIO_CONFIG], { encoding: 'utf8' });
+  if (check.status !== 0) return `kamailio refuses ${KAMAILIO_CONFIG} (a module missing?):\n${check.stderr.split('\n').filter((l) => /ERROR/.test(l)).join('\n')}`;
+  return undefined;
+}
+
+const freeTcpPort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const freeUdpPort = () =>
+  new Promise<number>((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+export async function startKamailio(options: { domain?: string; secret?: string; origins?: string } = {}): Promise<Kamailio> {
+  const missing = kamailioMissing();
+  if (missing) throw new Error(missing);
+  const domain = options.domain ?? 'warmline.invalid';
+  const secret = options.secret ?? `kamailio-test-secret-${Math.random().toString(36).slice(2)}`;
+  const [wsPort, udpPort] = [await freeTcpPort(), await freeUdpPort()];
+  const runDir = mkdtempSync(join(tmpdir(), 'warmline-kamailio-'));
+  const defines = [`WS_PORT=${wsPort}`, `UDP_PORT=${udpPort}`, `SIP_DOMAIN="${domain}"`, `AUTH_SECRET="${secret}"`, ...(options.origins ? [`ORIGINS="${options.origins}"`] : [])];
+  const args = ['-f', KAMAILIO_CONFIG, '-DD', '-E', '-m', '64', '-M', '8', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...defines.flatMap((d) => ['-A', d])];
+  const child: ChildProcess = spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const started = Date.now();
+  while (!(await listening(wsPort))) {
+    if (child.exitCode !== null) throw new Error(`kamailio exited at start:\n${output}`);
+    if (Date.now() - started > 15_000) {
+      child.kill('SIGKILL');
+      throw new Error(`kamailio did not listen on ${wsPort} within 15 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    udpPort,
+    domain,
+    secret,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}
