@@ -3,6 +3,7 @@ import { dtmfBody, isDtmfDigit, parseDtmfBody } from './dtmf.js';
 import { isHoldOffer } from './sdp-direction.js';
 import { canTransition, endReasonForStatus } from './call-state.js';
 import { parseQueueHeader } from './queue-header.js';
+import { interactionOf, userToUserValue } from '../protocol/interaction-header.js';
 
 describe('DTMF over INFO', () => {
   it('writes and reads application/dtmf-relay bodies', () => {
@@ -60,5 +61,21 @@ describe('the place in line of 182 Queued', () => {
     expect(parseQueueHeader('position=0;wait=5')).to.equal(undefined);
     expect(parseQueueHeader('position=x')).to.equal(undefined);
     expect(parseQueueHeader(undefined)).to.equal(undefined);
+  });
+});
+
+describe('the interaction an INVITE names', () => {
+  const headers = (h: Record<string, string>) => (name: string) => h[name];
+  it('reads X-Warmline-Interaction, else our User-to-User (RFC 7433, hex)', () => {
+    expect(interactionOf(headers({ 'X-Warmline-Interaction': 'in_abc123xyz' }))).to.equal('in_abc123xyz');
+    const uui = userToUserValue('in_abc123xyz');
+    expect(uui).to.equal('696e5f61626331323378797a;encoding=hex;purpose=warmline;content=interaction');
+    expect(interactionOf(headers({ 'User-to-User': uui }))).to.equal('in_abc123xyz');
+  });
+  it('ignores other user-to-user data and malformed values', () => {
+    expect(interactionOf(headers({ 'User-to-User': '56a390f3d2b7310023a2;encoding=hex;purpose=isdn-uui' }))).to.equal(undefined);
+    expect(interactionOf(headers({ 'User-to-User': 'zz;encoding=hex;purpose=warmline' }))).to.equal(undefined);
+    expect(interactionOf(headers({ 'User-to-User': '696e;purpose=warmline' }))).to.equal(undefined, 'not said to be hex');
+    expect(interactionOf(headers({}))).to.equal(undefined);
   });
 });
