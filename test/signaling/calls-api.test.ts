@@ -73,7 +73,7 @@ describe('preparing calls over HTTP', () => {
   it('prepares a call in a new conversation: queue address, no ICE servers by default (never a public STUN)', async () => {
     const res = await request(server.url, '/api/v1/calls', { body: { site: 'demo', context: sampleContext() } });
     assert.equal(res.status, 201);
-    assert.deepEqual(res.body.sip, { domain: 'warmline.invalid', target: 'sip:support@warmline.invalid' });
+    assert.deepEqual(res.body.sip, { mode: 'embedded', domain: 'warmline.invalid', target: 'sip:support@warmline.invalid' });
     assert.deepEqual(res.body.iceServers, []);
     assert.ok(server.services.interactions.findByToken(res.body.token), 'the token opens the new conversation');
   });
@@ -112,7 +112,7 @@ describe('preparing calls over HTTP', () => {
     assert.equal((await request(server.url, '/api/v1/agent/phone')).status, 401);
     const { token } = await signIn(server.url, 'alice');
     const res = await request(server.url, '/api/v1/agent/phone', { token });
-    assert.deepEqual(res.body, { domain: 'warmline.invalid', aor: 'sip:alice@warmline.invalid', iceServers: [] });
+    assert.deepEqual(res.body, { mode: 'embedded', domain: 'warmline.invalid', aor: 'sip:alice@warmline.invalid', iceServers: [] });
   });
 });
 
