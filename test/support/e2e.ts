@@ -107,6 +107,22 @@ export async function energyOver(page: Page, tag: CallHolder, ms = 1500): Promis
   return (await callStats(page, tag)).energy - start;
 }
 
+/**
+ * Waits until the audio arriving at `page` is silent (`quiet`) or audible over
+ * a half-second window, for up to `timeoutMs`: what was sent before a mute
+ * may still sit in the receiver's jitter buffer, longer on a loaded machine.
+ * Returns whether it got there.
+ */
+export async function audioBecomes(page: Page, tag: CallHolder, wanted: 'quiet' | 'audible', timeoutMs = 5000): Promise<boolean> {
+  const started = Date.now();
+  do {
+    // The same bars as a single 1.5 s look would set: under 0.001 is silence, over 0.01 per 1.5 s is sound.
+    const energy = await energyOver(page, tag, wanted === 'quiet' ? 500 : 1000);
+    if (wanted === 'quiet' ? energy < 0.001 : energy > 0.0067) return true;
+  } while (Date.now() - started < timeoutMs);
+  return false;
+}
+
 /** Browser contexts (separate people) for one test, closed when it ends. */
 export async function people<T extends BrowserContextOptions[]>(t: TestContext, browser: Browser, ...options: T): Promise<{ [K in keyof T]: BrowserContext }> {
   const contexts = await Promise.all(options.map((o) => browser.newContext(o)));
