@@ -394,6 +394,13 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     });
   }
 
+  /** The visitor's browser registered (or went) for its callback: an agent offered it sees it said again. */
+  callbackReachabilityChanged(interactionId: string) {
+    for (const item of this.engine.itemsOf(interactionId)) {
+      if (item.kind === 'callback' && item.status === 'offered' && item.offeredTo) this.emit('offer', item.offeredTo, this.offerFor(item));
+    }
+  }
+
   /** The visitor's callback in this conversation: its place in the queue, if it is waiting. */
   callbackStatus(interactionId: string): CallbackStatus {
     const item = this.engine.itemsOf(interactionId).find((i) => i.kind === 'callback');

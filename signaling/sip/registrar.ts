@@ -42,8 +42,8 @@ export class Registrar {
     private readonly clock: Clock,
     /** Whether a site's pages may come from this origin (a visitor's callback registration). */
     private readonly siteAllows: (site: string, origin: string | undefined) => boolean,
-    /** Told whenever which agents are registered may have changed. */
-    private readonly onChange: (registered: ReadonlySet<string>) => void = () => {},
+    /** Told whenever which agents are registered, or which visitors' browsers wait to be called back, may have changed. */
+    private readonly onChange: (registered: ReadonlySet<string>, callbacks: ReadonlySet<string>) => void = () => {},
   ) {}
 
   /** The prefix of the address a visitor's browser registers to be called back. */
@@ -93,7 +93,9 @@ export class Registrar {
   }
 
   private changed() {
-    this.onChange(new Set(this.agents().map((b) => b.agentId)));
+    const now = this.clock.now();
+    const callbacks = new Set([...this.bindings.values()].filter((b) => b.kind === 'callback' && b.expiresAt > now && b.flow.open).map((b) => b.agentId));
+    this.onChange(new Set(this.agents().map((b) => b.agentId)), callbacks);
   }
 
   /** Handles a REGISTER and returns the response to send. */

@@ -123,8 +123,12 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       return !!site && siteAllowsOrigin(site, origin);
     };
     this.siteAllows = siteAllows;
-    this.registrar = new Registrar(this.domain, o.auth, o.interactions, o.clock, siteAllows, (registered) => {
+    let ringable = new Set<string>();
+    this.registrar = new Registrar(this.domain, o.auth, o.interactions, o.clock, siteAllows, (registered, callbacks) => {
       for (const agent of o.stores.agents.list()) o.routing.setPhoneReady(agent.id, registered.has(agent.id));
+      // A visitor's browser that (re)registered for its callback, or went: an open offer of it says so.
+      for (const id of new Set([...callbacks, ...ringable])) if (callbacks.has(id) !== ringable.has(id)) o.routing.callbackReachabilityChanged(id);
+      ringable = new Set(callbacks);
     });
     this.recordRoute = `<sip:${PROXY_USER}@${this.domain};transport=ws;lr>`;
     this.maxMessageBytes = o.maxMessageBytes ?? 32 * 1024;

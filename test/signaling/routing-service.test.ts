@@ -175,6 +175,23 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     assert.deepEqual((await request(server.url, '/api/v1/callbacks/current', { token: visitor.token })).body, { state: 'none', outcome: 'reached' });
   });
 
+  it('tells the agent offered a callback when the visitor’s browser becomes ringable', async () => {
+    const visitor = await createInteraction(server.url, sampleContext());
+    assert.equal((await request(server.url, '/api/v1/callbacks', { token: visitor.token, body: {} })).status, 201);
+    const alice = await agent('alice', { phone: true });
+    const first = await alice.socket.next((f) => f.type === 'offer' && f.offer.interactionId === visitor.interactionId);
+    assert.equal(first.offer.preview.visitorOnline, false);
+    // The visitor's page registers the callback address (as the call widget does on every page).
+    const browser = await SipClient.open(`${server.wsUrl}/sip`);
+    sockets.push(browser);
+    browser.register(`cb-${visitor.interactionId}`, visitor.token);
+    await browser.response(200, 'REGISTER');
+    const again = await alice.socket.next((f) => f.type === 'offer' && f.offer.interactionId === visitor.interactionId);
+    assert.equal(again.offer.preview.visitorOnline, true, 'the open offer now says the browser can ring');
+    alice.socket.send({ type: 'decline', interactionId: visitor.interactionId });
+    await request(server.url, '/api/v1/callbacks/current', { method: 'DELETE', token: visitor.token });
+  });
+
   it('transfers a chat to another agent with a note that travels with the context', async () => {
     const alice = await agent('alice');
     const visitor = await chatting('Where is my refund?');
