@@ -108,6 +108,8 @@ export const ConfigSchema = v.strictObject({
       v.strictObject({
         skills: v.optional(v.array(v.pipe(v.string(), v.maxLength(40))), []),
         capacity: v.optional(CapacitySchema),
+        /** May listen in on, whisper to and join other agents' calls (LiveKit media only). */
+        supervisor: v.optional(v.boolean(), false),
       }),
     ),
     {},
@@ -147,6 +149,24 @@ export const ConfigSchema = v.strictObject({
       ),
     }),
     {},
+  ),
+  /**
+   * What carries calls' media: `sip` (WebRTC set up over SIP: the embedded
+   * proxy, or `sip.external`) or `livekit` (a LiveKit room per call, for
+   * supervisors listening in, whispering or joining). See docs/livekit.md.
+   */
+  media: v.optional(v.picklist(['sip', 'livekit'], 'must be sip or livekit'), 'sip'),
+  livekit: v.optional(
+    v.strictObject({
+      /** The LiveKit server browsers connect to, e.g. wss://livekit.example.com. */
+      url: v.pipe(v.string('must be a string'), v.regex(/^(wss?|https?):\/\/[^\s]+$/, 'must be a ws://, wss://, http:// or https:// URL')),
+      apiKey: v.pipe(v.string('must be a string'), v.minLength(1, 'is required')),
+      apiSecret: v.pipe(v.string('must be a string'), v.minLength(16, 'must be at least 16 characters')),
+      /** How long a token stays valid for joining; a participant already in the room stays. */
+      tokenTtlSeconds: v.optional(positiveInt(86400), 600),
+      /** How long LiveKit keeps a room nobody is in. */
+      emptyTimeoutSeconds: v.optional(positiveInt(86400), 60),
+    }),
   ),
   limits: v.optional(
     v.strictObject({

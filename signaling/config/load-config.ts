@@ -16,6 +16,10 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: s
   ['WARMLINE_SIP_DOMAIN', ['sip', 'domain'], String],
   ['WARMLINE_TURN_URLS', ['sip', 'turn', 'urls'], (raw) => raw.split(',').map((u) => u.trim()).filter(Boolean)],
   ['WARMLINE_TURN_SECRET', ['sip', 'turn', 'secret'], String],
+  ['WARMLINE_MEDIA', ['media'], String],
+  ['LIVEKIT_URL', ['livekit', 'url'], String],
+  ['LIVEKIT_API_KEY', ['livekit', 'apiKey'], String],
+  ['LIVEKIT_API_SECRET', ['livekit', 'apiSecret'], String],
   ['WARMLINE_SIP_WS_URL', ['sip', 'external', 'wsUrl'], String],
   ['WARMLINE_SIP_SECRET', ['sip', 'external', 'secret'], String],
   ['WARMLINE_SESSION_TTL_MINUTES', ['sessionTtlMinutes'], Number],
@@ -117,6 +121,10 @@ function crossCheck(config: Config): string[] {
       }
     }
   });
+  if (config.media === 'livekit' && !config.livekit) {
+    problems.push('media: livekit needs livekit.url, livekit.apiKey and livekit.apiSecret (or LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET)');
+  }
+  if (config.media === 'livekit' && config.sip.external) problems.push('media: livekit and sip.external exclude each other: choose one media path');
   for (const id of Object.keys(config.sip.external?.queues ?? {})) {
     if (!queueIds.has(id)) problems.push(`sip.external.queues.${id}: there is no queue "${id}"`);
   }

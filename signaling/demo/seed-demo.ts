@@ -32,8 +32,8 @@ export const DEMO_QUEUES = [
   { id: 'billing', label: 'Billing and refunds', skills: ['billing'] },
 ];
 
-/** alice does billing and orders; bob orders only. */
-export const DEMO_AGENT_SETTINGS = { alice: { skills: ['billing', 'orders'] }, bob: { skills: ['orders'] } };
+/** alice does billing and orders and supervises (listens in on LiveKit calls); bob does orders only. */
+export const DEMO_AGENT_SETTINGS = { alice: { skills: ['billing', 'orders'], supervisor: true }, bob: { skills: ['orders'], supervisor: false } };
 
 /**
  * Adds the demo site, its queues and the demo agents' skills to the
