@@ -14,6 +14,7 @@ import { visitorRoutes } from './http/visitor-routes.js';
 import { agentRoutes } from './http/agent-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { attachmentRoutes } from './http/attachment-routes.js';
+import { liveKitWebhookRoutes } from './http/livekit-routes.js';
 import { demoPages } from './demo/demo-pages.js';
 import { demoIdentity } from './demo/demo-identity.js';
 import { join } from 'node:path';
@@ -44,6 +45,8 @@ export function createApp(services: Services): Koa {
   const attachments = attachmentRoutes(services);
   app.use(attachments.routes());
   app.use(attachments.allowedMethods());
+  // LiveKit's webhooks too: signed over their exact bytes, sent as application/webhook+json.
+  if (services.livekit) app.use(liveKitWebhookRoutes(services, services.livekit).routes());
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length !== 0) {
       if (!ctx.is('application/json')) throw new AppError(415, 'bad_request', 'Send the body as JSON (Content-Type: application/json).');

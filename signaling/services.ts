@@ -14,6 +14,9 @@ import { InteractionService } from './interactions/interaction-service.js';
 import { RoutingService } from './routing/routing-service.js';
 import { ChatHub } from './chat/chat-hub.js';
 import { SipProxy } from './sip/sip-proxy.js';
+import { LiveKitCalls } from './livekit/livekit-calls.js';
+import { liveKitRoomCloser, type RoomCloser } from './livekit/room-closer.js';
+import type { LiveKitSettings } from './livekit/livekit-tokens.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { AttachmentService } from './attachments/attachment-service.js';
 import { AttachmentFiles } from './attachments/attachment-files.js';
@@ -27,6 +30,8 @@ export interface Services {
   routing: RoutingService;
   hub: ChatHub;
   sip: SipProxy;
+  /** Calls over LiveKit, when `media` is livekit. */
+  livekit: LiveKitCalls | undefined;
   /** Rate limits and connection counts (limits.rate). */
   limits: Limits;
   attachments: AttachmentService;
@@ -45,6 +50,8 @@ export interface ServiceOptions {
   rootDir: string;
   clock?: Clock;
   log?: Logger;
+  /** Closes LiveKit rooms; by default LiveKit's RoomService (tests without a LiveKit server record instead). */
+  livekitRooms?: RoomCloser;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -59,6 +66,11 @@ export function createServices(options: ServiceOptions): Services {
   const hub = new ChatHub(stores, interactions, routing);
   routing.start();
   const sip = new SipProxy({ config, sites, auth, interactions, routing, stores, clock, log });
+  // On LiveKit the engine's calls ring on consoles and join rooms instead of going through the proxy.
+  const livekit =
+    config.media === 'livekit' && config.livekit
+      ? liveKitCalls(config, config.livekit, stores, routing, hub, clock, log, options.livekitRooms ?? liveKitRoomCloser(config.livekit))
+      : undefined;
   auth.on('session-ended', (sessionId) => {
     hub.endSession(sessionId);
     sip.endSession(sessionId);
@@ -66,5 +78,11 @@ export function createServices(options: ServiceOptions): Services {
   auth.on('agent-created', (agent) => routing.defineAgent(agent.id, agent.username));
   const attachments = new AttachmentService(stores, new AttachmentFiles(config.dataDir), config.limits, clock);
   const limits = createLimits(config, clock);
-  return { config, sites, stores, auth, interactions, routing, hub, sip, limits, attachments, clock, log, startedAt: clock.now(), rootDir };
+  return { config, sites, stores, auth, interactions, routing, hub, sip, livekit, limits, attachments, clock, log, startedAt: clock.now(), rootDir };
+}
+
+function liveKitCalls(config: Config, settings: LiveKitSettings, stores: Stores, routing: RoutingService, hub: ChatHub, clock: Clock, log: Logger, rooms: RoomCloser) {
+  const calls = new LiveKitCalls({ config, settings, stores, routing, rooms, toAgent: (id, frame) => hub.toAgent(id, frame), clock, log });
+  routing.attachCalls(calls);
+  return calls;
 }

@@ -10,6 +10,7 @@ import { agentOriginAllowed } from './origins.js';
 import { enforce } from '../limits/limits.js';
 import { iceServersFor } from '../sip/ice-servers.js';
 import { agentPhone } from '../sip/sip-side.js';
+import { addAgentLiveKitRoutes } from './livekit-routes.js';
 
 const TransferBody = v.object({
   interactionId: v.pipe(v.string('interactionId is required'), v.maxLength(64)),
@@ -85,7 +86,9 @@ export function agentRoutes(services: Services) {
     const now = services.clock.now();
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
-      ...agentPhone(services.config, session.agent.username, session.expiresAt, now),
+      ...(services.config.media === 'livekit'
+        ? { mode: 'livekit', supervisor: !!services.config.agents[session.agent.username]?.supervisor }
+        : agentPhone(services.config, session.agent.username, session.expiresAt, now)),
       iceServers: iceServersFor(services.config.sip, session.agent.id, now),
     };
   });
@@ -126,6 +129,8 @@ export function agentRoutes(services: Services) {
     ctx.status = 201;
     ctx.body = { transferId, referTo: `sip:xfer-${transferId}@${services.config.sip.domain}` };
   });
+
+  addAgentLiveKitRoutes(router, services, agentOnly);
 
   return router;
 }

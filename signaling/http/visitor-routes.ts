@@ -12,6 +12,7 @@ import type { ContextInput } from '../../widgets/protocol/context-envelope.js';
 import type { Services } from '../services.js';
 import { iceServersFor } from '../sip/ice-servers.js';
 import { visitorCall } from '../sip/sip-side.js';
+import { addVisitorLiveKitRoutes } from './livekit-routes.js';
 import { visitorCors } from './cors.js';
 
 const CreateBody = v.object({ site: v.string('site is required (the data-site key)'), context: v.unknown() });
@@ -106,7 +107,7 @@ export function visitorRoutes(services: Services) {
   const router = new Router({ prefix: '/api/v1' });
   router.use(visitorCors());
   // Preflight for these routes only: the agent API under the same prefix has its own CORS.
-  router.options(['/interactions', '/calls', '/offline', '/callbacks', '/callbacks/current', '/sites/:site/queues'], () => {});
+  router.options(['/interactions', '/calls', '/calls/current', '/calls/current/dtmf', '/offline', '/callbacks', '/callbacks/current', '/sites/:site/queues'], () => {});
 
   /**
    * Starts a conversation: checks the site and the origin, validates the
@@ -146,7 +147,7 @@ export function visitorRoutes(services: Services) {
    * it is now with the chosen queue's name, and returns what the widget's
    * SIP user agent needs: the queue address to call and the ICE servers.
    */
-  router.post('/calls', (ctx) => {
+  router.post('/calls', async (ctx) => {
     const body = parseBody(CallBody, ctx.request.body);
     const site = siteFor(services, ctx, body.site);
     const queues = queuesOf(services.config, site);
@@ -160,10 +161,17 @@ export function visitorRoutes(services: Services) {
     const { interactionId, token, identityProblem } = conversationFor(services, ctx.ip, site.key, body.token, context);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
+    if (services.livekit) {
+      // A LiveKit room for the call; it is queued for an agent already.
+      const livekit = await services.livekit.start(services.interactions.require(interactionId), queue.id);
+      ctx.body = { interactionId, token, ...identityReport(identityProblem), media: 'livekit', livekit, iceServers: [] };
+      return;
+    }
     ctx.body = {
       interactionId,
       token,
       ...identityReport(identityProblem),
+      media: 'sip',
       sip: visitorCall(services.config, interactionId, queue.id, services.clock.now()),
       iceServers: iceServersFor(services.config.sip, interactionId, services.clock.now()),
     };
@@ -226,6 +234,8 @@ export function visitorRoutes(services: Services) {
     services.routing.cancelCallback(visitorInteraction(services, ctx));
     ctx.status = 204;
   });
+
+  addVisitorLiveKitRoutes(router, services, (ctx) => visitorInteraction(services, ctx));
 
   return router;
 }

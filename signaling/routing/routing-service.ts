@@ -27,10 +27,10 @@ import { buildOfferPreview } from './offer-preview.js';
 
 /** What the SIP proxy does for call items; it registers itself with `attachCalls`. */
 export interface CallSignaling {
-  /** Ring the agent for this call item. */
-  ring(itemId: string, agentId: string): void;
+  /** Ring the agent for this call item; `offer` is what their console shows (LiveKit rings there). */
+  ring(itemId: string, agentId: string, offer: Offer): void;
   /** Stop ringing (the offer was withdrawn: not answered in time, or the agent went away). */
-  stopRinging(itemId: string, reason: WithdrawReason): void;
+  stopRinging(itemId: string, reason: WithdrawReason, agentId: string): void;
   /** The caller's place in the queue changed. */
   queued(itemId: string, position: number, waitSeconds: number): void;
   /** The call cannot be served; tell the caller. */
@@ -86,6 +86,9 @@ export interface TransferRequest {
 }
 
 const OFFERED_ON_CONSOLE = new Set<ItemKind>(['chat', 'offline', 'callback']);
+
+/** How the console is told why an offer went away. */
+export const consoleReason = (reason: WithdrawReason): ConsoleWithdrawReason => CONSOLE_REASON[reason];
 
 const CONSOLE_REASON: Record<WithdrawReason, ConsoleWithdrawReason> = {
   timeout: 'timeout',
@@ -188,11 +191,15 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   agentConnected(agentId: string) {
     this.connections.set(agentId, (this.connections.get(agentId) ?? 0) + 1);
     this.updateOnline(agentId);
+    // On LiveKit a call rings on the console itself: a connected console is a phone ready for calls.
+    if (this.config.media === 'livekit') this.setPhoneReady(agentId, true);
   }
 
   agentDisconnected(agentId: string) {
-    this.connections.set(agentId, Math.max(0, (this.connections.get(agentId) ?? 0) - 1));
+    const left = Math.max(0, (this.connections.get(agentId) ?? 0) - 1);
+    this.connections.set(agentId, left);
     this.updateOnline(agentId);
+    if (this.config.media === 'livekit' && left === 0) this.setPhoneReady(agentId, false);
   }
 
   /** Signed in: the console is connected, or the softphone registered (it may be a phone without a console). */
@@ -548,7 +555,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       const interaction = this.interactions.get(item.interactionId);
       if (interaction?.status === 'queued') this.interactions.transition(interaction.id, 'offered');
     }
-    if (item.kind === 'call') this.calls?.ring(item.id, agentId);
+    if (item.kind === 'call') this.calls?.ring(item.id, agentId, this.offerFor(item));
     else this.emit('offer', agentId, this.offerFor(item));
   }
 
@@ -558,7 +565,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       const interaction = this.interactions.get(item.interactionId);
       if (interaction?.status === 'offered' && item.status === 'waiting') this.interactions.transition(interaction.id, 'queued');
     }
-    if (item.kind === 'call') this.calls?.stopRinging(item.id, reason);
+    if (item.kind === 'call') this.calls?.stopRinging(item.id, reason, agentId);
     else this.emit('offer-withdrawn', agentId, item.interactionId, CONSOLE_REASON[reason]);
   }
 

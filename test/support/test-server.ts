@@ -13,6 +13,7 @@ import { silentLogger, type Logger } from '../../signaling/log.js';
 import { seedDemoAgents } from '../../signaling/demo/seed-demo.js';
 import { findRootDir } from '../../signaling/root-dir.js';
 import type { Clock } from '../../signaling/clock.js';
+import type { RoomCloser } from '../../signaling/livekit/room-closer.js';
 
 export interface TestServer {
   url: string;
@@ -33,7 +34,7 @@ const GENEROUS_RATES = {
   connectionsPerIp: 1_000_000,
 };
 
-export async function startTestServer(overrides: Record<string, unknown> = {}, options: { clock?: Clock; log?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, unknown> = {}, options: { clock?: Clock; log?: Logger; livekitRooms?: RoomCloser } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'warmline-test-'));
   const config = validateConfig({
     dataDir,
@@ -58,6 +59,7 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
       secret: 'test-secret-test-secret-test-secret!',
       rootDir: findRootDir(),
       log: options.log ?? silentLogger,
+      ...(options.livekitRooms ? { livekitRooms: options.livekitRooms } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     await seedDemoAgents(services.stores, services.auth);

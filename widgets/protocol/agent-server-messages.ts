@@ -7,8 +7,8 @@ import { PresenceSchema } from './agent-client-messages.js';
 export const InteractionStatusSchema = v.picklist(['new', 'queued', 'offered', 'active', 'closed']);
 export type InteractionStatus = v.InferOutput<typeof InteractionStatusSchema>;
 
-/** What an agent can be offered on the console (calls ring on the softphone instead). */
-export const WorkKindSchema = v.picklist(['chat', 'offline', 'callback']);
+/** What an agent can be offered on the console; `call` is a LiveKit call (SIP calls ring on the softphone instead). */
+export const WorkKindSchema = v.picklist(['chat', 'offline', 'callback', 'call']);
 export type WorkKind = v.InferOutput<typeof WorkKindSchema>;
 
 export const NoteSchema = v.object({ author: v.string(), text: v.string(), at: v.number() });
@@ -111,6 +111,8 @@ export const AgentServerMessageSchema = v.variant('type', [
   v.object({ type: v.literal('typing'), interactionId: v.string(), active: v.boolean() }),
   v.object({ type: v.literal('receipt'), interactionId: v.string(), ...ReceiptSchema.entries }),
   v.object({ type: v.literal('context'), interactionId: v.string(), context: ContextEnvelopeSchema }),
+  /** A key the visitor pressed during a LiveKit call (the visitor's side posts it to the server). */
+  v.object({ type: v.literal('dtmf'), interactionId: v.string(), digit: v.pipe(v.string(), v.regex(/^[0-9*#A-D]$/)) }),
   v.object({
     type: v.literal('interaction'),
     interactionId: v.string(),
