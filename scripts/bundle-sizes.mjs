@@ -2,10 +2,10 @@
 /**
  * What each moment of a visit costs in bytes, from the built files in dist/:
  * the loader alone (every page), what the chat needs (first chat click), the
- * call button placed in a page, what a call adds when it starts (sip.js), and
- * the agent console. A graph's size is its entry plus every chunk it imports
- * statically, followed transitively; each file is compressed on its own, as
- * it is served.
+ * call button placed in a page, what a call adds when it starts (sip.js, or
+ * livekit-client on the LiveKit media path), and the agent console. A graph's
+ * size is its entry plus every chunk it imports statically, followed
+ * transitively; each file is compressed on its own, as it is served.
  *
  *   node scripts/bundle-sizes.mjs           prints a table
  *   node scripts/bundle-sizes.mjs --check   also fails if a budget is exceeded,
@@ -88,13 +88,17 @@ export function bundleSizes() {
   }
   const callButton = graph(call);
   const modules = modulesByFile();
-  const sipChunk = [...modules].find(([, mods]) => mods.some((m) => m.includes('telephony/sip-call-transport.ts')))?.[0];
-  const callStart = sipChunk ? graph(join(dist, sipChunk)).filter((f) => !callButton.includes(f)) : [];
+  // What a call adds to the call button, on each media path: the transport's chunk and what it imports.
+  const callStart = (transport) => {
+    const chunk = [...modules].find(([, mods]) => mods.some((m) => m.includes(`telephony/${transport}.ts`)))?.[0];
+    return chunk ? graph(join(dist, chunk)).filter((f) => !callButton.includes(f)) : [];
+  };
   return {
     loader: measure([loader]),
     'loader + chat': measure([loader, ...graph(chat)]),
     'loader + call button': measure([loader, ...callButton]),
-    'call start (sip.js)': measure(callStart),
+    'call start (sip.js)': measure(callStart('sip-call-transport')),
+    'call start (livekit-client)': measure(callStart('livekit-call-transport')),
     'agent console': measure(graph(softphone)),
   };
 }
@@ -118,7 +122,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       if (sizes[name].gzip > budget) problems.push(`${name} is ${kb(sizes[name].gzip)} gzipped; the budget is ${kb(budget)}.`);
     }
     const modules = modulesByFile();
-    for (const name of ['loader', 'loader + chat', 'loader + call button']) {
+    // The agent console too: its phone (sip.js, or livekit-client on the LiveKit path) is imported when the agent is available.
+    for (const name of ['loader', 'loader + chat', 'loader + call button', 'agent console']) {
       for (const file of sizes[name].files) {
         const inside = modules.get(file);
         if (!inside) {
@@ -132,6 +137,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       }
     }
     if (!sizes['call start (sip.js)'].files.length) problems.push('no lazily loaded chunk holds the SIP call transport.');
+    if (!sizes['call start (livekit-client)'].files.length) problems.push('no lazily loaded chunk holds the LiveKit call transport.');
+    if (![...modules.values()].some((mods) => mods.some((m) => m.includes('telephony/agent-livekit-phone.ts')))) problems.push("no lazily loaded chunk holds the agent's LiveKit phone.");
     if (problems.length) {
       console.error(`\nSize check failed:\n- ${problems.join('\n- ')}`);
       process.exit(1);

@@ -7,12 +7,18 @@
  * | visitor  | the call's room | microphone        | yes        | nothing: no data, no metadata |
  * | agent    | the call's room | microphone        | yes        | updates own metadata (hold)   |
  * | listen   | hidden          | nothing            | yes        |                              |
- * | whisper  | hidden          | microphone (heard by the agent only: the client allows only them to subscribe) | yes |  |
+ * | whisper  | visible         | microphone (heard by the agent only: the client allows only them to subscribe) | yes |  |
  * | barge    | visible         | microphone         | yes        |                              |
  *
  * The room is named from the interaction id; the token's room configuration
  * gives it the interaction id (never personal data) as metadata, so the
  * first to join creates it as it should be.
+ *
+ * A whispering supervisor is not hidden: LiveKit lets nobody subscribe to a
+ * hidden participant's tracks, the agent included (livekit/livekit#1857).
+ * Track subscription permissions, set by the supervisor's client, keep the
+ * visitor from hearing the whisper; the visitor's widget shows no one but
+ * the agent.
  */
 import { AccessToken, RoomConfiguration, TrackSource, type VideoGrant } from 'livekit-server-sdk';
 
@@ -50,7 +56,7 @@ function grantFor(role: LiveKitRole, room: string): VideoGrant {
     case 'listen':
       return { ...base, canPublish: false, hidden: true };
     case 'whisper':
-      return { ...base, canPublish: true, canPublishSources: MICROPHONE, hidden: true };
+      return { ...base, canPublish: true, canPublishSources: MICROPHONE };
     case 'barge':
       return { ...base, canPublish: true, canPublishSources: MICROPHONE };
   }

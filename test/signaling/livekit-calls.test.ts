@@ -173,7 +173,7 @@ describe('calls over LiveKit, the server’s side', () => {
     );
     for (const [mode, hidden, canPublish] of [
       ['listen', true, false],
-      ['whisper', true, true],
+      ['whisper', undefined, true],
       ['barge', undefined, true],
     ] as const) {
       const res = await request(server.url, '/api/v1/agent/livekit/monitor', { token: alice.token, body: { interactionId: visitor.interactionId, mode } });

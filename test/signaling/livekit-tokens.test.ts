@@ -65,7 +65,7 @@ describe('LiveKit tokens', () => {
     });
   });
 
-  it('gives a supervisor hidden, listen-only access; whisper adds a microphone; barge makes them heard and seen', async () => {
+  it('gives a supervisor hidden, listen-only access; whisper a microphone (visible, so the agent can subscribe); barge a microphone for all', async () => {
     const listen = (await claimsOf('listen')).claims.video;
     assert.deepEqual(listen, { roomJoin: true, room: 'warmline-in_kettle123456', canSubscribe: true, canPublish: false, canPublishData: false, canUpdateOwnMetadata: false, hidden: true });
     const whisper = (await claimsOf('whisper')).claims.video;
@@ -77,8 +77,7 @@ describe('LiveKit tokens', () => {
       canPublishSources: ['microphone'],
       canPublishData: false,
       canUpdateOwnMetadata: false,
-      hidden: true,
-    });
+    }, 'visible: LiveKit lets nobody subscribe to a hidden participant, the agent included');
     const barge = (await claimsOf('barge')).claims.video;
     assert.equal(barge?.hidden, undefined, 'joining is visible');
     assert.equal(barge?.canPublish, true);

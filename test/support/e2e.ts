@@ -65,7 +65,7 @@ export function useServerAndBrowser(
   };
 }
 
-type CallHolder = 'warmline-call' | 'warmline-softphone';
+type CallHolder = 'warmline-call' | 'warmline-softphone' | 'warmline-live-calls';
 
 /**
  * What getStats says about the call in `page`, read from the element that
@@ -75,7 +75,17 @@ type CallHolder = 'warmline-call' | 'warmline-softphone';
  */
 export async function callStats(page: Page, tag: CallHolder): Promise<{ bytes: number; energy: number; candidates: string[] }> {
   return page.evaluate(async (selector) => {
-    const el = document.querySelector(selector) as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
+    // The element may sit in another component's shadow root (the supervisor's live calls in the console).
+    let el0: Element | null = document.querySelector(selector);
+    const roots: Array<Document | ShadowRoot> = [document];
+    while (!el0 && roots.length) {
+      const root = roots.pop()!;
+      for (const e of root.querySelectorAll('*')) {
+        if (e.localName === selector) el0 = e;
+        if (e.shadowRoot) roots.push(e.shadowRoot);
+      }
+    }
+    const el = el0 as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
     const report = await (el?.getStats?.() ?? el?.getCallStats?.());
     const summary = { bytes: 0, energy: 0, candidates: [] as string[] };
     report?.forEach((s: { type: string; kind?: string; bytesReceived?: number; totalAudioEnergy?: number; candidateType?: string }) => {

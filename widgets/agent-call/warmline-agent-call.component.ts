@@ -5,7 +5,7 @@ import { Localize } from '../base/localize.js';
 import { controls, tokens } from '../base/theme.js';
 import enAgent from '../base/translations/en-agent.js';
 import enCall from '../base/translations/en-call.js';
-import type { AgentCall, AgentSipPhone } from '../telephony/agent-sip-phone.js';
+import { isTransferringPhone, type AgentCall, type AgentPhone } from '../telephony/agent-phone.js';
 import { DTMF_DIGITS } from '../telephony/dtmf.js';
 import { keyTone } from '../telephony/tones.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
@@ -17,10 +17,11 @@ import styles from './warmline-agent-call.styles.js';
 /**
  * @summary One of the agent's calls: ringing with Answer and Decline, then the call's controls and its transfer.
  *
- * It drives an `AgentSipPhone` it is given, for the call it is given, and
- * plays that call's audio. Who is calling and from where comes from the
- * interaction's context. A consultation (warm transfer) offers to complete
- * or cancel the transfer.
+ * It drives the `AgentPhone` it is given (SIP or LiveKit), for the call it
+ * is given, and plays that call's audio. Who is calling and from where comes
+ * from the interaction's context. A consultation (warm transfer) offers to
+ * complete or cancel the transfer. The transfer button and the keypad show
+ * unless the phone's path cannot do them (`no-transfer`, `no-keypad`).
  *
  * @event warmline-call-transfer - The agent chose where to transfer this call; `detail.call`, `detail.request`, `detail.label`.
  *
@@ -30,13 +31,19 @@ export class WarmlineAgentCall extends WarmlineElement {
   static override styles = [tokens, controls, styles];
 
   /** The phone the call is on. */
-  @property({ attribute: false }) phone: AgentSipPhone | undefined;
+  @property({ attribute: false }) phone: AgentPhone | undefined;
 
   /** The call as the phone reports it. */
   @property({ attribute: false }) call: AgentCall | undefined;
 
   /** The caller's context, once fetched. */
   @property({ attribute: false }) context: ContextEnvelope | undefined;
+
+  /** Hides the transfer button: the phone's path does not transfer calls (an external SIP platform, LiveKit). */
+  @property({ type: Boolean, attribute: 'no-transfer' }) noTransfer = false;
+
+  /** Hides the keypad: the phone's path sends no keys to the other side (LiveKit). */
+  @property({ type: Boolean, attribute: 'no-keypad' }) noKeypad = false;
 
   /** Server and agent session, for the transfer directory. */
   @property() server = '';
@@ -114,6 +121,7 @@ export class WarmlineAgentCall extends WarmlineElement {
     const t = this.localize;
     return html`<p class="what" role="status"><span class="title">${t.term('callEndedAgent')}</span>
         <span class="detail">${call.connectedAt ? this.duration(call.connectedAt) : ''}</span></p>
+      ${call.problem ? html`<p class="problem" role="alert">${call.problem}</p>` : nothing}
       <div class="controls"><button type="button" @click=${() => this.phone?.dismiss(call.id)}>${t.term('closeChat')}</button></div>`;
   }
 
@@ -136,28 +144,35 @@ export class WarmlineAgentCall extends WarmlineElement {
       </p>
       <div class="controls">
         ${call.consultFor && call.state === 'connected'
-          ? html`<button class="answer" type="button" @click=${() => this.phone?.completeTransfer(call.id)}>${t.term('completeTransfer')}</button>`
+          ? html`<button class="answer" type="button" @click=${() => this.transfers()?.completeTransfer(call.id)}>${t.term('completeTransfer')}</button>`
           : nothing}
-        ${call.consultFor ? html`<button type="button" @click=${() => this.phone?.cancelTransfer(call.id)}>${t.term('cancelTransfer')}</button>` : nothing}
+        ${call.consultFor ? html`<button type="button" @click=${() => this.transfers()?.cancelTransfer(call.id)}>${t.term('cancelTransfer')}</button>` : nothing}
         <button type="button" aria-pressed=${call.muted ? 'true' : 'false'} ?disabled=${!connected} @click=${() => this.phone?.setMuted(call.id, !call.muted)}>${t.term('mute')}</button>
         <button type="button" aria-pressed=${held ? 'true' : 'false'} ?disabled=${!connected || !!call.transferring} @click=${() => this.phone?.setHold(call.id, !held)}>
           ${held ? t.term('resume') : t.term('hold')}
         </button>
-        <button type="button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} ?disabled=${!connected} @click=${() => (this.keypadOpen = !this.keypadOpen)}>${t.term('keypad')}</button>
-        ${call.direction === 'in' && call.interactionId && !call.transfer?.kind.startsWith('consult') && !this.phone?.external
+        ${this.noKeypad
+          ? nothing
+          : html`<button type="button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} ?disabled=${!connected} @click=${() => (this.keypadOpen = !this.keypadOpen)}>${t.term('keypad')}</button>`}
+        ${call.direction === 'in' && call.interactionId && !call.transfer?.kind.startsWith('consult') && !this.noTransfer
           ? html`<button type="button" aria-expanded=${this.transferOpen ? 'true' : 'false'} ?disabled=${!connected || !!call.transferring} @click=${() => (this.transferOpen = !this.transferOpen)}>
               ${t.term('transfer')}
             </button>`
           : nothing}
         <button class="hangup" type="button" @click=${() => this.phone?.hangup(call.id)}>${t.term('hangUp')}</button>
       </div>
-      ${this.keypadOpen
+      ${this.keypadOpen && !this.noKeypad
         ? html`<div class="keypad" role="group" aria-label=${t.term('keypad')}>
             ${DTMF_DIGITS.map(
               (d) => html`<button type="button" aria-label=${t.term('digitLabel', d)} @click=${() => (keyTone(d), this.phone?.sendDtmf(call.id, d))}>${d}</button>`,
             )}
           </div>`
         : nothing}`;
+  }
+
+  /** The phone's transfers: a consultation only happens on a phone that has them. */
+  private transfers() {
+    return this.phone && isTransferringPhone(this.phone) ? this.phone : undefined;
   }
 
   private onTransfer(event: WarmlineTransferEvent) {

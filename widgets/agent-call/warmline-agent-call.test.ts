@@ -142,4 +142,18 @@ describe('<warmline-agent-call>', () => {
     expect(buttonNamed(el, 'Transfer')!.disabled).to.equal(false, 'and can try again');
     await expect(el).shadowDom.to.be.accessible();
   });
+
+  it('on a path without transfers or keys (LiveKit), offers neither, and says why a call could not go on', async () => {
+    const { phone } = recordingPhone();
+    const el = await fixture<WarmlineAgentCall>(
+      html`<warmline-agent-call no-transfer no-keypad .phone=${phone} .call=${call({ state: 'connected', connectedAt: Date.now() })} .context=${context}></warmline-agent-call>`,
+    );
+    expect(buttonNamed(el, 'Hold')).to.exist;
+    expect(buttonNamed(el, 'Transfer')).to.equal(undefined);
+    expect(buttonNamed(el, 'Keypad')).to.equal(undefined);
+    el.call = call({ state: 'ended', endReason: 'failed', problem: 'The microphone is not available (Permission denied).' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('The microphone is not available (Permission denied).');
+    await expect(el).shadowDom.to.be.accessible();
+  });
 });

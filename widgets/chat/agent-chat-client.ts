@@ -57,7 +57,14 @@ export interface AgentChatSnapshot {
 
 interface AgentEvents extends Record<string, unknown> {
   change: AgentChatSnapshot;
+  /** A chat, callback or offline message offered (listed in `offers`). */
   offer: Offer;
+  /** A LiveKit call ringing for this agent: for the phone, not listed in `offers`. */
+  'call-offer': Offer;
+  /** An offer went away (taken, timed out, the caller left). */
+  'offer-withdrawn': { interactionId: string; reason: Extract<AgentServerMessage, { type: 'offer-withdrawn' }>['reason'] };
+  /** A key the visitor pressed during a LiveKit call. */
+  dtmf: { interactionId: string; digit: string };
   message: { interactionId: string; message: ChatMessage };
   /** The session was refused or ended: sign in again. */
   'signed-out': void;
@@ -293,7 +300,8 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       this.agent = frame.agent;
       this.presence = this.pendingPresence ?? frame.presence;
       this.messageLimit = frame.messageLimit;
-      this.offers = new Map(frame.offers.map((o) => [o.interactionId, o]));
+      this.offers = new Map(frame.offers.filter((o) => o.channel !== 'call').map((o) => [o.interactionId, o]));
+      for (const o of frame.offers) if (o.channel === 'call') this.fire('call-offer', o);
       this.welcomed = true;
       if (this.pendingPresence && this.pendingPresence !== frame.presence) this.frame({ type: 'presence', state: this.pendingPresence });
       this.pendingPresence = undefined;
@@ -310,12 +318,15 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       this.presence = frame.state;
     },
     offer: (frame) => {
+      if (frame.offer.channel === 'call') return this.fire('call-offer', frame.offer);
       this.offers.set(frame.offer.interactionId, frame.offer);
       this.fire('offer', frame.offer);
     },
     'offer-withdrawn': (frame) => {
       this.offers.delete(frame.interactionId);
+      this.fire('offer-withdrawn', { interactionId: frame.interactionId, reason: frame.reason });
     },
+    dtmf: (frame) => this.fire('dtmf', { interactionId: frame.interactionId, digit: frame.digit }),
     assigned: (frame) => {
       this.offers.delete(frame.interaction.id);
       this.error = undefined;

@@ -1,4 +1,4 @@
-import type { AgentCall } from '../telephony/agent-sip-phone.js';
+import type { AgentCall } from '../telephony/agent-phone.js';
 import type { TransferRequest } from '../chat/agent-api.js';
 
 /** The agent chose where to transfer a call. */

@@ -26,7 +26,7 @@ import '../transfer-form/warmline-transfer-form.js';
 import type { WarmlineAgentCall } from '../agent-call/warmline-agent-call.component.js';
 import type { WarmlineCallTransferEvent } from '../events/warmline-call-transfer.js';
 import type { WarmlineTransferEvent } from '../events/warmline-transfer.js';
-import type { AgentCall } from '../telephony/agent-sip-phone.js';
+import type { AgentCall } from '../telephony/agent-phone.js';
 import styles from './warmline-softphone.styles.js';
 
 /**
@@ -125,6 +125,8 @@ export class WarmlineSoftphone extends WarmlineElement {
       if (conversation?.unread) this.client?.markRead(conversation.id);
     }
     if (changed.has('selected')) this.composer?.focus();
+    // Only supervisors load it (and livekit-client, when they first listen in).
+    if (this.supervises && !customElements.get('warmline-live-calls')) void import('../live-calls/warmline-live-calls.js');
   }
 
   private renderSignIn() {
@@ -178,6 +180,8 @@ export class WarmlineSoftphone extends WarmlineElement {
               server=${this.base}
               .token=${this.session?.token ?? ''}
               .self=${this.session?.agent.id ?? ''}
+              ?no-transfer=${this.phone.phone?.features.transfer === false}
+              ?no-keypad=${this.phone.phone?.features.keypad === false}
               lang=${t.lang}
               @warmline-call-transfer=${this.onCallTransfer}
             ></warmline-agent-call>`,
@@ -202,6 +206,7 @@ export class WarmlineSoftphone extends WarmlineElement {
                   </ul>`
                 : html`<p class="empty">${t.term('noChats')}</p>`}
             </section>
+            ${this.renderLiveCalls()}
           </nav>
           ${current ? this.renderThread(current) : html`<div class="thread no-chat"><p>${t.term('noChats')}</p></div>`}
           <aside class="card-column">
@@ -257,6 +262,17 @@ export class WarmlineSoftphone extends WarmlineElement {
     </li>`;
   }
 
+  /** A supervisor on the LiveKit path sees the calls in progress, to listen in, whisper or join (the element upgrades once its module is in). */
+  private renderLiveCalls() {
+    if (!this.supervises) return nothing;
+    return html`<warmline-live-calls server=${this.base} .token=${this.session?.token ?? ''} lang=${this.localize.lang}></warmline-live-calls>`;
+  }
+
+  private get supervises(): boolean {
+    const config = this.phone.config;
+    return config?.mode === 'livekit' && config.supervisor;
+  }
+
   /** The call whose customer is in front of the agent: one ringing in, else the one under way, else the latest. */
   private focusedCall(calls: AgentCall[]): AgentCall | undefined {
     const live = calls.filter((c) => c.state !== 'ended' && c.interactionId);
@@ -286,7 +302,7 @@ export class WarmlineSoftphone extends WarmlineElement {
       </p>
       <p>${work.phone ? html`${t.term('phoneLeft')}: ${contactLink(work.phone)}` : t.term('callbackNoPhone')}</p>
       <div class="actions">
-        ${work.reachable && !this.phone.phone?.external
+        ${work.reachable && this.phone.callsBack
           ? html`<button class="primary" type="button" ?disabled=${dialling} @click=${() => this.phone.callBack(c.id, who)}>${t.term('callInBrowser')}</button>`
           : nothing}
         <button class="secondary" type="button" @click=${() => this.client?.callbackOutcome(c.id, true)}>${t.term('callbackReached')}</button>
@@ -387,6 +403,7 @@ export class WarmlineSoftphone extends WarmlineElement {
     this.session = session;
     const client = new AgentChatClient({ server: this.base, token: session.token });
     this.client = client;
+    this.phone.follow(client);
     let knownOffers = new Set<string>();
     client.on('change', (snap) => {
       this.snap = snap;
@@ -416,6 +433,7 @@ export class WarmlineSoftphone extends WarmlineElement {
   private end(reason: 'user' | 'expired') {
     this.client?.disconnect();
     this.client = undefined;
+    this.phone.follow(undefined);
     this.session = undefined;
     this.snap = undefined;
     this.selected = undefined;

@@ -15,53 +15,16 @@
  */
 import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web, type Session } from 'sip.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
-import { canTransition, type CallEndReason, type CallState } from './call-state.js';
+import { canTransition, type CallEndReason } from './call-state.js';
+import type { AgentCall, AgentPhoneEvents, AgentPhoneSnapshot, PhoneFeatures, RegistrationState, TransferringPhone } from './agent-phone.js';
 import { DTMF_CONTENT_TYPE, dtmfBody, parseDtmfBody, type DtmfDigit } from './dtmf.js';
-import { parseTransferHeader, sipfragStatus, type TransferLeg } from './transfer-header.js';
+import { parseTransferHeader, sipfragStatus } from './transfer-header.js';
 import { interactionOf } from '../protocol/interaction-header.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
-export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'failed';
-
-export interface AgentCall {
-  id: string;
-  /** `in`: it rang here; `out`: this agent placed it (a callback, a consultation). */
-  direction: 'in' | 'out';
-  interactionId: string | undefined;
-  /** Who is on the other end, as SIP carries it (or the name given when dialling). */
-  caller: string;
-  state: CallState;
-  muted: boolean;
-  /** DTMF digits the other side pressed, in order. */
-  digits: string;
-  ringingSince: number;
-  connectedAt: number | undefined;
-  endReason: CallEndReason | undefined;
-  /** A call that is part of a transfer, and which part. */
-  transfer: TransferLeg | undefined;
-  /** This call's customer is being transferred: `consulting` while the agent talks to the colleague, `referred` once handed over. */
-  transferring: 'consulting' | 'referred' | undefined;
-  /** A consultation this agent placed: the id of the customer's call it prepares the transfer of. */
-  consultFor: string | undefined;
-  /** A transfer of this call did not go through (the colleague did not answer, the REFER failed). */
-  transferFailed?: boolean;
-}
-
-export interface AgentPhoneSnapshot {
-  registration: RegistrationState;
-  /** Why registration failed, for the agent to read. */
-  problem: string | undefined;
-  /** Every line, oldest first (ended ones until dismissed). */
-  calls: AgentCall[];
-}
-
-interface PhoneEvents extends Record<string, unknown> {
-  change: AgentPhoneSnapshot;
-  /** A call started ringing (calls that answer themselves do not ring). */
-  incoming: AgentCall;
-  'remote-stream': { callId: string; stream: MediaStream };
-}
+// The types moved to the interface both phones implement; still exported from here for existing imports.
+export type { AgentCall, AgentPhoneSnapshot, RegistrationState } from './agent-phone.js';
 
 export interface AgentPhoneOptions {
   wsUrl: string;
@@ -90,7 +53,7 @@ interface Line {
 
 const AUDIO_ONLY = { constraints: { audio: true, video: false } };
 
-export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
+export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements TransferringPhone {
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
   /** The queue addresses registered too, on an external platform. */
@@ -110,6 +73,10 @@ export class AgentSipPhone extends TypedEventTarget<PhoneEvents> {
   /** On an external SIP platform, transfers and callbacks are the platform's, not this phone's. */
   get external(): boolean {
     return !!this.o.auth;
+  }
+
+  get features(): PhoneFeatures {
+    return { transfer: !this.external, callBack: !this.external, keypad: true };
   }
 
   get domain(): string {

@@ -38,6 +38,10 @@ export interface VisitorCallOptions {
   iceServers: RTCIceServer[];
   /** The microphone stream the widget already obtained. */
   localStream: MediaStream;
+  /** The Warmline server's base URL: the LiveKit path asks it about the call (place in line, hang-up, keys). */
+  server?: string;
+  /** The call's LiveKit room and the visitor's token for it (`media: 'livekit'`); the SIP fields above are then unused. */
+  livekit?: { url: string; room: string; identity: string; token: string };
 }
 
 /** Waiting to be called back: the address to register and the proof it is ours. */

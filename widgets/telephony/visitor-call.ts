@@ -2,7 +2,7 @@
  * A visitor's call from start to end, without any DOM: asks for the
  * microphone, prepares the call on the server (in the visitor's existing
  * conversation if there is one, so the agent sees the chat too), loads the
- * call transport (sip.js) only now, and reports one snapshot the widget
+ * call transport (sip.js, or livekit-client) only now, and reports one snapshot the widget
  * renders: the call's state, the place in the queue, a transfer under way,
  * a callback waiting or ringing.
  *
@@ -61,15 +61,22 @@ export interface VisitorCallOptions {
   server: string;
   site: string;
   collectContext: () => ContextInput;
-  /** Loads the transport; by default the SIP one, as a separate chunk. */
-  loadTransport?: () => Promise<VisitorCallTransport>;
+  /** Loads the transport for the media path the server chose; by default as a separate chunk each (sip.js, livekit-client). */
+  loadTransport?: (media: MediaPath) => Promise<VisitorCallTransport>;
   getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
   fetch?: typeof fetch;
   /** How often a waiting callback asks for its place. */
   pollMs?: number;
 }
 
-const loadSip = () => import('./sip-call-transport.js').then((m) => new m.SipCallTransport());
+/** How the server carries calls: SIP (the embedded proxy or a PBX), or a LiveKit room per call. */
+export type MediaPath = 'sip' | 'livekit';
+
+/** Only the chosen path's chunk loads: each library is tens of KB gzipped. */
+const load = (media: MediaPath): Promise<VisitorCallTransport> =>
+  media === 'livekit'
+    ? import('./livekit-call-transport.js').then((m) => new m.LiveKitCallTransport())
+    : import('./sip-call-transport.js').then((m) => new m.SipCallTransport());
 
 const IDLE: VisitorCallSnapshot = {
   state: 'idle',
@@ -144,13 +151,18 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
   /** Places the call to a queue (the microphone must be open). */
   async start(queue?: string): Promise<void> {
     if (!this.stream) throw new Error('open the microphone first');
-    const transportLoading = (this.o.loadTransport ?? loadSip)();
+    // The transport loads once the server has said which media path the call takes.
     let prepared: {
       interactionId: string;
       token: string;
-      sip: { mode: 'embedded' | 'external'; wsUrl?: string; domain: string; target: string; auth?: { username: string; password: string } };
       iceServers: RTCIceServer[];
-    };
+    } & (
+      | {
+          media?: 'sip';
+          sip: { mode: 'embedded' | 'external'; wsUrl?: string; domain: string; target: string; auth?: { username: string; password: string } };
+        }
+      | { media: 'livekit'; livekit: { url: string; room: string; identity: string; token: string } }
+    );
     try {
       const saved = this.store.load();
       const res = await this.doFetch(`${this.o.server}/api/v1/calls`, {
@@ -177,7 +189,23 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
       return;
     }
     this.store.update({ token: prepared.token, interactionId: prepared.interactionId });
-    const transport = this.wire(await transportLoading);
+    const transport = this.wire(await (this.o.loadTransport ?? load)(prepared.media === 'livekit' ? 'livekit' : 'sip'));
+    if (prepared.media === 'livekit') {
+      // No "call me back" on this path: a room cannot ring the browser. The SIP fields are unused.
+      this.update({ callbacks: false });
+      await transport.start({
+        wsUrl: '',
+        domain: '',
+        target: '',
+        token: prepared.token,
+        interactionId: prepared.interactionId,
+        iceServers: prepared.iceServers,
+        localStream: this.stream,
+        server: this.o.server,
+        livekit: prepared.livekit,
+      });
+      return;
+    }
     // On an external platform the queue is the platform's: no place in line, no callbacks from here.
     this.update({ callbacks: prepared.sip.mode === 'embedded' });
     await transport.start({
@@ -276,7 +304,7 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
   }
 
   private async listen(token: string, line: CallbackLine) {
-    const transport = this.wire(await (this.o.loadTransport ?? loadSip)());
+    const transport = this.wire(await (this.o.loadTransport ?? load)('sip'));
     try {
       await transport.listen({ wsUrl: this.wsUrl, domain: line.sip.domain, aor: line.sip.aor, token, iceServers: line.iceServers });
     } catch {

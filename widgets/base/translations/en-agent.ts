@@ -109,6 +109,26 @@ const enAgent = {
   consultRequest: (who: string) => `${who} wants to transfer a call to you`,
   transferredCall: (who: string) => `Call transferred by ${who}`,
   chatTransferred: 'Transferred',
+
+  liveCalls: 'Live calls',
+  noLiveCalls: 'No calls in progress.',
+  liveCallWith: (agent: string, visitor: string) => `${agent} with ${visitor}`,
+  answeredAt: (time: string) => `Answered at ${time}`,
+  listen: 'Listen',
+  whisper: 'Whisper',
+  joinCall: 'Join',
+  leaveCall: 'Leave',
+  listenTo: (agent: string) => `Listen to ${agent}'s call`,
+  whisperTo: (agent: string) => `Whisper to ${agent}`,
+  joinCallOf: (agent: string) => `Join ${agent}'s call`,
+  leaveMonitoredCall: 'Leave the call',
+  monitorJoining: (agent: string) => `Joining ${agent}'s call…`,
+  monitorListening: (agent: string) => `Listening to ${agent}'s call`,
+  monitorWhispering: (agent: string) => `Whispering to ${agent}`,
+  monitorBarged: 'In the call',
+  monitorEnded: 'The call has ended.',
+  monitorFailed: (why: string) => `Could not join the call: ${why}`,
+  liveCallsProblem: (why: string) => `The calls in progress cannot be shown: ${why}`,
 };
 
 export default enAgent;
