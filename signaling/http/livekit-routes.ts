@@ -37,7 +37,7 @@ export function liveKitWebhookRoutes(services: Services, calls: LiveKitCalls) {
       throw AppError.unauthorized('The webhook is not signed by this LiveKit project.');
     }
     const interactionId = event.room ? interactionOfRoom(event.room.name) : undefined;
-    if (interactionId && (event.event === 'participant_left' || event.event === 'room_finished')) {
+    if (interactionId && (event.event === 'participant_joined' || event.event === 'participant_left' || event.event === 'room_finished')) {
       calls.onRoomEvent(interactionId, event.event, event.participant?.identity);
     }
     ctx.status = 200;

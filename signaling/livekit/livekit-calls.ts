@@ -125,15 +125,21 @@ export class LiveKitCalls implements CallSignaling {
   async answer(agent: { id: string; username: string; name: string }, interactionId: string): Promise<MintedToken> {
     const call = this.live(interactionId);
     if (!call || call.status === 'answered') throw AppError.conflict('This call is no longer ringing for you: it was answered elsewhere or the caller left.');
+    if (!this.take(call, agent)) throw AppError.conflict('This call is no longer ringing for you: it went to someone else.');
+    return mintToken(this.o.settings, { role: 'agent', interactionId, who: agent.username, name: agent.name }, this.o.clock.now());
+  }
+
+  /** The call becomes this agent's (the engine agrees), and is recorded as answered. */
+  private take(call: LiveCall, agent: { id: string; name: string }): boolean {
     this.o.routing.callAnswered(call.itemId, agent.id);
-    if (this.o.routing.engine.get(call.itemId)?.agentId !== agent.id) throw AppError.conflict('This call is no longer ringing for you: it went to someone else.');
+    if (this.o.routing.engine.get(call.itemId)?.agentId !== agent.id) return false;
     call.status = 'answered';
     call.agentId = agent.id;
     call.agentName = agent.name;
     call.answeredAt = this.o.clock.now();
     delete call.ringing;
     this.o.stores.calls.answered(call.callRecordId, agent.id, call.answeredAt);
-    return mintToken(this.o.settings, { role: 'agent', interactionId, who: agent.username, name: agent.name }, this.o.clock.now());
+    return true;
   }
 
   hangupByAgent(agentId: string, interactionId: string) {
@@ -171,9 +177,15 @@ export class LiveKitCalls implements CallSignaling {
   // ── LiveKit's webhooks ─────────────────────────────────────────────
 
   /** What LiveKit saw happen in a call's room (signed events only reach here). */
-  onRoomEvent(interactionId: string, event: 'participant_left' | 'room_finished', identity?: string) {
+  onRoomEvent(interactionId: string, event: 'participant_joined' | 'participant_left' | 'room_finished', identity?: string) {
     const call = this.live(interactionId);
     if (!call) return;
+    if (event === 'participant_joined') {
+      // An agent's token is only minted on answer; an agent in the room while it still rings answered elsewhere (another tab).
+      const agent = identity?.startsWith('agent-') ? this.o.stores.agents.findByUsername(identity.slice('agent-'.length)) : undefined;
+      if (agent && call.status !== 'answered' && call.ringing === agent.id) this.take(call, agent);
+      return;
+    }
     if (event === 'room_finished' || identity === identityFor('visitor', interactionId)) {
       if (call.status === 'answered') this.o.routing.callEnded(call.itemId);
       else this.o.routing.callerLeft(call.itemId);

@@ -138,7 +138,12 @@ describe('calls over LiveKit, the server’s side', () => {
     const carol = await agent('bob');
     const visitor = await call();
     await carol.socket.next((f) => f.type === 'offer' && f.offer.interactionId === visitor.interactionId);
-    await request(server.url, '/api/v1/agent/livekit/answer', { token: carol.token, body: { interactionId: visitor.interactionId } });
+    // bob's console in another tab answered and joined: LiveKit says so, and the call is his.
+    const joined = { event: 'participant_joined', room: { name: visitor.livekit.room, sid: 'RM_x' }, participant: { identity: 'agent-bob', sid: 'PA_b' } };
+    assert.equal((await webhook(joined, 'none')).status, 401);
+    assert.equal((await state(visitor.token)).state, 'ringing', 'an unsigned event changes nothing');
+    assert.equal((await webhook(joined)).status, 200);
+    assert.deepEqual(await state(visitor.token), { state: 'answered', agent: 'Bob Chen' });
     const left = { event: 'participant_left', room: { name: visitor.livekit.room, sid: 'RM_x' }, participant: { identity: `visitor-${visitor.interactionId}`, sid: 'PA_x' } };
 
     const refused = [
