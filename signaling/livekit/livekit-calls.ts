@@ -183,7 +183,10 @@ export class LiveKitCalls implements CallSignaling {
     if (event === 'participant_joined') {
       // An agent's token is only minted on answer; an agent in the room while it still rings answered elsewhere (another tab).
       const agent = identity?.startsWith('agent-') ? this.o.stores.agents.findByUsername(identity.slice('agent-'.length)) : undefined;
-      if (agent && call.status !== 'answered' && call.ringing === agent.id) this.take(call, agent);
+      if (agent && call.status !== 'answered' && call.ringing === agent.id && this.take(call, agent)) {
+        // The agent's other consoles stop ringing: it was answered.
+        this.o.toAgent(agent.id, { type: 'offer-withdrawn', interactionId, reason: 'taken' });
+      }
       return;
     }
     if (event === 'room_finished' || identity === identityFor('visitor', interactionId)) {

@@ -144,6 +144,7 @@ describe('calls over LiveKit, the server’s side', () => {
     assert.equal((await state(visitor.token)).state, 'ringing', 'an unsigned event changes nothing');
     assert.equal((await webhook(joined)).status, 200);
     assert.deepEqual(await state(visitor.token), { state: 'answered', agent: 'Bob Chen' });
+    await carol.socket.next((f) => f.type === 'offer-withdrawn' && f.interactionId === visitor.interactionId && f.reason === 'taken');
     const left = { event: 'participant_left', room: { name: visitor.livekit.room, sid: 'RM_x' }, participant: { identity: `visitor-${visitor.interactionId}`, sid: 'PA_x' } };
 
     const refused = [
