@@ -30,6 +30,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { ItemKind } from './priority-rules.js';
 import { WaitEstimator } from './wait-estimator.js';
+import { ServeLine } from './serve-line.js';
 
 export type { ItemKind };
 export type ItemStatus = 'waiting' | 'offered' | 'assigned' | 'done' | 'abandoned';
@@ -101,8 +102,12 @@ export interface RoutingEventMap {
   released: [item: Readonly<Item>, reason: ReleaseReason];
   /** The engine changed an agent's presence (missed too many offers). */
   presence: [agentId: string, presence: Presence, why: 'missed-offers'];
-  /** Positions in this queue may have changed. */
-  queue: [queue: string];
+  /**
+   * Positions (or estimated waits) in this queue may have changed, from
+   * position `from` (1 = next) on: an item joining at the back changes
+   * nobody else's place, so announcing a long queue stays cheap.
+   */
+  queue: [queue: string, from: number];
 }
 
 export interface EngineOptions {
@@ -123,6 +128,11 @@ const CALLISH = new Set<ItemKind>(['call', 'callback']);
 export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   private readonly agents = new Map<string, AgentState>();
   private readonly items = new Map<string, Item>();
+  /** Waiting and offered items of every queue, in the order they are served. */
+  private readonly line = new ServeLine<Item>();
+  /** The same, per queue: a position is an index here. */
+  private readonly lines = new Map<string, ServeLine<Item>>();
+  private readonly byInteraction = new Map<string, Set<Item>>();
   private readonly timers = new Map<string, { cancel(): void }>();
   /** itemId → agentId → until when that agent is skipped for it. */
   private readonly skips = new Map<string, Map<string, number>>();
@@ -182,7 +192,11 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     const agent = this.agent(id);
     if (agent.phoneReady === ready) return;
     agent.phoneReady = ready;
-    if (!ready) for (const itemId of [...agent.offered]) if (CALLISH.has(this.items.get(itemId)!.kind)) this.returnToQueue(itemId, agent, 'away');
+    if (!ready) {
+      this.batch(() => {
+        for (const itemId of [...agent.offered]) if (CALLISH.has(this.items.get(itemId)!.kind)) this.returnToQueue(itemId, agent, 'away');
+      });
+    }
     this.changedStaffing();
   }
 
@@ -216,16 +230,20 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   signedIn(queue: string): number {
     const def = this.o.queues.get(queue);
     if (!def) return 0;
-    return [...this.agents.values()].filter((a) => a.online && def.skills.every((s) => a.skills.has(s))).length;
+    let n = 0;
+    for (const a of this.agents.values()) if (a.online && def.skills.every((s) => a.skills.has(s))) n++;
+    return n;
   }
 
   // ── Items ───────────────────────────────────────────────────────────
 
   enqueue(input: Omit<Item, 'status' | 'enqueuedAt'> & { enqueuedAt?: number }): Item {
     if (!this.o.queues.has(input.queue)) throw new Error(`unknown queue ${input.queue}`);
+    if (this.items.has(input.id)) throw new Error(`item ${input.id} is already queued`);
     const item: Item = { ...input, enqueuedAt: input.enqueuedAt ?? this.clock.now(), status: 'waiting' };
-    this.items.set(item.id, item);
-    this.emit('queue', item.queue);
+    this.remember(item);
+    const position = this.enterLine(item);
+    this.emit('queue', item.queue, position);
     this.dispatch();
     return item;
   }
@@ -236,7 +254,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
    */
   restoreAssigned(input: Omit<Item, 'status'>, agentId: string, assignedAt: number) {
     const item: Item = { ...input, status: 'assigned', agentId, assignedAt };
-    this.items.set(item.id, item);
+    this.remember(item);
     this.agent(agentId).work.set(item.id, item.kind);
   }
 
@@ -246,7 +264,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
 
   /** Items of an interaction that are not finished. */
   itemsOf(interactionId: string): Array<Readonly<Item>> {
-    return [...this.items.values()].filter((i) => i.interactionId === interactionId);
+    return [...(this.byInteraction.get(interactionId) ?? [])];
   }
 
   offersOf(agentId: string): Array<Readonly<Item>> {
@@ -264,6 +282,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       throw new OfferGoneError(itemId);
     }
     this.clearOffer(item, agent);
+    const position = this.leaveLine(item);
     item.status = 'assigned';
     item.agentId = agentId;
     item.assignedAt = this.clock.now();
@@ -271,7 +290,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     agent.missedInARow = 0;
     this.skips.delete(item.id);
     this.emit('assigned', agentId, item);
-    this.emit('queue', item.queue);
+    this.emit('queue', item.queue, position);
     this.dispatch();
     return item;
   }
@@ -326,16 +345,18 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       this.clearOffer(item, agent);
       this.emit('offer-withdrawn', agent.id, item, reason === 'abandoned' ? 'abandoned' : 'released');
     }
+    // Leaving the line moves those behind; handled work changes the estimate of all.
+    const position = this.leaveLine(item);
     const owner = item.agentId ? this.agents.get(item.agentId) : undefined;
     if (owner?.work.delete(item.id)) {
       if (reason === 'done' && item.assignedAt !== undefined) this.waits.record(item.queue, this.clock.now() - item.assignedAt);
       if (owner.work.size === 0) owner.idleSince = this.clock.now();
     }
     item.status = reason === 'abandoned' ? 'abandoned' : 'done';
-    this.items.delete(itemId);
+    this.forget(item);
     this.skips.delete(itemId);
     this.emit('released', item, reason);
-    this.emit('queue', item.queue);
+    this.emit('queue', item.queue, position > 0 ? position : 1);
     this.dispatch();
     return item;
   }
@@ -344,8 +365,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   positionOf(itemId: string): number | undefined {
     const item = this.items.get(itemId);
     if (!item || (item.status !== 'waiting' && item.status !== 'offered')) return undefined;
-    const queue = this.ordered().filter((i) => i.queue === item.queue);
-    return queue.indexOf(item) + 1;
+    return (this.lines.get(item.queue)?.indexOf(item) ?? -1) + 1 || undefined;
   }
 
   /** Estimated milliseconds until a waiting item is taken. */
@@ -356,8 +376,20 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     return this.waits.estimate(item.queue, position, this.staffing(item.queue, item.kind));
   }
 
-  waiting(queue?: string): Array<Readonly<Item>> {
-    return this.ordered().filter((i) => !queue || i.queue === queue);
+  /**
+   * Estimated waits at any position of a queue, with its staffing counted
+   * once: what announcing a whole queue needs (estimatedWaitOf counts the
+   * agents again for every item).
+   */
+  waitsOf(queue: string): (kind: ItemKind, position: number) => number {
+    const staff = { chats: this.staffing(queue, 'chat'), calls: this.staffing(queue, 'call') };
+    return (kind, position) => this.waits.estimate(queue, position, CALLISH.has(kind) ? staff.calls : staff.chats);
+  }
+
+  /** Waiting and offered items in serving order, of one queue (from a position on) or of all. */
+  waiting(queue?: string, from = 1): Array<Readonly<Item>> {
+    if (queue === undefined) return this.line.slice(from - 1);
+    return this.lines.get(queue)?.slice(from - 1) ?? [];
   }
 
   /** Offers waiting items, best first, while agents have room. Safe to call at any time. */
@@ -370,13 +402,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     try {
       do {
         this.again = false;
-        const now = this.clock.now();
-        for (const item of this.ordered()) {
-          if (item.status !== 'waiting') continue;
-          if ((item.notBefore ?? 0) > now || !this.o.isOpen(item.queue, now)) continue;
-          const agent = this.pick(item, now);
-          if (agent) this.offer(item, agent, now);
-        }
+        this.dispatchPass(this.clock.now());
       } while (this.again);
     } finally {
       this.dispatching = false;
@@ -385,11 +411,94 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
 
   // ── Internals ───────────────────────────────────────────────────────
 
-  /** Waiting and offered items, in the order the queue serves them. */
-  private ordered(): Item[] {
-    return [...this.items.values()]
-      .filter((i) => i.status === 'waiting' || i.status === 'offered')
-      .sort((a, b) => b.priority - a.priority || a.enqueuedAt - b.enqueuedAt || (a.id < b.id ? -1 : 1));
+  /**
+   * One pass over the line. Only agents who could take something are
+   * looked at, and the pass ends when none is left: with every agent busy a
+   * pass costs one look at each agent, however long the line, and each
+   * offer costs a look at the free agents with the queue's skills.
+   */
+  private dispatchPass(now: number) {
+    const free: AgentState[] = [];
+    for (const agent of this.agents.values()) if (this.canTakeAnything(agent)) free.push(agent);
+    if (!free.length) return;
+    const perQueue = new Map<string, AgentState[]>();
+    const candidates = (queue: string) => {
+      let list = perQueue.get(queue);
+      if (!list) {
+        const skills = this.o.queues.get(queue)!.skills;
+        list = free.filter((a) => skills.every((s) => a.skills.has(s)));
+        perQueue.set(queue, list);
+      }
+      return list;
+    };
+    const open = new Map<string, boolean>();
+    const isOpen = (queue: string) => {
+      let answer = open.get(queue);
+      if (answer === undefined) open.set(queue, (answer = this.o.isOpen(queue, now)));
+      return answer;
+    };
+    // A copy: listeners of an offer may enqueue or release (they run inside
+    // the pass; what they change is looked at again in the next pass).
+    for (const item of this.line.slice()) {
+      if (!free.length) break;
+      if (item.status !== 'waiting') continue;
+      if ((item.notBefore ?? 0) > now || !isOpen(item.queue)) continue;
+      const agent = item.target ? this.targetFor(item, now) : this.pick(item, now, candidates(item.queue));
+      if (!agent) continue;
+      this.offer(item, agent, now);
+      if (!this.canTakeAnything(agent)) {
+        free.splice(free.indexOf(agent), 1);
+        for (const list of perQueue.values()) {
+          const at = list.indexOf(agent);
+          if (at >= 0) list.splice(at, 1);
+        }
+      }
+    }
+  }
+
+  private canTakeAnything(agent: AgentState): boolean {
+    if (!agent.online || agent.presence !== 'available') return false;
+    return this.hasRoom(agent, 'chat') || (agent.phoneReady && this.hasRoom(agent, 'call'));
+  }
+
+  private remember(item: Item) {
+    this.items.set(item.id, item);
+    let set = this.byInteraction.get(item.interactionId);
+    if (!set) this.byInteraction.set(item.interactionId, (set = new Set()));
+    set.add(item);
+  }
+
+  private forget(item: Item) {
+    this.items.delete(item.id);
+    const set = this.byInteraction.get(item.interactionId);
+    set?.delete(item);
+    if (set?.size === 0) this.byInteraction.delete(item.interactionId);
+  }
+
+  /** Returns the item's position in its queue (1 = next). */
+  private enterLine(item: Item): number {
+    this.line.add(item);
+    let line = this.lines.get(item.queue);
+    if (!line) this.lines.set(item.queue, (line = new ServeLine()));
+    return line.add(item) + 1;
+  }
+
+  /** Returns the position the item had in its queue, 0 if it was not in line. */
+  private leaveLine(item: Item): number {
+    if (this.line.remove(item) < 0) return 0;
+    return this.lines.get(item.queue)!.remove(item) + 1;
+  }
+
+  /** Runs fn with dispatching held, then dispatches once (not once per change inside). */
+  private batch(fn: () => void) {
+    if (this.dispatching) return fn();
+    this.dispatching = true;
+    try {
+      fn();
+    } finally {
+      this.dispatching = false;
+    }
+    this.dispatch();
   }
 
   private agent(id: string): AgentState {
@@ -423,17 +532,26 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     return chats < capacity.chats && (calls === 0 || chats < capacity.chatsDuringCall);
   }
 
-  private pick(item: Item, now: number): AgentState | undefined {
-    const queue = this.o.queues.get(item.queue)!;
-    const skips = this.skips.get(item.id);
+  /** Whether this agent may be offered this item now, skills aside (the caller has checked them). */
+  private mayTake(agent: AgentState, item: Item, now: number): boolean {
+    if (!agent.online || agent.presence !== 'available') return false;
+    if (CALLISH.has(item.kind) && !agent.phoneReady) return false;
+    if ((this.skips.get(item.id)?.get(agent.id) ?? 0) > now) return false;
+    return this.hasRoom(agent, item.kind);
+  }
+
+  /** An item transferred to a named agent waits for them alone. */
+  private targetFor(item: Item, now: number): AgentState | undefined {
+    const agent = this.agents.get(item.target!);
+    const skills = this.o.queues.get(item.queue)!.skills;
+    return agent && skills.every((s) => agent.skills.has(s)) && this.mayTake(agent, item, now) ? agent : undefined;
+  }
+
+  /** The free agent idle longest (the one already with the visitor first), among those with the queue's skills. */
+  private pick(item: Item, now: number, candidates: readonly AgentState[]): AgentState | undefined {
     let best: AgentState | undefined;
-    for (const agent of this.agents.values()) {
-      if (!agent.online || agent.presence !== 'available') continue;
-      if (item.target && item.target !== agent.id) continue;
-      if (CALLISH.has(item.kind) && !agent.phoneReady) continue;
-      if (!queue.skills.every((s) => agent.skills.has(s))) continue;
-      if ((skips?.get(agent.id) ?? 0) > now) continue;
-      if (!this.hasRoom(agent, item.kind)) continue;
+    for (const agent of candidates) {
+      if (!this.mayTake(agent, item, now)) continue;
       if (agent.id === item.preferred) return agent;
       if (!best || agent.idleSince < best.idleSince || (agent.idleSince === best.idleSince && agent.id < best.id)) best = agent;
     }
@@ -472,7 +590,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     if (reason === 'declined' || reason === 'timeout') this.skip(item.id, agent.id);
     item.status = 'waiting';
     this.emit('offer-withdrawn', agent.id, item, reason);
-    this.emit('queue', item.queue);
+    this.emit('queue', item.queue, this.positionOf(item.id) ?? 1);
     this.dispatch();
   }
 
@@ -491,11 +609,16 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   }
 
   private withdrawAll(agent: AgentState, reason: WithdrawReason) {
-    for (const itemId of [...agent.offered]) this.returnToQueue(itemId, agent, reason);
+    this.batch(() => {
+      for (const itemId of [...agent.offered]) this.returnToQueue(itemId, agent, reason);
+    });
   }
 
+  /** Who can serve changed: every queue's estimated waits may have. */
   private changedStaffing() {
-    for (const queue of new Set([...this.items.values()].map((i) => i.queue))) this.emit('queue', queue);
+    const queues = new Set<string>();
+    for (const item of this.items.values()) queues.add(item.queue);
+    for (const queue of queues) this.emit('queue', queue, 1);
     this.dispatch();
   }
 

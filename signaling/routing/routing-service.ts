@@ -142,7 +142,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       this.emit('presence', agentId, presence);
       this.availabilityMaybeChanged();
     });
-    this.engine.on('queue', (queue) => this.announcePositions(queue));
+    this.engine.on('queue', (queue, from) => this.announcePositions(queue, from));
     interactions.on('status', (interaction, previous) => this.onInteractionStatus(interaction, previous));
   }
 
@@ -645,18 +645,20 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     };
   }
 
-  /** Tells each waiting visitor of the queue their place, when it changed. */
-  private announcePositions(queue: string) {
+  /** Tells each waiting visitor of the queue from position `from` on their place, when it changed. */
+  private announcePositions(queue: string, from: number) {
     const nobody = this.engine.signedIn(queue) === 0;
-    for (const item of this.engine.waiting(queue)) {
+    const waitOf = this.engine.waitsOf(queue);
+    for (const item of this.engine.waiting(queue, from)) {
       if (nobody && item.kind === 'call' && !item.target) {
         // Everyone of the queue signed out: a caller on the line would wait for no one.
         this.calls?.reject(item.id, 480, 'Temporarily Unavailable', 'No agent is available right now');
         this.engine.release(item.id, 'abandoned');
         continue;
       }
-      const position = this.engine.positionOf(item.id)!;
-      const waitSeconds = Math.round((this.engine.estimatedWaitOf(item.id) ?? 0) / 1000);
+      const position = this.engine.positionOf(item.id);
+      if (position === undefined) continue;
+      const waitSeconds = Math.round(waitOf(item.kind, position) / 1000);
       const key = `${position}:${Math.round(waitSeconds / 30)}`;
       if (this.lastStatus.get(item.id) === key) continue;
       this.lastStatus.set(item.id, key);

@@ -280,6 +280,69 @@ describe('business hours', () => {
   });
 });
 
+describe('RoutingEngine at scale (what keeps a decision cheap with a long line)', () => {
+  let t: ReturnType<typeof setup>;
+  beforeEach(() => {
+    t = setup();
+  });
+
+  it('names the first position that moved in each queue event, so a queue is not announced whole on every change', () => {
+    const events: string[] = [];
+    t.engine.on('queue', (queue, from) => events.push(`${queue}@${from}`));
+    const a = t.item('chat');
+    t.clock.advance(1);
+    t.item('chat');
+    t.clock.advance(1);
+    t.item('chat', 'general', { priority: 5 });
+    t.item('chat', 'billing');
+    assert.deepEqual(events, ['general@1', 'general@2', 'general@1', 'billing@1'], 'joining at the back moves nobody; a priority item moves everyone');
+    events.length = 0;
+    t.engine.release(a, 'abandoned');
+    assert.deepEqual(events, ['general@2'], 'leaving from second place moves those behind it');
+    assert.deepEqual(t.engine.waiting('general', 2).map((i) => t.engine.positionOf(i.id)), [2], 'waiting(queue, from) starts there');
+    events.length = 0;
+    t.agent('alice');
+    assert.ok(events.includes('general@1') && events.includes('billing@1'), 'a staffing change moves every estimate');
+  });
+
+  it('keeps the serving order through every change, without sorting: positions match a full sort', () => {
+    const ids: string[] = [];
+    for (let k = 0; k < 60; k++) {
+      t.clock.advance(k % 3);
+      ids.push(t.item(k % 4 ? 'chat' : 'call', 'general', { priority: (k * 7) % 5 }));
+    }
+    for (const id of ids.filter((_, k) => k % 5 === 0)) t.engine.release(id, 'abandoned');
+    t.agent('alice', [], { capacity: { chats: 2 } });
+    const offered = ids.filter((id) => t.engine.get(id)?.status === 'offered');
+    t.engine.accept(offered[0]!, 'alice');
+    const line = t.engine.waiting('general');
+    const sorted = [...line].sort((x, y) => y.priority - x.priority || x.enqueuedAt - y.enqueuedAt || (x.id < y.id ? -1 : 1));
+    assert.deepEqual(line.map((i) => i.id), sorted.map((i) => i.id));
+    assert.deepEqual(line.map((i) => t.engine.positionOf(i.id)), line.map((_, k) => k + 1));
+    assert.equal(t.engine.positionOf(offered[0]!), undefined, 'assigned work has no place in line');
+    assert.deepEqual(t.engine.itemsOf(t.engine.get(offered[0]!)!.interactionId).map((i) => i.id), [offered[0]], 'items found by interaction');
+  });
+
+  it('withdraws all the offers of an agent going away together, then serves them in queue order', () => {
+    t.agent('alice', [], { capacity: { chats: 2 } });
+    const first = t.item('chat');
+    t.clock.advance(1);
+    const second = t.item('chat', 'general', { priority: 1 });
+    t.clock.advance(1);
+    t.agent('bob', [], { capacity: { chats: 1 } });
+    t.offers.length = 0;
+    t.engine.setPresence('alice', 'away');
+    assert.deepEqual(t.offers, [`${second}→bob`], 'bob’s one place goes to the item first in line, not to the first withdrawn');
+    assert.equal(t.engine.get(first)!.status, 'waiting');
+  });
+
+  it('refuses an item id already queued, rather than losing the first', () => {
+    const id = t.item('chat');
+    assert.throws(() => t.engine.enqueue({ id, interactionId: 'other', kind: 'chat', queue: 'general', priority: 0 }), /already queued/);
+    assert.equal(t.engine.waiting('general').length, 1);
+  });
+});
+
 describe('priority rules', () => {
   const context = (verified: boolean, total: number) =>
     ({ v: 1, visitor: { id: 'v-000001', identity: { name: 'x', verified } }, page: { url: 'https://x.example/', title: 'x' }, cart: { currency: 'EUR', items: [], total } }) as ContextEnvelope;
