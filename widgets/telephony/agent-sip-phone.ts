@@ -20,6 +20,7 @@ import type { AgentCall, AgentPhoneEvents, AgentPhoneSnapshot, PhoneFeatures, Re
 import { DTMF_CONTENT_TYPE, dtmfBody, parseDtmfBody, type DtmfDigit } from './dtmf.js';
 import { parseTransferHeader, sipfragStatus } from './transfer-header.js';
 import { interactionOf } from '../protocol/interaction-header.js';
+import { sessionDescriptionHandlers } from './session-description.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -94,7 +95,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
         displayName: this.o.displayName,
         transportOptions: { server: this.o.wsUrl, connectionTimeout: 10 },
         ...(this.o.auth ? { authorizationUsername: this.o.auth.username, authorizationPassword: this.o.auth.password } : {}),
-        sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: this.o.iceServers }, iceGatheringTimeout: 1000 },
+        ...sessionDescriptionHandlers(this.o.iceServers),
         logBuiltinEnabled: false,
         logLevel: 'error',
         delegate: {

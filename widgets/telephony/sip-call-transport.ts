@@ -20,6 +20,7 @@ import {
   type Session,
 } from 'sip.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
+import { sessionDescriptionHandlers } from './session-description.js';
 import { canTransition, endReasonForStatus, type CallEndReason, type CallState } from './call-state.js';
 import type { CallTransportEvents, ListenOptions, VisitorCallOptions, VisitorCallTransport } from './call-transport.js';
 import { DTMF_CONTENT_TYPE, dtmfBody, type DtmfDigit } from './dtmf.js';
@@ -139,11 +140,10 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
       transportOptions: { server: wsUrl, connectionTimeout: 10 },
       // Each leg gets its own copy of the microphone: sip.js stops a leg's tracks when the
       // leg closes, and after a transfer the old leg closes while the new one goes on.
-      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => {
+      ...sessionDescriptionHandlers(iceServers, async () => {
         if (!this.localStream) throw new Error('no microphone stream');
         return new MediaStream(this.localStream.getTracks().map((track) => track.clone()));
       }),
-      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers }, iceGatheringTimeout: 1000 },
       // Digest credentials for an external platform (RFC 3261 §22), minted by the Warmline server for this call.
       ...(auth ? { authorizationUsername: auth.username, authorizationPassword: auth.password } : {}),
       logBuiltinEnabled: false,
