@@ -16,6 +16,7 @@ import { SipFlow } from './sip/sip-flow.js';
 import type { TLSSocket } from 'node:tls';
 import { agentOriginAllowed, anyPartyAllows, requestOrigin, siteAllowsOrigin } from './http/origins.js';
 import { clientIp } from './http/client-ip.js';
+import { startHeartbeat } from './heartbeat.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
@@ -38,7 +39,8 @@ export function createServer(services: Services): WarmlineServer {
   const app = createApp(services);
   const http = createHttpServer(app.callback());
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.limits.frameBytes });
-  const alive = new WeakMap<WebSocket, boolean>();
+  // Both socket servers are made below; the heartbeat reads them when it first ticks.
+  const heartbeat = startHeartbeat(() => [...wss.clients, ...sipServer.clients], HEARTBEAT_MS);
   const log = (line: string, err: unknown) => services.log.error(line, err);
 
   const siteAllows = (key: string, origin: string | undefined) => {
@@ -65,11 +67,11 @@ export function createServer(services: Services): WarmlineServer {
   };
 
   function attach(ws: WebSocket, connection: Connection) {
-    alive.set(ws, true);
+    heartbeat.alive(ws);
     const hello = setTimeout(() => {
       if (!connection.ready) ws.close(CloseCode.HelloTimeout, 'No hello');
     }, HELLO_TIMEOUT_MS);
-    ws.on('pong', () => alive.set(ws, true));
+    ws.on('pong', () => heartbeat.alive(ws));
     ws.on('message', (data, isBinary) => void connection.receive(data, isBinary));
     ws.on('error', (err) => services.log.debug(`websocket error: ${err.message}`));
     ws.on('close', () => {
@@ -97,10 +99,10 @@ export function createServer(services: Services): WarmlineServer {
   const isSecure = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted === true || (app.proxy && req.headers['x-forwarded-proto'] === 'https');
 
   function attachSip(ws: WebSocket, req: IncomingMessage, origin: SipFlow['origin']) {
-    alive.set(ws, true);
+    heartbeat.alive(ws);
     const flow = new SipFlow(ws, isSecure(req) ? 'WSS' : 'WS', origin);
     services.sip.attach(flow);
-    ws.on('pong', () => alive.set(ws, true));
+    ws.on('pong', () => heartbeat.alive(ws));
     ws.on('message', (data, isBinary) => services.sip.receive(flow, isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)));
     ws.on('error', (err) => services.log.debug(`sip websocket error: ${err.message}`));
     ws.on('close', () => services.sip.detach(flow));
@@ -145,18 +147,6 @@ export function createServer(services: Services): WarmlineServer {
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, endpoint(ws, { origin, site: siteKey })));
   }
 
-  // Browsers answer pings by themselves; a socket that stops answering is dead (a phone lost its network).
-  const heartbeat = setInterval(() => {
-    for (const ws of [...wss.clients, ...sipServer.clients]) {
-      if (!alive.get(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
 
   return {
     http,
@@ -171,7 +161,7 @@ export function createServer(services: Services): WarmlineServer {
       });
     },
     async close() {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       services.routing.stop();
       // Let every socket's close handler run while the store is still open.
       const sockets = [...wss.clients, ...sipServer.clients];
