@@ -51,7 +51,7 @@ export function graph(entry) {
   return [...seen];
 }
 
-function measure(files) {
+export function measure(files) {
   let min = 0;
   let gzip = 0;
   let brotli = 0;

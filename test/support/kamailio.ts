@@ -64,7 +64,15 @@ const listening = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-export async function startKamailio(options: { domain?: string; secret?: string; origins?: string } = {}): Promise<Kamailio> {
+export async function startKamailio(
+  options: {
+    domain?: string;
+    secret?: string;
+    origins?: string;
+    /** Shared memory in MB (-m; 64 by default, enough for tests; a load test needs more: tm keeps each finished transaction for its wait timer, 5 s). */
+    sharedMemoryMb?: number;
+  } = {},
+): Promise<Kamailio> {
   const missing = kamailioMissing();
   if (missing) throw new Error(missing);
   const domain = options.domain ?? 'warmline.invalid';
@@ -72,7 +80,7 @@ export async function startKamailio(options: { domain?: string; secret?: string;
   const [wsPort, udpPort] = [await freeTcpPort(), await freeUdpPort()];
   const runDir = mkdtempSync(join(tmpdir(), 'warmline-kamailio-'));
   const defines = [`WS_PORT=${wsPort}`, `UDP_PORT=${udpPort}`, `SIP_DOMAIN="${domain}"`, `AUTH_SECRET="${secret}"`, ...(options.origins ? [`ORIGINS="${options.origins}"`] : [])];
-  const args = ['-f', KAMAILIO_CONFIG, '-DD', '-E', '-m', '64', '-M', '8', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...defines.flatMap((d) => ['-A', d])];
+  const args = ['-f', KAMAILIO_CONFIG, '-DD', '-E', '-m', String(options.sharedMemoryMb ?? 64), '-M', '8', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...defines.flatMap((d) => ['-A', d])];
   const child: ChildProcess = spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
