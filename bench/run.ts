@@ -8,10 +8,11 @@
  *   npm run bench                  all of them
  *   npm run bench -- chat calls    only these
  *   npm run bench -- --quick       tiny counts: checks that each one runs
+ *                                  (results in bench/results/tmp/quick/)
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESULTS_DIR, type BenchResult, type Row, machine } from './support/result.js';
 
@@ -130,7 +131,8 @@ for (const { name } of BENCHMARKS) {
   results.push(result);
 }
 const text = summary(results, outcomes);
+mkdirSync(RESULTS_DIR, { recursive: true });
 writeFileSync(join(RESULTS_DIR, 'summary.md'), text);
 console.log(`\n${text}`);
-console.log(`[bench] ${Math.round((Date.now() - runStarted) / 1000)} s in all; written to bench/results/summary.md`);
+console.log(`[bench] ${Math.round((Date.now() - runStarted) / 1000)} s in all; written to ${relative(process.cwd(), join(RESULTS_DIR, 'summary.md'))}`);
 process.exit(outcomes.every((o) => o.status === 'ok') ? 0 : 1);

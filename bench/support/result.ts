@@ -34,7 +34,6 @@ export interface BenchResult {
   skipped?: string[];
 }
 
-export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
 export function machine(): BenchResult['machine'] {
   return { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel: release() };
@@ -58,3 +57,10 @@ export const round = (value: number, digits = 1) => Math.round(value * 10 ** dig
 
 /** `--quick` makes every benchmark small enough to check that it runs (a minute or so in all). */
 export const quick = process.argv.includes('--quick') || process.env.WARMLINE_BENCH_QUICK === '1';
+
+/**
+ * bench/results, which the README quotes; a --quick run writes to
+ * bench/results/tmp/quick instead (gitignored), so its tiny counts never
+ * replace the real figures.
+ */
+export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results', ...(quick ? ['tmp', 'quick'] : []));
