@@ -211,8 +211,9 @@ export class PhoneController implements ReactiveController {
       this.host.requestUpdate();
     });
     phone.on('incoming', (call) => {
-      this.stopRing ??= ring();
+      // The card's fetch first: the request is on its way while the ring tone is set up.
       if (call.interactionId) void this.fetchInteraction(call.interactionId);
+      this.stopRing ??= ring();
     });
     phone.on('remote-stream', ({ callId, stream }) => this.onRemoteStream(callId, stream));
     this.phone = phone;
