@@ -50,6 +50,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, signInAgent, startServerProcess, type ServerProcess } from '../test/support/e2e.js';
 import { kamailioMissing, startKamailio, type Kamailio } from '../test/support/kamailio.js';
 import { percentile, quick, round, RESULTS_DIR, writeResult, type Row } from './support/result.js';
+import { cleanupOnExit } from './support/cleanup.js';
 
 const CALLS = quick ? 3 : 30;
 const DEADLINE_MS = quick ? 100_000 : 360_000;
@@ -62,22 +63,7 @@ const CALL_TIMEOUT_MS = 15_000;
 
 // ── Cleanup: whatever was started is stopped, whatever happens ─────────
 
-const cleanups: Array<() => Promise<unknown>> = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.splice(0).reverse()) await fn().catch((err: Error) => console.error(`cleanup: ${err.message.split('\n')[0]}`));
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
-const deadline = setTimeout(() => {
-  console.error(`calls: over the ${DEADLINE_MS / 1000} s bound; stopping`);
-  void cleanup().finally(() => process.exit(2));
-}, DEADLINE_MS);
-deadline.unref();
+const cleanups = cleanupOnExit('calls', DEADLINE_MS);
 
 const nodeNow = () => performance.timeOrigin + performance.now();
 
@@ -466,6 +452,5 @@ async function main() {
 try {
   await main();
 } finally {
-  await cleanup();
-  clearTimeout(deadline);
+  await cleanups.run();
 }

@@ -69,6 +69,7 @@ import { systemClock } from '../signaling/clock.js';
 import { agentCredentialName, ephemeralCredential, visitorCredentialName, type SipCredential } from '../signaling/sip/sip-credentials.js';
 import { parseSip } from '../signaling/sip/sip-message.js';
 import { percentile, quick, round, RESULTS_DIR, writeResult, type Row } from './support/result.js';
+import { cleanupOnExit } from './support/cleanup.js';
 
 const AGENTS = quick ? 8 : 48;
 const LEVELS = (quick ? [1, 4, 8] : [1, 2, 4, 8, 16, 32, 48]).filter((c) => c <= AGENTS);
@@ -93,22 +94,7 @@ const KAMAILIO_SHM_MB = 2048;
 
 // ── Cleanup: whatever was started is stopped, whatever happens ─────────
 
-const cleanups: Array<() => Promise<unknown>> = [];
-let cleaning: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.splice(0).reverse()) await fn().catch((err: Error) => console.error(`cleanup: ${err.message.split('\n')[0]}`));
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
-const deadline = setTimeout(() => {
-  console.error(`sip-load: over the ${DEADLINE_MS / 1000} s bound; stopping`);
-  void cleanup().finally(() => process.exit(2));
-}, DEADLINE_MS);
-deadline.unref();
+const cleanups = cleanupOnExit('sip-load', DEADLINE_MS);
 
 const now = () => performance.now();
 const rand = () => randomBytes(6).toString('hex');
@@ -820,6 +806,5 @@ async function main() {
 try {
   await main();
 } finally {
-  await cleanup();
-  clearTimeout(deadline);
+  await cleanups.run();
 }

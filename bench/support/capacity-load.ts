@@ -6,6 +6,7 @@
  * and on request checks that a message still goes both ways on one of them.
  */
 import WebSocket from 'ws';
+import { nextFrame } from './next-frame.js';
 import { sampleContext } from '../../test/support/fixtures.js';
 import { createInteraction } from '../../test/support/http.js';
 import { serveCommands } from './load-worker.js';
@@ -97,23 +98,6 @@ function status() {
   return { open: openCount(), closedUnexpectedly };
 }
 
-/** The next frame on a socket of which `match` holds, parsed. */
-function nextFrame(ws: WebSocket, match: (frame: any) => boolean, timeoutMs = 10_000): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      ws.off('message', onMessage);
-      reject(new Error(`no matching frame within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (data: WebSocket.RawData) => {
-      const frame = JSON.parse(String(data));
-      if (!match(frame)) return;
-      clearTimeout(timer);
-      ws.off('message', onMessage);
-      resolve(frame);
-    };
-    ws.on('message', onMessage);
-  });
-}
 
 /**
  * With every socket open: the first socket's visitor writes, an agent

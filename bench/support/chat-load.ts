@@ -12,6 +12,7 @@
  * socket having the frame (and having parsed it).
  */
 import WebSocket from 'ws';
+import { nextFrame } from './next-frame.js';
 import { sampleContext } from '../../test/support/fixtures.js';
 import { createInteraction, signIn } from '../../test/support/http.js';
 import { serveCommands } from './load-worker.js';
@@ -56,23 +57,6 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
-/** The next frame on a socket of which `match` holds. */
-function nextFrame(ws: WebSocket, match: (frame: any) => boolean, timeoutMs = 10_000): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      ws.off('message', onMessage);
-      reject(new Error(`no matching frame within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (data: WebSocket.RawData) => {
-      const frame = JSON.parse(String(data));
-      if (!match(frame)) return;
-      clearTimeout(timer);
-      ws.off('message', onMessage);
-      resolve(frame);
-    };
-    ws.on('message', onMessage);
-  });
-}
 
 async function until(what: string, test: () => boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
