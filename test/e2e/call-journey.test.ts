@@ -9,7 +9,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { people, shouldWriteScreenshots, signInAgent, useServerAndBrowser } from '../support/e2e.js';
-import { callJourney } from './call-scenario.js';
+import { callJourney, visitorCallsBob } from './call-scenario.js';
 
 describe('calls end to end through the embedded SIP proxy', () => {
   const env = useServerAndBrowser();
@@ -17,15 +17,7 @@ describe('calls end to end through the embedded SIP proxy', () => {
   it('rings alice with the context, carries audio both ways, holds, passes DTMF and hangs up on both sides', (t) => callJourney(t, env));
 
   it('stops alice’s phone ringing when the visitor hangs up first', async (t) => {
-    const { server, browser } = env;
-    const [agentContext, shopContext] = await people(t, browser, {}, {});
-    const agent = await signInAgent(agentContext, server.url, 'bob');
-    await agent.getByText('Ready for calls').waitFor();
-    const shop = await shopContext.newPage();
-    await shop.goto(`${server.url}/`);
-    await shop.getByRole('button', { name: 'Call us' }).click();
-    await shop.getByRole('button', { name: 'An order or delivery' }).click();
-    const callBar = agent.getByRole('region', { name: 'Call' });
+    const { shop, callBar } = await visitorCallsBob(t, env);
     await callBar.getByRole('button', { name: 'Answer' }).waitFor();
     await shop.getByText('Ringing…').waitFor();
     await shop.getByRole('button', { name: 'Hang up' }).click();

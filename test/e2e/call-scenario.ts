@@ -98,3 +98,16 @@ export async function callJourney(t: TestContext, env: { readonly server: Server
   assert.deepEqual(shopErrors, []);
   assert.deepEqual(agentErrors, []);
 }
+
+/** bob ready for calls, and a visitor on the shop calling about an order: his call bar, ringing or about to. */
+export async function visitorCallsBob(t: TestContext, env: { readonly server: ServerProcess; readonly browser: Browser }) {
+  const { server, browser } = env;
+  const [agentContext, shopContext] = await people(t, browser, {}, {});
+  const agent = await signInAgent(agentContext, server.url, 'bob');
+  await agent.getByText('Ready for calls').waitFor();
+  const shop = await shopContext.newPage();
+  await shop.goto(`${server.url}/`);
+  await shop.getByRole('button', { name: 'Call us' }).click();
+  await shop.getByRole('button', { name: 'An order or delivery' }).click();
+  return { agent, shop, callBar: agent.getByRole('region', { name: 'Call' }) };
+}

@@ -14,9 +14,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
-import { people, signInAgent, useServerAndBrowser } from '../support/e2e.js';
+import { people, useServerAndBrowser } from '../support/e2e.js';
 import { startKamailio, type Kamailio } from '../support/kamailio.js';
-import { callJourney } from './call-scenario.js';
+import { callJourney, visitorCallsBob } from './call-scenario.js';
 
 describe('calls through a real Kamailio (sip.external)', () => {
   let kamailio: Kamailio | undefined;
@@ -31,15 +31,7 @@ describe('calls through a real Kamailio (sip.external)', () => {
   it('rings alice with the context, carries audio both ways, holds, passes DTMF and hangs up on both sides', (t) => callJourney(t, env, { screenshots: false }));
 
   it('ends the call for the visitor when alice hangs up', async (t) => {
-    const { server, browser } = env;
-    const [agentContext, shopContext] = await people(t, browser, {}, {});
-    const agent = await signInAgent(agentContext, server.url, 'bob');
-    await agent.getByText('Ready for calls').waitFor();
-    const shop = await shopContext.newPage();
-    await shop.goto(`${server.url}/`);
-    await shop.getByRole('button', { name: 'Call us' }).click();
-    await shop.getByRole('button', { name: 'An order or delivery' }).click();
-    const callBar = agent.getByRole('region', { name: 'Call' });
+    const { shop, callBar } = await visitorCallsBob(t, env);
     await callBar.getByRole('button', { name: 'Answer' }).click();
     await shop.getByText('Connected with Bob Chen').waitFor();
     assert.equal(await shop.getByRole('button', { name: 'Call me back instead' }).count(), 0, 'no callbacks: the queue is the platform’s');
