@@ -4,6 +4,12 @@
  * session as a bearer token (RFC 8898). Nobody else can register an agent's
  * address. A binding lives until it expires, is removed, the session ends or
  * its WebSocket closes.
+ *
+ * A binding is its owner's (an agent, or a visitor's callback): a REGISTER
+ * adds, refreshes or removes only bindings of the address its credential
+ * allows. A contact another party has bound is theirs while it lives, so a
+ * caller that read an agent's Contact in a 200 OK cannot remove the binding
+ * or take it over.
  */
 import type { AgentAuth } from '../auth/agent-auth.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
@@ -24,9 +30,15 @@ export interface Binding {
   flow: SipFlow;
   /** The contact URI as registered: the Request-URI of calls to this agent. */
   contact: string;
+  /** The contact's user@host (`contactKey`). */
   key: string;
   expiresAt: number;
 }
+
+type Owner = Pick<Binding, 'kind' | 'agentId' | 'username' | 'sessionId'>;
+
+/** Bindings are kept per owner and contact: the same contact under another owner is another binding. */
+const bindingId = (owner: Pick<Binding, 'kind' | 'agentId'>, key: string) => `${owner.kind}:${owner.agentId}:${key}`;
 
 const DEFAULT_EXPIRES = 600;
 const MIN_EXPIRES = 60;
@@ -148,7 +160,7 @@ export class Registrar {
   }
 
   /** Adds, refreshes or removes the request's contacts for one owner (§10.3 steps 6 and 7). */
-  private bind(flow: SipFlow, request: SipRequest, owner: Pick<Binding, 'kind' | 'agentId' | 'username' | 'sessionId'>): OutgoingSip {
+  private bind(flow: SipFlow, request: SipRequest, owner: Owner): OutgoingSip {
     const headerExpires = Number(request.getHeader('expires') ?? DEFAULT_EXPIRES);
     const contacts = request.getHeaders('contact');
     if (contacts.length === 1 && contacts[0]!.trim() === '*') {
@@ -159,20 +171,32 @@ export class Registrar {
       return responseTo(request, 200, 'OK');
     }
     const now = this.clock.now();
+    // Every contact is checked before any is bound: a REGISTER that is refused changes nothing.
+    const wanted: Array<{ uri: { toString(): string }; key: string; expires: number }> = [];
     for (let i = 0; i < contacts.length; i++) {
       const uri = parseContactUri(contacts[i]!);
       if (!uri) return responseTo(request, 400, 'Bad Request', [['Warning', '399 warmline "Malformed Contact"']]);
       const parsed = request.parseHeader('contact', i) as { getParam(name: string): string | undefined } | undefined;
       const expires = Number(parsed?.getParam('expires') ?? headerExpires);
       if (!Number.isFinite(expires) || expires < 0) return responseTo(request, 400, 'Bad Request', [['Warning', '399 warmline "Bad expires"']]);
+      if (expires !== 0 && expires < MIN_EXPIRES) return responseTo(request, 423, 'Interval Too Brief', [['Min-Expires', String(MIN_EXPIRES)]]);
       const key = contactKey(uri);
+      if (this.boundByOther(key, owner, now)) {
+        return responseTo(request, 403, 'Forbidden', [['Warning', '399 warmline "This contact is registered by someone else"']]);
+      }
+      wanted.push({ uri, key, expires });
+    }
+    for (const { uri, key, expires } of wanted) {
+      // The same owner's binding of the same contact is refreshed, or moved to this WebSocket (a phone that reconnected).
+      const id = bindingId(owner, key);
       if (expires === 0) {
-        this.bindings.delete(key);
+        this.bindings.delete(id);
         continue;
       }
-      if (expires < MIN_EXPIRES) return responseTo(request, 423, 'Interval Too Brief', [['Min-Expires', String(MIN_EXPIRES)]]);
+      // Whatever binding of it someone else left (expired, or its WebSocket closed) is forgotten: one contact, one binding.
+      for (const [other, b] of this.bindings) if (b.key === key && other !== id) this.bindings.delete(other);
       flow.contacts.add(key);
-      this.bindings.set(key, {
+      this.bindings.set(id, {
         ...owner,
         flow,
         contact: uri.toString(),
@@ -188,5 +212,13 @@ export class Registrar {
       'OK',
       current.map((b) => ['Contact', `<${b.contact}>;expires=${Math.round((b.expiresAt - now) / 1000)}`] as [string, string]),
     );
+  }
+
+  /** Whether another party holds a live binding of this contact (an expired one, or one whose WebSocket closed, is nobody's). */
+  private boundByOther(key: string, owner: Pick<Binding, 'kind' | 'agentId'>, now: number): boolean {
+    for (const b of this.bindings.values()) {
+      if (b.key === key && (b.kind !== owner.kind || b.agentId !== owner.agentId) && b.expiresAt > now && b.flow.open) return true;
+    }
+    return false;
   }
 }
