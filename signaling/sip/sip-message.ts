@@ -7,7 +7,7 @@
  */
 import { Grammar } from 'sip.js';
 import { Parser } from 'sip.js/lib/core/messages/parser.js';
-import type { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
+import { IncomingRequestMessage } from 'sip.js/lib/core/messages/incoming-request-message.js';
 import type { IncomingResponseMessage } from 'sip.js/lib/core/messages/incoming-response-message.js';
 import { randomBytes } from 'node:crypto';
 
@@ -65,7 +65,13 @@ export function parseMalformedRequest(data: string): { request: SipRequest; malf
   return request && isRequest(request) ? { request, malformed: nameOf(lines[bad]!)! } : undefined;
 }
 
-export const isRequest = (m: SipRequest | SipResponse): m is SipRequest => 'ruri' in m && m.ruri !== undefined;
+/**
+ * Whether a parsed message is a request. Not by its `ruri`: sip.js builds a
+ * URI only for sip: and sips:, and a request for another scheme (tel:, urn:)
+ * comes with none. It is a request all the same, which the proxy answers 416
+ * (RFC 3261 §8.2.2.1), not a response to drop.
+ */
+export const isRequest = (m: SipRequest | SipResponse): m is SipRequest => m instanceof IncomingRequestMessage;
 
 /** A branch parameter with the RFC 3261 magic cookie (§8.1.1.7), unique per transaction. */
 export const newBranch = () => `z9hG4bK${randomBytes(12).toString('base64url')}`;
@@ -115,9 +121,12 @@ export class OutgoingSip {
       if (name.toLowerCase() === 'content-length') continue;
       for (const { raw } of values) headers.push([name, raw]);
     }
-    const startLine = isRequest(message)
-      ? `${message.method} ${message.ruri!.toString()} SIP/2.0`
-      : `SIP/2.0 ${message.statusCode} ${message.reasonPhrase}`;
+    // A request for another scheme (tel:) has no `ruri`: its start line is kept as it came.
+    const startLine = !isRequest(message)
+      ? `SIP/2.0 ${message.statusCode} ${message.reasonPhrase}`
+      : message.ruri
+        ? `${message.method} ${message.ruri.toString()} SIP/2.0`
+        : message.data.slice(0, message.data.indexOf('\r\n'));
     return new OutgoingSip(startLine, headers, message.body ?? '');
   }
 
