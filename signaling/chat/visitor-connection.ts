@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import { AppError } from '../errors.js';
 import { enforce } from '../limits/limits.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
-import { validateContext } from '../context/validate-context.js';
+import { validateContextUpdate } from '../context/validate-context.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import { toWire } from '../store/message-store.js';
 import {
@@ -123,12 +123,8 @@ export class VisitorConnection implements VisitorPeer {
     },
 
     context: (frame) => {
-      const context = validateContext(frame.context, this.deps.limits.contextBytes);
       const current = this.deps.interactions.require(this.interactionId);
-      if (context.visitor.id !== current.visitorId) {
-        throw AppError.badRequest('context.visitor.id cannot change within a conversation.', 'invalid_context');
-      }
-      this.deps.interactions.updateContext(this.interactionId, context);
+      this.deps.interactions.updateContext(this.interactionId, validateContextUpdate(frame.context, this.deps.limits.contextBytes, current));
     },
   };
 }

@@ -33,6 +33,27 @@ export function validateContext(raw: unknown, maxBytes: number): ContextInput {
 }
 
 /**
+ * A context update from the visitor's browser (their socket's `context`
+ * frame, `PUT /api/v1/interactions/current/context`): validated as above,
+ * for a conversation that stays theirs. `visitor.id` ties the conversation to
+ * the browser and cannot change. `topic` is the server's during a call (the
+ * queue the caller chose, set by `POST /api/v1/calls`): pages do not send it,
+ * so an update without one keeps the stored topic rather than wiping it off
+ * the agent's card.
+ */
+export function validateContextUpdate(raw: unknown, maxBytes: number, current: { visitorId: string; context: ContextEnvelope }): ContextInput {
+  const context = validateContext(raw, maxBytes);
+  assertSameVisitor(context, current);
+  if (context.topic === undefined && current.context.topic !== undefined) context.topic = current.context.topic;
+  return context;
+}
+
+/** A conversation belongs to one browser's visitor id: a context naming another is refused (400, nothing stored). */
+export function assertSameVisitor(context: ContextInput, current: { visitorId: string }): void {
+  if (context.visitor.id !== current.visitorId) throw AppError.badRequest('context.visitor.id cannot change within a conversation.', 'invalid_context');
+}
+
+/**
  * Turns what the browser sent into what is stored. Identity claims from the
  * page are never trusted as such: `verified` is true only when the site's
  * signature holds (signaling/identity/verify-identity.ts), and the proof

@@ -33,7 +33,7 @@ function cors({ allowOrigin, methods, headers }: CorsOptions) {
  * origin itself is checked against the site's allowed origins by the route
  * (the site is in the body); this only answers the browser.
  */
-export const visitorCors = () => cors({ allowOrigin: () => true, methods: 'GET, POST, DELETE, OPTIONS', headers: 'Content-Type, Authorization' });
+export const visitorCors = () => cors({ allowOrigin: () => true, methods: 'GET, POST, PUT, DELETE, OPTIONS', headers: 'Content-Type, Authorization' });
 
 /**
  * CORS for attachments: the visitor's widget uploads and fetches them from

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import * as v from 'valibot';
 import { AppError } from '../errors.js';
 import { enforce } from '../limits/limits.js';
-import { validateContext } from '../context/validate-context.js';
+import { assertSameVisitor, validateContext, validateContextUpdate } from '../context/validate-context.js';
 import type { SiteConfig } from '../config/config-schema.js';
 import { chatQueueOf, queuesOf } from '../config/sites.js';
 import { nextOpening } from '../routing/business-hours.js';
@@ -70,7 +70,7 @@ function conversationFor(
   if (token) {
     const existing = services.interactions.findByToken(token);
     if (!existing || existing.site !== site) throw AppError.unauthorized('This conversation token is not known. Start a new conversation.');
-    if (context.visitor.id !== existing.visitorId) throw AppError.badRequest('context.visitor.id cannot change within a conversation.', 'invalid_context');
+    assertSameVisitor(context, existing);
     const { identityProblem } = services.interactions.updateContext(existing.id, context);
     return { interactionId: existing.id, token, identityProblem };
   }
@@ -107,7 +107,7 @@ export function visitorRoutes(services: Services) {
   const router = new Router({ prefix: '/api/v1' });
   router.use(visitorCors());
   // Preflight for these routes only: the agent API under the same prefix has its own CORS.
-  router.options(['/interactions', '/calls', '/calls/current', '/calls/current/dtmf', '/offline', '/callbacks', '/callbacks/current', '/sites/:site/queues'], () => {});
+  router.options(['/interactions', '/interactions/current/context', '/calls', '/calls/current', '/calls/current/dtmf', '/offline', '/callbacks', '/callbacks/current', '/sites/:site/queues'], () => {});
 
   /**
    * Starts a conversation: checks the site and the origin, validates the
@@ -121,6 +121,20 @@ export function visitorRoutes(services: Services) {
     const { interaction, token, identityProblem } = services.interactions.create(site.key, context);
     ctx.status = 201;
     ctx.body = { interactionId: interaction.id, token, ...identityReport(identityProblem) };
+  });
+
+  /**
+   * The visitor's context changed (cart, page, steps) where no chat socket
+   * carries it: during a call, and on the page after leaving one. Checked and
+   * stored as the socket's `context` frame is (the same function), and passed
+   * on live to the agents watching the conversation. The token is checked
+   * first, so a stranger learns nothing about the envelope.
+   */
+  router.put('/interactions/current/context', (ctx) => {
+    const interaction = visitorInteraction(services, ctx);
+    const context = validateContextUpdate(ctx.request.body, services.config.limits.contextBytes, interaction);
+    services.interactions.updateContext(interaction.id, context);
+    ctx.status = 204;
   });
 
   /**
