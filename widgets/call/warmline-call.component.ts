@@ -15,6 +15,7 @@ import type { CallState } from '../telephony/call-state.js';
 import type {} from '../events/warmline-call-start.js';
 import type {} from '../events/warmline-call-state.js';
 import type {} from '../events/warmline-call-end.js';
+import type {} from '../events/warmline-context-change.js';
 import type { WarmlineOfflineSentEvent } from '../events/warmline-offline-sent.js';
 import styles from './warmline-call.styles.js';
 
@@ -62,7 +63,10 @@ const CALLBACK_END_TERMS = { reached: 'callbackDone', closed: 'callbackClosed', 
  * callback rings on any page of the site with this button. A queue that is
  * closed or has nobody signed in offers the offline form instead. The call
  * joins the visitor's chat conversation when there is one. sip.js loads
- * only when a call starts.
+ * only when a call starts. During a call the agent's card follows the
+ * visitor's cart, page and steps, chat open or not; the browser asks before
+ * a navigation would end the call, and if the visitor leaves anyway, the
+ * next page with this button tells the agent where they went.
  *
  * @event warmline-call-start - A call is about to start. Cancelable; `detail.queue`.
  * @event warmline-call-state - The call changed state; `detail.state`.
@@ -104,17 +108,37 @@ export class WarmlineCall extends WarmlineElement {
   private lastState: CallState = 'idle';
   private chosenQueue: string | undefined;
   private opening = false;
+  private readonly onContextChange = () => this.call?.contextChanged();
+  private readonly onPageHide = () => this.call?.leavePage();
+  private readonly onBeforeUnload = (event: BeforeUnloadEvent) => {
+    event.preventDefault();
+    // Browsers show their own words now; older ones want a returnValue to ask at all.
+    event.returnValue = this.localize.term('leaveEndsCall');
+  };
+
+  override connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('warmline-context-change', this.onContextChange);
+    window.addEventListener('pagehide', this.onPageHide);
+  }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    window.removeEventListener('warmline-context-change', this.onContextChange);
+    window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
     this.call?.dispose();
     this.playTone(undefined);
     clearInterval(this.ticker);
   }
 
   override firstUpdated() {
+    if (!this.site) return;
+    const call = this.ensureCall();
     // A callback asked for on an earlier page rings here too.
-    if (this.site) void this.ensureCall().resumeCallback();
+    void call.resumeCallback();
+    // The visitor left the last page mid-call: the agent sees where they went.
+    void call.reportAfterLeaving();
   }
 
   override render() {
@@ -379,6 +403,9 @@ export class WarmlineCall extends WarmlineElement {
     );
     if (snap.state !== this.lastState) {
       this.lastState = snap.state;
+      // Only while a call is live: a beforeunload listener also keeps the page out of the back/forward cache.
+      if (this.call?.live) window.addEventListener('beforeunload', this.onBeforeUnload);
+      else window.removeEventListener('beforeunload', this.onBeforeUnload);
       this.emit('warmline-call-state', { detail: { state: snap.state } });
       if (snap.state === 'connected' && !this.ticker) this.ticker = setInterval(() => (this.now = Date.now()), 1000);
       if (snap.state === 'ended') {

@@ -2,6 +2,8 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { WarmlineCall } from './warmline-call.component.js';
 import './warmline-call.js';
 import { clearStorage, serverUrl, TestAgent, until } from '../../test/support/browser.js';
+import { recordCommerce } from '../context/visitor-state.js';
+import type { CallState } from '../telephony/call-state.js';
 
 const root = (el: WarmlineCall) => el.shadowRoot!;
 const button = (el: WarmlineCall) => root(el).querySelector<HTMLButtonElement>('[part="button"]')!;
@@ -111,5 +113,55 @@ describe('<warmline-call>', () => {
     const { interaction } = await res.json();
     expect(interaction.messages.map((m: { text: string }) => m.text)).to.deep.equal(['Please call me about my order 1042.']);
     expect(interaction.context.visitor.identity).to.include({ name: 'Robin Night', email: 'robin@example.com' });
+  });
+
+  // Last: it loads sip.js, which the tests above check is not loaded before a call.
+  it('keeps the agent’s card live during the call, asks before the page is left, and reports the next page after', async () => {
+    const card = async (id: string) => {
+      const res = await fetch(`${server}/api/v1/agent/interactions/${id}`, { headers: { authorization: `Bearer ${staff.token}` } });
+      return (await res.json()).interaction.context;
+    };
+    /** Asks the server until `check` holds, for at most `ms`. */
+    const within = async (ms: number, what: string, check: () => Promise<boolean>) => {
+      const started = Date.now();
+      while (!(await check())) {
+        if (Date.now() - started > ms) throw new Error(`${what} within ${ms} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const leaveWarned = () => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    const el = await fixture<WarmlineCall>(html`<warmline-call server=${server} site="demo"></warmline-call>`);
+    const states: CallState[] = [];
+    el.addEventListener('warmline-call-state', (e) => states.push(e.detail.state));
+    expect(leaveWarned()).to.equal(false, 'no call, no question');
+    button(el).click();
+    (await until(() => byText(el, 'Help choosing'), 'the topics')).click();
+    await until(() => states.includes('waiting') || states.includes('ringing'), 'the call in line');
+    const interactionId = JSON.parse(localStorage.getItem('warmline.chat.demo')!).interactionId as string;
+    expect(leaveWarned()).to.equal(true, 'leaving would end the call');
+
+    // The shop's own dataLayer, as the loader records it: no chat is open.
+    recordCommerce({ kind: 'add', currency: 'EUR', items: [{ item_id: 'GRN-1', item_name: 'Hand Grinder', price: 45, quantity: 1 }] });
+    await within(2000, 'the new cart on the card', async () => !!(await card(interactionId)).cart?.items.some((i: { sku: string }) => i.sku === 'GRN-1'));
+    expect((await card(interactionId)).topic).to.equal('Help choosing', 'the topic stays');
+
+    // The visitor leaves anyway: the call ends, and the next page with the button says where they went.
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    await until(() => states.includes('ended'), 'the call to end');
+    expect(leaveWarned()).to.equal(false, 'no question once the call is over');
+    const here = location.href;
+    history.replaceState(null, '', `${location.pathname}?after-leaving`);
+    try {
+      el.remove();
+      await fixture<WarmlineCall>(html`<warmline-call server=${server} site="demo"></warmline-call>`);
+      await until(() => sessionStorage.getItem('warmline.call-left.demo') === null, 'the mark to be taken');
+      await within(2000, 'the next page on the card', async () => (await card(interactionId)).page.url.endsWith('?after-leaving'));
+    } finally {
+      history.replaceState(null, '', here);
+    }
   });
 });

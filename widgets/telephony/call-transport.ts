@@ -54,6 +54,14 @@ export interface ListenOptions {
   iceServers: RTCIceServer[];
 }
 
+/**
+ * Why this side hangs up, when it is not the person pressing "Hang up":
+ * `page-left`, the visitor left the page mid-call (the page cannot keep a
+ * call). A SIP transport says so in its BYE or CANCEL (RFC 3326 `Reason`);
+ * others may ignore it.
+ */
+export type HangupCause = 'page-left';
+
 export interface VisitorCallTransport {
   readonly state: CallState;
   on<K extends keyof CallTransportEvents & string>(type: K, listener: (detail: CallTransportEvents[K]) => void): () => void;
@@ -64,7 +72,8 @@ export interface VisitorCallTransport {
   answer(localStream: MediaStream): Promise<void>;
   /** Stops waiting for a callback (and declines one ringing). */
   stopListening(): Promise<void>;
-  hangup(): Promise<void>;
+  /** Ends the call (or stops it ringing); `cause` says why when the visitor did not choose to. */
+  hangup(cause?: HangupCause): Promise<void>;
   setMuted(muted: boolean): void;
   sendDtmf(digit: DtmfDigit): Promise<void>;
   /** The media statistics of the call (inbound audio bytes and the like), for diagnostics. */

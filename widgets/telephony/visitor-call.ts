@@ -11,10 +11,18 @@
  * call is hung up, and the browser registers the conversation's callback
  * address so that the agent's call rings here, on any page of the site
  * that has the call button.
+ *
+ * While the call is live the visitor's context follows it: each change the
+ * loader announces is sent to the conversation over HTTP (ContextSender),
+ * chat open or not, so the agent's card keeps up with the cart, the page and
+ * the steps. Leaving the page ends the call (the page holds it); the widget
+ * hangs up saying why and leaves a mark in sessionStorage, and the next page
+ * of the site with the call button tells the agent where the visitor went.
  */
 import type { ContextInput } from '../protocol/context-envelope.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
 import { ConversationStore } from '../chat/conversation-store.js';
+import { ContextSender } from '../context/context-sender.js';
 import {
   callbackStatus,
   cancelCallback,
@@ -78,6 +86,17 @@ const load = (media: MediaPath): Promise<VisitorCallTransport> =>
     ? import('./livekit-call-transport.js').then((m) => new m.LiveKitCallTransport())
     : import('./sip-call-transport.js').then((m) => new m.SipCallTransport());
 
+/** From the moment the call is placed (or rings in) until it ends: what leaving the page would cut off. */
+const LIVE: ReadonlySet<CallState> = new Set(['connecting', 'waiting', 'ringing', 'connected', 'on-hold', 'reconnecting']);
+
+function sessionStore(): Storage | undefined {
+  try {
+    return globalThis.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 const IDLE: VisitorCallSnapshot = {
   state: 'idle',
   endReason: undefined,
@@ -98,16 +117,26 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
   private unwire: Array<() => void> = [];
   private stream: MediaStream | undefined;
   private readonly store: ConversationStore;
+  private readonly contextSender: ContextSender;
+  /** sessionStorage: this tab left a page of the site while a call was live. */
+  private readonly leftKey: string;
   private poll: ReturnType<typeof setInterval> | undefined;
   private s: VisitorCallSnapshot = { ...IDLE };
 
   constructor(private readonly o: VisitorCallOptions) {
     super();
     this.store = new ConversationStore(`warmline.chat.${o.site}`);
+    this.leftKey = `warmline.call-left.${o.site}`;
+    this.contextSender = new ContextSender({ server: o.server, token: () => this.token, collectContext: o.collectContext, fetch: this.doFetch });
   }
 
   get snapshot(): VisitorCallSnapshot {
     return { ...this.s };
+  }
+
+  /** A call is placed, ringing or under way: leaving the page would end it. */
+  get live(): boolean {
+    return LIVE.has(this.s.state);
   }
 
   /** The visitor's conversation token, if they have a conversation. */
@@ -296,9 +325,45 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
     this.fire('change', this.snapshot);
   }
 
+  /** The visitor's context changed (the loader's `warmline-context-change`): while the call is live, the agent's card follows. */
+  contextChanged() {
+    if (this.live) this.contextSender.changed();
+  }
+
+  /**
+   * The page is going away (`pagehide`). Mid-call: hang up saying why, and
+   * mark it so that the next page of the site reports where the visitor
+   * went (`reportAfterLeaving`). Otherwise nothing: a pending callback is
+   * picked up by the next page as always.
+   */
+  leavePage() {
+    if (!this.live) return;
+    try {
+      sessionStore()?.setItem(this.leftKey, String(Date.now()));
+    } catch {
+      // No storage: the chat, if the next page has it, still reports the page.
+    }
+    // Hung up rather than disposed: should the page come back from the back/forward cache, it shows the call ended.
+    void this.transport?.hangup('page-left');
+  }
+
+  /** On a new page: if the visitor left the last one mid-call, sends the context once, so the agent sees where they are now. */
+  async reportAfterLeaving(): Promise<void> {
+    const storage = sessionStore();
+    let left: string | null | undefined;
+    try {
+      left = storage?.getItem(this.leftKey);
+      storage?.removeItem(this.leftKey);
+    } catch {
+      return;
+    }
+    if (left) await this.contextSender.flush();
+  }
+
   /** Stops everything this page does (leaving the page); a pending callback is picked up by the next one. */
   dispose() {
     clearInterval(this.poll);
+    this.contextSender.stop();
     void this.transport?.hangup();
     this.unwireTransport();
   }

@@ -40,6 +40,7 @@ const enCall = {
   callAgain: 'Call again',
   callDuration: 'Call duration',
   digitLabel: (digit: string) => `Key ${digit}`,
+  leaveEndsCall: 'Leaving this page ends your call.',
 };
 
 export default enCall;
