@@ -163,6 +163,8 @@ export function createServer(services: Services): WarmlineServer {
     async close() {
       heartbeat.stop();
       services.routing.stop();
+      // Calls under way outlive the process: their audio is browser to browser, and the next one picks up their dialogs.
+      services.sip.shutdown();
       // Let every socket's close handler run while the store is still open.
       const sockets = [...wss.clients, ...sipServer.clients];
       const closing = sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)));

@@ -118,6 +118,12 @@ export const ConfigSchema = v.strictObject({
     v.strictObject({
       /** The SIP domain of agents' and queues' addresses (sip:alice@<domain>, sip:support@<domain>). */
       domain: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9.-]{1,253}$/, 'must be a lower-case host name')), 'warmline.invalid'),
+      /**
+       * How long an answered call waits for a phone whose connection dropped
+       * (a network change, a server restart: every phone) to come back before
+       * the call is ended in its name. The audio goes on meanwhile. 0 ends it at once.
+       */
+      recoverySeconds: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must be at least 0'), v.maxValue(600, 'must be at most 600')), 30),
       /** STUN/TURN servers for both ends of a call. None by default (one machine or a LAN needs none). */
       iceServers: v.optional(v.array(IceServerSchema), []),
       /** A TURN server with a shared secret (coturn `use-auth-secret`): credentials are minted per call and expire. */

@@ -153,15 +153,28 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     for (const interaction of this.stores.interactions.listByStatus('offered')) this.interactions.transition(interaction.id, 'queued');
     for (const item of this.stores.workItems.listOpen()) {
       const base = this.toEngineItem(item);
-      if (item.status === 'assigned' && item.agentId && (item.kind === 'chat' || item.kind === 'offline')) {
+      if (item.status === 'assigned' && item.agentId && (item.kind === 'chat' || item.kind === 'offline' || item.kind === 'call')) {
+        // An answered call may survive the restart (its audio is browser to browser): the SIP side says which, keepCalls().
         this.engine.restoreAssigned(base, item.agentId, item.assignedAt ?? item.enqueuedAt);
       } else if (item.kind === 'call') {
-        // Calls did not survive the restart: their WebSockets are gone.
+        // Calls still waiting or ringing did not survive the restart: their INVITE transactions are gone.
         this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
       } else {
         this.stores.workItems.setStatus(item.id, 'waiting');
         this.engine.enqueue(base);
       }
+    }
+  }
+
+  /**
+   * After start: the answered calls the SIP side kept (their dialogs wait for
+   * the phones to reconnect) stay with their agents; the others are over.
+   */
+  keepCalls(itemIds: ReadonlySet<string>) {
+    for (const item of this.stores.workItems.listOpen()) {
+      if (item.kind !== 'call' || itemIds.has(item.id) || !this.engine.get(item.id)) continue;
+      this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
+      this.engine.release(item.id, 'abandoned');
     }
   }
 

@@ -1,21 +1,26 @@
 /**
  * The calls that were answered (confirmed dialogs), as far as the proxy
- * needs to know them: which two flows they join, and enough of each side
- * (URI with tag, contact, last CSeq) to end the call in that side's name
- * when its WebSocket closes. RFC 3261 §12 has the rules for the BYE this
- * builds; sip.js checks them on the receiving side.
+ * needs to know them: who each side is, the WebSocket it is reached over
+ * now (none while its phone reconnects), and enough of each side (URI with
+ * tag, remote target, last CSeq) to route its requests and to end the call
+ * in its name. RFC 3261 §12 has the rules for the BYE this builds; sip.js
+ * checks them on the receiving side.
+ *
+ * Every dialog is also in the store (table sip_dialogs) from its 2xx to its
+ * end, without the flows: a restarted proxy loads them and finds each side's
+ * flow again when that phone reconnects (dialog-recovery.ts).
  */
 import type { SipFlow } from './sip-flow.js';
 import { OutgoingSip } from './sip-message.js';
+import type { DialogStore, SideOwner, StoredSide } from '../store/dialog-store.js';
 
-export interface DialogSide {
-  flow: SipFlow;
-  /** The side's From/To header value, with its tag. */
-  nameAddr: string;
-  /** Its remote target: where requests to it go. */
-  contact: string;
-  /** The highest CSeq number it has used in this dialog. */
-  cseq: number;
+export interface DialogSide extends StoredSide {
+  /** The WebSocket this side is reached over now; undefined while its phone reconnects. */
+  flow: SipFlow | undefined;
+  /** Its From (caller) or To (callee) tag. */
+  tag: string;
+  /** Requests for this side that came while it was away (without our Via yet), sent when it is back. */
+  parked: Array<{ out: OutgoingSip; branch: string }>;
 }
 
 export interface Dialog {
@@ -27,13 +32,64 @@ export interface Dialog {
   itemId?: string;
   caller: DialogSide;
   callee: DialogSide;
+  createdAt: number;
+  /** No request may use it any more (a BYE was sent; it may wait, parked, for the other side to come back). */
+  over?: boolean;
+  /** Its call record is closed. */
+  ended?: boolean;
 }
+
+/** Whether a WebSocket's authenticated party is this side's owner. */
+export function owns(identity: SipFlow['identity'], owner: SideOwner): boolean {
+  if (identity.role === 'agent') return owner.kind === 'agent' && owner.agentId === identity.agentId;
+  if (identity.role === 'visitor') return owner.kind === 'visitor' && owner.interactionId === identity.interactionId;
+  return false;
+}
+
+/** A side's tag, read from its From/To header value (the tag parameter after the URI). */
+export function tagOf(nameAddr: string): string {
+  return /;\s*tag=([^;,\s]+)/i.exec(nameAddr.slice(nameAddr.lastIndexOf('>') + 1))?.[1] ?? '';
+}
+
+const stored = (side: DialogSide): StoredSide => ({ owner: side.owner, nameAddr: side.nameAddr, contact: side.contact, cseq: side.cseq });
 
 export class Dialogs {
   private readonly byCallId = new Map<string, Dialog>();
 
+  constructor(private readonly store: DialogStore) {}
+
+  /** The dialogs an earlier process left, every side without a flow yet. */
+  load(): Dialog[] {
+    const side = (s: StoredSide): DialogSide => ({ ...s, flow: undefined, tag: tagOf(s.nameAddr), parked: [] });
+    for (const r of this.store.list()) {
+      this.byCallId.set(r.callId, {
+        callId: r.callId,
+        callRecordId: r.callRecordId,
+        interactionId: r.interactionId,
+        agentId: r.agentId,
+        ...(r.itemId ? { itemId: r.itemId } : {}),
+        caller: side(r.caller),
+        callee: side(r.callee),
+        createdAt: r.createdAt,
+      });
+    }
+    return this.all();
+  }
+
   add(dialog: Dialog) {
     this.byCallId.set(dialog.callId, dialog);
+    this.store.insert({ ...dialog, itemId: dialog.itemId ?? null, caller: stored(dialog.caller), callee: stored(dialog.callee) });
+  }
+
+  /** Keeps a side's new CSeq or remote target. */
+  save(dialog: Dialog) {
+    if (this.byCallId.get(dialog.callId) === dialog) this.store.updateSides(dialog.callId, stored(dialog.caller), stored(dialog.callee));
+  }
+
+  /** Over, but kept in memory until its BYE reaches the other side; no longer in the store. */
+  markOver(dialog: Dialog) {
+    dialog.over = true;
+    this.store.remove(dialog.callId);
   }
 
   get(callId: string): Dialog | undefined {
@@ -43,6 +99,7 @@ export class Dialogs {
   remove(callId: string): Dialog | undefined {
     const dialog = this.byCallId.get(callId);
     this.byCallId.delete(callId);
+    this.store.remove(callId);
     return dialog;
   }
 
@@ -51,11 +108,7 @@ export class Dialogs {
   }
 
   withFlow(flow: SipFlow): Dialog[] {
-    return [...this.byCallId.values()].filter((d) => d.caller.flow === flow || d.callee.flow === flow);
-  }
-
-  forInteraction(interactionId: string): Dialog[] {
-    return [...this.byCallId.values()].filter((d) => d.interactionId === interactionId);
+    return this.all().filter((d) => d.caller.flow === flow || d.callee.flow === flow);
   }
 
   get size(): number {
@@ -66,6 +119,13 @@ export class Dialogs {
   static sides(dialog: Dialog, flow: SipFlow): { from: DialogSide; to: DialogSide } | undefined {
     if (dialog.caller.flow === flow) return { from: dialog.caller, to: dialog.callee };
     if (dialog.callee.flow === flow) return { from: dialog.callee, to: dialog.caller };
+    return undefined;
+  }
+
+  /** The side whose tag a request's From carries, and the other side. */
+  static sidesByTag(dialog: Dialog, fromTag: string): { from: DialogSide; to: DialogSide } | undefined {
+    if (fromTag && dialog.caller.tag === fromTag) return { from: dialog.caller, to: dialog.callee };
+    if (fromTag && dialog.callee.tag === fromTag) return { from: dialog.callee, to: dialog.caller };
     return undefined;
   }
 

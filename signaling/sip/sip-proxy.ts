@@ -34,9 +34,11 @@ import { bearerChallenge, bearerToken } from './bearer.js';
 import { siteAllowsOrigin } from '../http/origins.js';
 import { INTERACTION_HEADER, userToUserValue } from '../../widgets/protocol/interaction-header.js';
 import { CallAttempts, type Attempt, type Leg, type RingTarget } from './call-attempts.js';
-import { Dialogs, type Dialog } from './dialogs.js';
+import { Dialogs, tagOf, type Dialog, type DialogSide } from './dialogs.js';
+import { DialogRecovery } from './dialog-recovery.js';
+import type { SideOwner } from '../store/dialog-store.js';
 import { Registrar } from './registrar.js';
-import { contactKey, type SipFlow } from './sip-flow.js';
+import type { SipFlow } from './sip-flow.js';
 import {
   OutgoingSip,
   isRequest,
@@ -72,8 +74,10 @@ export interface SipProxyEventMap {
 /** A request we passed on inside a call, waiting for its final response. */
 interface Pending {
   request: SipRequest;
-  from: SipFlow;
-  to: SipFlow;
+  dialog: Dialog;
+  /** The sides it came from and goes to: their flows may change while it waits (a phone reconnecting). */
+  from: DialogSide;
+  to: DialogSide;
   timer: { cancel(): void };
 }
 
@@ -103,8 +107,10 @@ const warning = (text: string): [string, string] => ['Warning', `399 warmline "$
 export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSignaling {
   readonly registrar: Registrar;
   private readonly attempts: CallAttempts;
-  private readonly dialogs = new Dialogs();
-  private readonly contacts = new Map<string, SipFlow>();
+  private readonly dialogs: Dialogs;
+  private readonly recovery: DialogRecovery;
+  /** The process is stopping: calls are kept for the next one, not ended. */
+  private closing = false;
   private readonly pending = new Map<string, Pending>();
   /** Branches of requests the proxy made itself (BYE on a lost connection): their responses stop here. */
   private readonly own = new Set<string>();
@@ -148,46 +154,47 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       setTimer: (fn, ms) => o.clock.setTimeout(fn, ms),
     });
     o.routing.attachCalls(this);
-    // Calls left open by an earlier process ended with it.
+    this.dialogs = new Dialogs(o.stores.dialogs);
+    this.recovery = new DialogRecovery(this.dialogs, {
+      via: (flow, branch) => this.via(flow, branch),
+      sendOwn: (flow, message, branch) => this.sendOwn(flow, message, branch),
+      gaveUp: (dialog) => this.lostForGood(dialog),
+      setTimer: (fn, ms) => o.clock.setTimeout(fn, ms),
+    }, o.config.sip.recoverySeconds * 1000);
+    // Answered calls an earlier process left wait for their phones to reconnect; the rest ended with it.
+    const kept = this.dialogs.load();
     o.stores.calls.endAllOpen(o.clock.now());
+    o.routing.keepCalls(new Set(kept.flatMap((d) => (d.itemId ? [d.itemId] : []))));
+    this.recovery.waitForAll();
   }
 
   /** Live counts, for health checks and tests. */
   stats() {
-    return { flows: this.flows.size, ringing: this.attempts.all().length, calls: this.dialogs.size };
+    return { flows: this.flows.size, ringing: this.attempts.all().length, calls: this.dialogs.size, reconnecting: this.recovery.waiting };
   }
 
   attach(flow: SipFlow) {
     this.flows.add(flow);
   }
 
-  /** A WebSocket closed: forget its registrations, stop its ringing, end its calls. */
+  /**
+   * A WebSocket closed: its registrations and its ringing end; its calls
+   * wait for the phone to come back on another (dialog-recovery.ts), unless
+   * this process is stopping, in which case they wait in the store for the next.
+   */
   detach(flow: SipFlow) {
     this.flows.delete(flow);
     this.registrar.dropFlow(flow);
-    for (const key of flow.contacts) if (this.contacts.get(key) === flow) this.contacts.delete(key);
     for (const attempt of this.attempts.all()) {
       if (attempt.caller === flow) this.attempts.callerGone(attempt);
       else this.attempts.targetGone(attempt, flow);
     }
-    for (const dialog of this.dialogs.withFlow(flow)) {
-      const sides = Dialogs.sides(dialog, flow)!;
-      if (sides.to.flow.open) {
-        const branch = newBranch();
-        this.own.add(branch);
-        // If the other side never answers, stop waiting for it (Timer F).
-        this.o.clock.setTimeout(() => this.own.delete(branch), NON_INVITE_TIMEOUT_MS);
-        sides.to.flow.send(Dialogs.byeFor(dialog, sides.from, sides.to, this.via(sides.to.flow, branch)));
-      }
-      this.dialogEnded(dialog, 'connection-lost');
-    }
-    for (const [branch, p] of this.pending) {
-      if (p.from === flow || p.to === flow) {
-        p.timer.cancel();
-        this.pending.delete(branch);
-        if (p.to === flow && p.request.method !== 'ACK') p.from.send(responseTo(p.request, 408, 'Request Timeout', [warning('The other side is gone')]));
-      }
-    }
+    if (!this.closing) this.recovery.lost(flow);
+  }
+
+  /** The process is about to stop (a deploy): the calls under way are kept for the next one. */
+  shutdown() {
+    this.closing = true;
   }
 
   /** An agent signed out or their session was revoked: their softphone may no longer take calls. */
@@ -230,8 +237,11 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   // ── Messages ────────────────────────────────────────────────────────
 
   receive(flow: SipFlow, data: string) {
-    // Keep-alive CRLFs (RFC 5626 §4.4.1) carry no message.
-    if (!data.trim()) return;
+    // Keep-alive (RFC 5626 §4.4.1): a double-CRLF ping gets a single-CRLF pong, so a phone can tell its flow still works.
+    if (!data.trim()) {
+      if (data.includes('\r\n\r\n')) flow.send('\r\n');
+      return;
+    }
     if (Buffer.byteLength(data) > this.maxMessageBytes) return this.tooLarge(flow, data);
     const message = parseSip(data);
     if (!message) {
@@ -290,12 +300,14 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     if (bytes > this.maxMessageBytes) return reply(513, 'Message Too Large');
     // §18.3: on a message transport a body shorter than its Content-Length is an error; a request SHOULD get 400.
     if (Number(request.getHeader('content-length') ?? 0) > Buffer.byteLength(request.body ?? '')) return reply(400, 'Content-Length exceeds the body');
+    // §8.2.2.1 (§16.3 step 2). sip.js leaves `ruri` undefined for any other scheme (tel:, urn:). Such a request is
+    // well formed, so, like a 405, it resets the count of malformed messages rather than adding to it.
     const scheme = request.ruri?.scheme;
     if (scheme !== 'sip' && scheme !== 'sips') return reply(416, 'Unsupported URI Scheme');
     const maxForwards = request.hasHeader('max-forwards') ? Number(request.getHeader('max-forwards')) : 70;
     if (!Number.isInteger(maxForwards) || maxForwards < 0) return reply(400, 'Malformed Max-Forwards');
 
-    if (method === 'REGISTER') return flow.send(this.registrar.register(flow, request));
+    if (method === 'REGISTER') return this.onRegister(flow, request);
     if (method === 'CANCEL') return this.onCancel(flow, request);
     if (request.toTag || method === 'ACK') return this.forwardInDialog(flow, request, maxForwards);
     if (method === 'OPTIONS') return reply(200, 'OK', [['Allow', ALLOW], ['Accept', 'application/sdp']]);
@@ -343,7 +355,6 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
         : reply(404, 'Not Found', [warning(`There is no queue "${target.user}"`)]);
     }
     flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };
-    this.learnContact(flow, contact);
     this.queueCall(flow, request, interaction, queue.id);
   }
 
@@ -362,7 +373,6 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   /** A visitor referred to a transfer address: to the consulted agent directly, or through the queue. */
   private visitorToTransfer(flow: SipFlow, request: SipRequest, contact: { user?: string; host: string }, interaction: InteractionRecord, transferId: string) {
     const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
-    this.learnContact(flow, contact);
     const consultation = this.consultations.get(transferId);
     if (consultation) {
       const dialog = this.dialogs.get(consultation.callId);
@@ -391,8 +401,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       if (item?.kind !== 'callback') return reply(403, 'Forbidden', [warning('This callback is not assigned to you')]);
       const binding = this.registrar.callback(interactionId);
       if (!binding) return reply(480, 'Temporarily Unavailable', [warning('The visitor is not on the site now')]);
-      this.learnContact(flow, contact);
-      reply(100, 'Trying');
+        reply(100, 'Trying');
       const attempt = this.startAttempt(flow, request, this.o.interactions.require(interactionId), item.queue, { mode: 'direct' });
       this.attempts.ring(attempt, { flow: binding.flow, contact: binding.contact });
       return;
@@ -403,8 +412,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       if (!transfer || transfer.record.fromAgentId !== agentId || transfer.record.mode !== 'warm') {
         return reply(403, 'Forbidden', [warning('There is no transfer of yours to consult on')]);
       }
-      this.learnContact(flow, contact);
-      this.queueCall(flow, request, this.o.interactions.require(transfer.interactionId), transfer.queue, transferId, true);
+        this.queueCall(flow, request, this.o.interactions.require(transfer.interactionId), transfer.queue, transferId, true);
       return;
     }
     return reply(403, 'Forbidden', [warning('Agents may call callbacks and transfer colleagues only')]);
@@ -463,29 +471,36 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
    */
   private forwardInDialog(flow: SipFlow, request: SipRequest, maxForwards: number) {
     const isAck = request.method === 'ACK';
-    const notFound = () => (isAck ? undefined : flow.send(responseTo(request, 481, 'Call/Transaction Does Not Exist')));
+    const reply = (status: number, reason: string) => (isAck ? undefined : flow.send(responseTo(request, status, reason)));
     const dialog = this.dialogs.get(request.callId);
-    const target = this.contacts.get(contactKey(request.ruri!));
-    const sides = dialog && Dialogs.sides(dialog, flow);
-    if (!dialog || !sides || !target || sides.to.flow !== target) return notFound();
-    if (maxForwards === 0) return isAck ? undefined : flow.send(responseTo(request, 483, 'Too Many Hops'));
+    // Only the call's two parties may use it; a phone that reconnected is known again by its credentials.
+    const sides = dialog && !dialog.over ? (Dialogs.sides(dialog, flow) ?? this.recovery.adopt(dialog, flow, request.fromTag)) : undefined;
+    if (!dialog || !sides) return reply(481, 'Call/Transaction Does Not Exist');
+    if (maxForwards === 0) return reply(483, 'Too Many Hops');
 
     sides.from.cseq = Math.max(sides.from.cseq, request.cseq);
+    // A re-INVITE is a target refresh (§12.2.1.1): its Contact is where this side is reached from now on.
+    const refreshed = request.method === 'INVITE' ? parseContactUri(request.getHeader('contact') ?? '') : undefined;
+    if (refreshed) sides.from.contact = refreshed.toString();
+    this.dialogs.save(dialog);
     const out = OutgoingSip.from(request);
     this.dropOwnRoute(out);
+    // Credentials are for this proxy (§22.3), never passed on.
+    out.remove('Proxy-Authorization').remove('Authorization');
     out.set('Max-Forwards', String(maxForwards - 1));
     const branch = newBranch();
-    out.prepend('Via', this.via(target, branch));
     if (!isAck) {
       const timer = this.o.clock.setTimeout(() => {
-        if (this.pending.delete(branch) && flow.open) flow.send(responseTo(request, 408, 'Request Timeout'));
+        const pending = this.pending.get(branch);
+        if (pending && this.pending.delete(branch) && pending.from.flow?.open) pending.from.flow.send(responseTo(request, 408, 'Request Timeout'));
       }, NON_INVITE_TIMEOUT_MS);
-      this.pending.set(branch, { request, from: flow, to: target, timer });
+      this.pending.set(branch, { request, dialog, from: sides.from, to: sides.to, timer });
     }
-    target.send(out);
+    // Sent now, or when the other side's phone is back (dialog-recovery.ts).
+    this.recovery.deliver(dialog, sides.to, out, branch);
     if (request.method === 'BYE') {
       // The call is over for us as soon as either side says so (§15.1.1).
-      this.dialogEnded(dialog, flow === dialog.caller.flow ? 'hangup-visitor' : 'hangup-agent');
+      this.dialogEnded(dialog, sides.from.owner.kind === 'visitor' ? 'hangup-visitor' : 'hangup-agent');
     }
   }
 
@@ -503,15 +518,20 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       return;
     }
     const pending = this.pending.get(branch);
-    if (!pending || pending.to !== flow) return; // Not ours, or from the wrong side: dropped (§16.7 step 2).
-    if ((response.statusCode ?? 0) >= 200) {
+    // Not ours, or not from the side it went to: dropped (§16.7 step 2).
+    if (!pending || pending.to.flow !== flow) return;
+    const status = response.statusCode ?? 0;
+    if (status >= 200) {
       pending.timer.cancel();
       this.pending.delete(branch);
     }
-    const contact = response.getHeader('contact');
-    const uri = contact ? parseContactUri(contact) : undefined;
-    if (uri && pending.request.method === 'INVITE') this.learnContact(flow, uri);
-    pending.from.send(this.popVia(response));
+    // The 2xx to a re-INVITE refreshes the answering side's target too (§12.2.1.2).
+    const refreshed = pending.request.method === 'INVITE' && status >= 200 && status < 300 ? parseContactUri(response.getHeader('contact') ?? '') : undefined;
+    if (refreshed) {
+      pending.to.contact = refreshed.toString();
+      this.dialogs.save(pending.dialog);
+    }
+    if (pending.from.flow?.open) pending.from.flow.send(this.popVia(response));
   }
 
   /**
@@ -531,8 +551,12 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
 
   private onAnswered(attempt: Attempt, leg: Leg, response: SipResponse) {
     const contact = parseContactUri(response.getHeader('contact') ?? '');
-    if (contact) this.learnContact(leg.target.flow, contact);
     const callerAgent = attempt.caller.identity.role === 'agent' ? attempt.caller.identity.agentId : undefined;
+    // Who each side is, so that a phone that comes back on a new WebSocket gets its side back, and nobody else.
+    const callerOwner: SideOwner = callerAgent ? { kind: 'agent', agentId: callerAgent } : { kind: 'visitor', interactionId: attempt.interactionId };
+    const calleeOwner: SideOwner = leg.target.agentId ? { kind: 'agent', agentId: leg.target.agentId } : { kind: 'visitor', interactionId: attempt.interactionId };
+    const from = attempt.invite.getHeader('from') ?? '';
+    const to = response.getHeader('to') ?? '';
     const dialog: Dialog = {
       callId: attempt.callId,
       callRecordId: attempt.callRecordId,
@@ -540,12 +564,16 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       agentId: leg.target.agentId ?? callerAgent ?? '',
       ...(attempt.itemId ? { itemId: attempt.itemId } : {}),
       caller: {
+        owner: callerOwner,
         flow: attempt.caller,
-        nameAddr: attempt.invite.getHeader('from') ?? '',
+        nameAddr: from,
+        tag: tagOf(from),
         contact: parseContactUri(attempt.invite.getHeader('contact') ?? '')?.toString() ?? '',
         cseq: attempt.invite.cseq,
+        parked: [],
       },
-      callee: { flow: leg.target.flow, nameAddr: response.getHeader('to') ?? '', contact: contact?.toString() ?? '', cseq: 0 },
+      callee: { owner: calleeOwner, flow: leg.target.flow, nameAddr: to, tag: tagOf(to), contact: contact?.toString() ?? '', cseq: 0, parked: [] },
+      createdAt: this.o.clock.now(),
     };
     this.dialogs.add(dialog);
     const transferId = this.consultationFor.get(attempt.callId);
@@ -558,12 +586,34 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     this.emit('call-answered', attempt.callRecordId, attempt.interactionId, leg.target.agentId);
   }
 
-  /** A call is over: its record closes, and its work item once no other call of the transfer carries it on. */
+  /**
+   * A call is over: its record closes, and its work item once no other call
+   * of the transfer carries it on. The dialog is forgotten too, unless its
+   * BYE still waits for the other side's phone to come back.
+   */
   private dialogEnded(dialog: Dialog, reason: CallEndReason) {
-    this.dialogs.remove(dialog.callId);
+    if (dialog.caller.parked.length || dialog.callee.parked.length) this.dialogs.markOver(dialog);
+    else {
+      this.dialogs.remove(dialog.callId);
+      this.recovery.forget(dialog);
+    }
+    if (dialog.ended) return;
+    dialog.ended = true;
+    dialog.over = true;
     for (const [id, consultation] of this.consultations) if (consultation.callId === dialog.callId) this.consultations.delete(id);
     this.endCall(dialog.callRecordId, dialog.interactionId, reason);
-    if (dialog.itemId && !this.dialogs.all().some((d) => d.itemId === dialog.itemId)) this.o.routing.callEnded(dialog.itemId);
+    if (dialog.itemId && !this.dialogs.all().some((d) => d.itemId === dialog.itemId && !d.over)) this.o.routing.callEnded(dialog.itemId);
+  }
+
+  /** Nobody came back in time: what still waited in the call is answered, and the call ends. */
+  private lostForGood(dialog: Dialog) {
+    for (const [branch, pending] of this.pending) {
+      if (pending.dialog !== dialog) continue;
+      pending.timer.cancel();
+      this.pending.delete(branch);
+      if (pending.from.flow?.open && pending.request.method !== 'ACK') pending.from.flow.send(responseTo(pending.request, 481, 'Call/Transaction Does Not Exist'));
+    }
+    this.dialogEnded(dialog, 'connection-lost');
   }
 
   private endCall(callRecordId: string, interactionId: string, reason: CallEndReason) {
@@ -571,10 +621,29 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     this.emit('call-ended', callRecordId, interactionId, reason);
   }
 
-  private learnContact(flow: SipFlow, uri: { user?: string; host: string }) {
-    const key = contactKey(uri);
-    flow.contacts.add(key);
-    this.contacts.set(key, flow);
+  /** A request the proxy makes itself (a BYE in a lost side's name): its responses stop here. */
+  private sendOwn(flow: SipFlow, message: OutgoingSip, branch: string) {
+    this.own.add(branch);
+    // If the other side never answers, stop waiting for it (Timer F).
+    this.o.clock.setTimeout(() => this.own.delete(branch), NON_INVITE_TIMEOUT_MS);
+    flow.send(message);
+  }
+
+  /**
+   * REGISTER: the registrar answers. A phone that registered again over a
+   * new WebSocket (it reconnected, or this process restarted) is reached
+   * over it in its calls from now on (dialog-recovery.ts).
+   */
+  private onRegister(flow: SipFlow, request: SipRequest) {
+    const response = this.registrar.register(flow, request);
+    flow.send(response);
+    if (!response.startLine.startsWith('SIP/2.0 200')) return;
+    const headerExpires = request.getHeader('expires');
+    const live = request.getHeaders('contact').filter((_, i) => {
+      const param = (request.parseHeader('contact', i) as { getParam?(name: string): string | undefined } | undefined)?.getParam?.('expires');
+      return Number(param ?? headerExpires ?? 1) > 0;
+    });
+    this.recovery.found(flow, live);
   }
 
   private popVia(response: SipResponse): OutgoingSip {

@@ -68,7 +68,9 @@ export class CallStore {
     this.endStmt = db.prepare("UPDATE calls SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ? AND status != 'ended'");
     this.byId = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE id = ?');
     this.forInteraction = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE interaction_id = ? ORDER BY created_at');
-    this.endOpenStmt = db.prepare("UPDATE calls SET status = 'ended', ended_at = ?, end_reason = 'connection-lost' WHERE status != 'ended'");
+    this.endOpenStmt = db.prepare(
+      "UPDATE calls SET status = 'ended', ended_at = ?, end_reason = 'connection-lost' WHERE status != 'ended' AND id NOT IN (SELECT call_record_id FROM sip_dialogs)",
+    );
   }
 
   insert(call: { id: string; interactionId: string; sipCallId: string; queue: string; createdAt: number }) {
@@ -92,7 +94,11 @@ export class CallStore {
     return this.forInteraction.all(interactionId).map(toRecord);
   }
 
-  /** At start: calls left open by a previous process did not survive it (their sockets are gone). */
+  /**
+   * At start: calls left open by a previous process that were not yet
+   * answered did not survive it (their transactions are gone); answered
+   * ones whose dialog is kept wait for their phones to come back.
+   */
   endAllOpen(at: number) {
     this.endOpenStmt.run(at);
   }

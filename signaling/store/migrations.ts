@@ -125,4 +125,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE interactions ADD COLUMN verified_user TEXT;
   CREATE INDEX interactions_by_verified_user ON interactions (site, verified_user, created_at) WHERE verified_user IS NOT NULL;
   `,
+  `
+  -- Confirmed SIP dialogs of the embedded proxy: enough to route a call's in-dialog requests
+  -- after a restart (each side's owner, its name-addr with tag, its remote target and last CSeq),
+  -- once each party's phone has reconnected. A row lives from the 2xx to the BYE.
+  CREATE TABLE sip_dialogs (
+    call_id        TEXT PRIMARY KEY,
+    call_record_id TEXT NOT NULL,
+    interaction_id TEXT NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    agent_id       TEXT NOT NULL,
+    item_id        TEXT,
+    caller         TEXT NOT NULL,
+    callee         TEXT NOT NULL,
+    created_at     INTEGER NOT NULL
+  );
+  `,
 ];

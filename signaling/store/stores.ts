@@ -7,6 +7,7 @@ import { CallStore } from './call-store.js';
 import { WorkItemStore } from './work-item-store.js';
 import { NoteStore } from './note-store.js';
 import { AttachmentStore } from './attachment-store.js';
+import { DialogStore } from './dialog-store.js';
 
 /** Every table's store over one database, plus its transaction helper. */
 export class Stores {
@@ -18,6 +19,7 @@ export class Stores {
   readonly workItems: WorkItemStore;
   readonly notes: NoteStore;
   readonly attachments: AttachmentStore;
+  readonly dialogs: DialogStore;
 
   constructor(readonly db: Db) {
     this.agents = new AgentStore(db);
@@ -28,6 +30,7 @@ export class Stores {
     this.workItems = new WorkItemStore(db);
     this.notes = new NoteStore(db);
     this.attachments = new AttachmentStore(db);
+    this.dialogs = new DialogStore(db);
   }
 
   transaction<T>(fn: () => T): T {

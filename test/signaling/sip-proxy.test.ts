@@ -232,33 +232,6 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     await caller.client.response(200, 'INVITE');
   });
 
-  it('ends the call for the other side when a WebSocket closes, in the gone side’s name', async () => {
-    const agent = await phone('alice');
-    const caller = await visitor();
-    const invite = await agent.client.request('INVITE');
-    agent.client.respond(invite, 200, 'OK', { toTag: 'answered', body: 'v=0\r\n' });
-    await caller.client.response(200, 'INVITE');
-    await caller.client.close();
-    const bye = await agent.client.request('BYE');
-    assert.equal(bye.fromTag, caller.call.fromTag, 'From is the caller, with its tag');
-    assert.equal(bye.toTag, 'answered', 'To is the agent, with its tag');
-    assert.equal(bye.ruri!.user, agent.client.contactUser);
-    assert.ok(bye.cseq > 1, 'the CSeq follows the caller’s last one');
-    assert.match(bye.getHeader('reason')!, /Connection lost/);
-    agent.client.respond(bye, 200, 'OK');
-    assert.equal(calls(caller.interactionId)[0]?.endReason, 'connection-lost');
-
-    // And the other way round.
-    const second = await visitor();
-    const invite2 = await agent.client.request('INVITE');
-    agent.client.respond(invite2, 200, 'OK', { toTag: 'second', body: 'v=0\r\n' });
-    await second.client.response(200, 'INVITE');
-    await agent.client.close();
-    const bye2 = await second.client.request('BYE');
-    assert.equal(bye2.fromTag, 'second');
-    assert.equal(bye2.ruri!.user, second.client.contactUser);
-  });
-
   it('moves on when the ringing agent’s connection drops', async () => {
     const agent = await phone('alice');
     const caller = await visitor();

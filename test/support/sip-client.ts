@@ -15,16 +15,27 @@ export const DOMAIN = 'warmline.invalid';
 
 export class SipClient {
   readonly received: Received[] = [];
+  /** Keep-alive pongs the proxy sent back. */
+  pongs = 0;
   private waiters: Array<{ match: (r: Received) => boolean; resolve: (r: Received) => void }> = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   /** This endpoint's contact: a made-up .invalid host, as sip.js uses. */
-  readonly contactUser = rand();
-  readonly contactHost = `${rand()}.invalid`;
-  readonly fromTag = rand();
+  readonly contactUser: string;
+  readonly contactHost: string;
+  readonly fromTag: string;
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(
+    readonly ws: WebSocket,
+    /** The same phone on a new WebSocket (it reconnected): same contact, same tag. */
+    same?: SipClient,
+  ) {
+    this.contactUser = same?.contactUser ?? rand();
+    this.contactHost = same?.contactHost ?? `${rand()}.invalid`;
+    this.fromTag = same?.fromTag ?? rand();
     ws.on('message', (data) => {
       const text = String(data);
+      // A keep-alive pong (RFC 5626 §4.4.1) is not a message.
+      if (text === '\r\n') return void this.pongs++;
       const message = parseSip(text);
       if (!message) throw new Error(`the proxy sent something that is not SIP:\n${text}`);
       const received = { text, message };
@@ -39,14 +50,19 @@ export class SipClient {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
   }
 
-  static open(url: string, protocols: string[] = ['sip'], options: WebSocket.ClientOptions = {}): Promise<SipClient> {
+  static open(url: string, protocols: string[] = ['sip'], options: WebSocket.ClientOptions = {}, same?: SipClient): Promise<SipClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, protocols, options);
-      const client = new SipClient(ws);
+      const client = new SipClient(ws, same);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
     });
+  }
+
+  /** This phone again over a new WebSocket, as after a reconnect: the same contact and tag. */
+  reopen(url: string): Promise<SipClient> {
+    return SipClient.open(url, ['sip'], {}, this);
   }
 
   get contact() {
