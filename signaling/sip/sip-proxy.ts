@@ -322,9 +322,9 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     if (this.attempts.get(request.callId) || this.dialogs.get(request.callId)) return reply(482, 'Loop Detected');
     const target = request.ruri!;
     if (target.host.toLowerCase() !== this.domain || !target.user) return reply(404, 'Not Found', [warning(`Call an address at ${this.domain}`)]);
-    const contact = parseContactUri(request.getHeader('contact') ?? '');
-    if (!contact) return reply(400, 'Missing or malformed Contact');
-    if (flow.identity.role === 'agent') return this.agentInvite(flow, request, target.user, contact);
+    // The caller's remote target (§12.1.1): the dialog keeps it.
+    if (!parseContactUri(request.getHeader('contact') ?? '')) return reply(400, 'Missing or malformed Contact');
+    if (flow.identity.role === 'agent') return this.agentInvite(flow, request, target.user);
 
     const token = bearerToken(request.getHeader('proxy-authorization'));
     if (!token) return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.domain)]]);
@@ -344,7 +344,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
 
     if (target.user.startsWith(TRANSFER_PREFIX)) {
       flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };
-      return this.visitorToTransfer(flow, request, contact, interaction, target.user.slice(TRANSFER_PREFIX.length));
+      return this.visitorToTransfer(flow, request, interaction, target.user.slice(TRANSFER_PREFIX.length));
     }
     const site = this.o.sites.get(interaction.site);
     const queue = site && queuesOf(this.o.config, site).find((q) => q.id === target.user);
@@ -371,7 +371,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   }
 
   /** A visitor referred to a transfer address: to the consulted agent directly, or through the queue. */
-  private visitorToTransfer(flow: SipFlow, request: SipRequest, contact: { user?: string; host: string }, interaction: InteractionRecord, transferId: string) {
+  private visitorToTransfer(flow: SipFlow, request: SipRequest, interaction: InteractionRecord, transferId: string) {
     const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
     const consultation = this.consultations.get(transferId);
     if (consultation) {
@@ -392,7 +392,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
    * (sip:cb-<interaction>), or to a colleague to consult before a warm
    * transfer they prepared (sip:xfer-<id>). Nothing else.
    */
-  private agentInvite(flow: SipFlow, request: SipRequest, user: string, contact: { user?: string; host: string }) {
+  private agentInvite(flow: SipFlow, request: SipRequest, user: string) {
     const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
     const agentId = flow.identity.role === 'agent' ? flow.identity.agentId : '';
     if (user.startsWith(Registrar.CALLBACK_PREFIX)) {
@@ -401,7 +401,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       if (item?.kind !== 'callback') return reply(403, 'Forbidden', [warning('This callback is not assigned to you')]);
       const binding = this.registrar.callback(interactionId);
       if (!binding) return reply(480, 'Temporarily Unavailable', [warning('The visitor is not on the site now')]);
-        reply(100, 'Trying');
+      reply(100, 'Trying');
       const attempt = this.startAttempt(flow, request, this.o.interactions.require(interactionId), item.queue, { mode: 'direct' });
       this.attempts.ring(attempt, { flow: binding.flow, contact: binding.contact });
       return;
@@ -412,7 +412,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       if (!transfer || transfer.record.fromAgentId !== agentId || transfer.record.mode !== 'warm') {
         return reply(403, 'Forbidden', [warning('There is no transfer of yours to consult on')]);
       }
-        this.queueCall(flow, request, this.o.interactions.require(transfer.interactionId), transfer.queue, transferId, true);
+      this.queueCall(flow, request, this.o.interactions.require(transfer.interactionId), transfer.queue, transferId, true);
       return;
     }
     return reply(403, 'Forbidden', [warning('Agents may call callbacks and transfer colleagues only')]);
