@@ -11,12 +11,18 @@ import { enforce } from '../limits/limits.js';
 import { iceServersFor } from '../sip/ice-servers.js';
 import { agentPhone } from '../sip/sip-side.js';
 import { addAgentLiveKitRoutes } from './livekit-routes.js';
+import type { TransferCheck } from '../routing/routing-service.js';
 
 const TransferBody = v.object({
   interactionId: v.pipe(v.string('interactionId is required'), v.maxLength(64)),
   to: v.union([v.object({ agentId: v.pipe(v.string(), v.maxLength(64)) }), v.object({ queue: v.pipe(v.string(), v.maxLength(32)) })], 'to must be { agentId } or { queue }'),
   note: v.optional(v.pipe(v.string(), v.maxLength(2000)), ''),
   mode: v.picklist(['blind', 'warm'], 'mode must be blind or warm'),
+});
+
+const DirectoryQuery = v.object({
+  interaction: v.optional(v.pipe(v.string('interaction must be given once'), v.maxLength(64))),
+  channel: v.optional(v.picklist(['chat', 'call'], 'channel must be chat or call')),
 });
 
 const SignInBody = v.object({
@@ -103,15 +109,31 @@ export function agentRoutes(services: Services) {
     };
   });
 
-  /** Whom an interaction can be transferred to: the agents (with their state) and the queues. */
+  /**
+   * Whom an interaction can be transferred to: the agents (with their state)
+   * and the queues. With `?interaction=` (and optionally `channel`), each
+   * also says whether it can take that interaction now and, if not, why:
+   * the very check a transfer is refused by.
+   */
   router.get('/directory', agentOnly, (ctx) => {
+    const { session } = ctx.state as AgentState;
+    const parsed = v.safeParse(DirectoryQuery, ctx.query);
+    if (!parsed.success) throw AppError.badRequest(`${v.getDotPath(parsed.issues[0]) ?? 'query'}: ${parsed.issues[0].message}`);
+    const { interaction, channel } = parsed.output;
+    const check = interaction === undefined ? undefined : services.routing.transferCheck(session.agent.id, interaction, channel);
+    const judged = (to: Parameters<TransferCheck['refusal']>[0]) => {
+      if (!check) return {};
+      const reason = check.refusal(to);
+      return reason ? { eligible: false, reason } : { eligible: true };
+    };
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
+      ...(check ? { interaction: { id: interaction, channel: check.channel } } : {}),
       agents: services.stores.agents.list().map((a) => {
         const state = services.routing.engine.agentSnapshot(a.id);
-        return { id: a.id, username: a.username, name: a.name, online: state?.online ?? false, presence: state?.presence ?? a.presence };
+        return { id: a.id, username: a.username, name: a.name, online: state?.online ?? false, presence: state?.presence ?? a.presence, ...judged({ agentId: a.id }) };
       }),
-      queues: services.config.queues.map((q) => ({ id: q.id, label: q.label })),
+      queues: services.config.queues.map((q) => ({ id: q.id, label: q.label, ...judged({ queue: q.id }) })),
     };
   });
 

@@ -95,6 +95,15 @@ interface AgentState extends Omit<AgentSnapshot, 'chats' | 'calls' | 'offers'> {
 export type WithdrawReason = 'timeout' | 'declined' | 'away' | 'abandoned' | 'taken' | 'released';
 export type ReleaseReason = 'done' | 'abandoned' | 'transferred' | 'closed';
 
+/**
+ * Why a named agent cannot be offered work of a queue now (see
+ * `targetRefusal`): `skills` they lack the queue's; `no-capacity` they take
+ * none of this kind (capacity 0); `offline` not signed in; `away` not
+ * available; `no-phone` no registered softphone (calls); `busy` no room for
+ * one more of this kind now.
+ */
+export type TargetRefusal = 'skills' | 'no-capacity' | 'offline' | 'away' | 'no-phone' | 'busy';
+
 export interface RoutingEventMap {
   offer: [agentId: string, item: Readonly<Item>];
   'offer-withdrawn': [agentId: string, item: Readonly<Item>, reason: WithdrawReason];
@@ -224,6 +233,24 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       n++;
     }
     return n;
+  }
+
+  /**
+   * Why this agent would not be offered work of this kind from this queue if
+   * it were transferred to them now, or undefined when they would be: the
+   * conditions `targetFor` applies, the lasting ones first. (Business hours
+   * and an agent's cooldown for one item are not the agent's: not checked.)
+   */
+  targetRefusal(agentId: string, queue: string, kind: ItemKind): TargetRefusal | undefined {
+    const agent = this.agents.get(agentId);
+    const skills = this.o.queues.get(queue)?.skills ?? [];
+    const calls = CALLISH.has(kind);
+    if (agent && !skills.every((s) => agent.skills.has(s))) return 'skills';
+    if (agent && (calls ? agent.capacity.calls : agent.capacity.chats) === 0) return 'no-capacity';
+    if (!agent?.online) return 'offline';
+    if (agent.presence !== 'available') return 'away';
+    if (calls && !agent.phoneReady) return 'no-phone';
+    return this.hasRoom(agent, kind) ? undefined : 'busy';
   }
 
   /** Agents signed in (online, whatever their presence) with the queue's skills. */

@@ -22,7 +22,7 @@ import type { Offer, WorkKind } from '../../widgets/protocol/agent-server-messag
 import type { Presence } from '../../widgets/protocol/agent-client-messages.js';
 import { isOpenAt } from './business-hours.js';
 import { priorityOf, type ItemKind } from './priority-rules.js';
-import { OfferGoneError, RoutingEngine, type Item, type ReleaseReason, type WithdrawReason } from './routing-engine.js';
+import { OfferGoneError, RoutingEngine, type Item, type ReleaseReason, type TargetRefusal, type WithdrawReason } from './routing-engine.js';
 import { buildOfferPreview } from './offer-preview.js';
 
 /** What the SIP proxy does for call items; it registers itself with `attachCalls`. */
@@ -85,6 +85,40 @@ export interface TransferRequest {
   mode: 'blind' | 'warm';
 }
 
+/**
+ * Why a transfer target cannot take an interaction now: `self` the agent
+ * themself; `skills` lacks the skills of the interaction's queue;
+ * `no_calls`/`no_chats` takes none of this kind; `offline` not signed in;
+ * `away`; `no_phone` no softphone registered (calls); `busy` no room for
+ * one more call now (a chat waits for a busy agent instead); `closed` the
+ * queue is closed now; `unstaffed` nobody of the queue is signed in.
+ */
+export type TransferRefusalCode = 'self' | 'skills' | 'no_calls' | 'no_chats' | 'offline' | 'away' | 'no_phone' | 'busy' | 'closed' | 'unstaffed';
+
+/** A target that cannot take the interaction: a code for programs and a sentence naming who and why for the agent. */
+export interface TransferRefusal {
+  code: TransferRefusalCode;
+  message: string;
+}
+
+/** The one judge of an interaction's transfer targets, for `transfer()` and the directory alike. */
+export interface TransferCheck {
+  /** The agent's work being passed on. */
+  held: Readonly<Item>;
+  channel: 'chat' | 'call';
+  /** Why this target cannot take it now, or undefined when it can. */
+  refusal(to: TransferRequest['to']): TransferRefusal | undefined;
+}
+
+const REFUSAL_CODES: Record<TargetRefusal, (calls: boolean) => TransferRefusalCode> = {
+  skills: () => 'skills',
+  'no-capacity': (calls) => (calls ? 'no_calls' : 'no_chats'),
+  offline: () => 'offline',
+  away: () => 'away',
+  'no-phone': () => 'no_phone',
+  busy: () => 'busy',
+};
+
 const OFFERED_ON_CONSOLE = new Set<ItemKind>(['chat', 'offline', 'callback']);
 
 /** How the console is told why an offer went away. */
@@ -113,6 +147,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   private readonly pendingTransfers = new Map<string, PendingTransfer>();
   /** The longest a call may wait on the line, per call item. */
   private readonly callTimers = new Map<string, { cancel(): void }>();
+  /** Consultations (warm call transfers to a named agent) not answered yet: call item → the colleague. */
+  private readonly consultations = new Map<string, string>();
 
   constructor(
     private readonly config: Config,
@@ -319,21 +355,49 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const transfer = transferId ? this.pendingTransfers.get(transferId) : undefined;
     if (!transfer && !open) return { refused: 'The line is closed now' };
     if (!transfer && !staffed) return { refused: 'No agent is available right now' };
+    // A consultation: the first agent calling the colleague, the customer on hold meanwhile.
+    const colleague = transfer?.record.mode === 'warm' ? transfer.targetAgent : undefined;
+    // Known before the engine sees the item: it may ring (and fail) at once.
+    if (colleague) this.consultations.set(itemId, colleague);
     const item = this.enqueueItem(interaction, 'call', transfer?.queue ?? queue, {
       id: itemId,
       ...(transfer?.targetAgent ? { target: transfer.targetAgent } : {}),
       ...(transfer ? { enqueuedAt: transfer.enqueuedAt, details: { transfer: transfer.record } } : {}),
     });
     if (transfer) this.pendingTransfers.delete(transferId!);
-    const timer = this.clock.setTimeout(() => {
-      const current = this.engine.get(item.id);
-      if (current && current.status !== 'assigned') {
+    if (!this.engine.get(item.id)) return { itemId: item.id };
+    // A consultation waits for its colleague as long as one offer would, then comes back to the first agent.
+    const timer = this.clock.setTimeout(
+      () => {
+        const current = this.engine.get(item.id);
+        if (!current || current.status === 'assigned') return;
+        if (colleague) return this.endConsultation(item.id, colleague, 'timeout');
         this.calls?.reject(item.id, 480, 'Temporarily Unavailable', 'Nobody could take the call in time; ask for a callback');
         this.engine.release(item.id, 'abandoned');
-      }
-    }, this.config.routing.maxCallWaitSeconds * 1000);
+      },
+      (colleague ? this.config.routing.offerTimeoutSeconds : this.config.routing.maxCallWaitSeconds) * 1000,
+    );
     this.callTimers.set(item.id, timer);
     return { itemId: item.id };
+  }
+
+  /**
+   * A consultation that will not be answered (the colleague declined, did
+   * not answer in time, or cannot be reached) ends now with 480 and why, in
+   * a Warning; the first agent's phone shows it, and the customer is still
+   * theirs, on hold. It is never offered again.
+   */
+  private endConsultation(itemId: string, colleagueId: string, why: WithdrawReason) {
+    const item = this.engine.get(itemId);
+    if (!item) return;
+    const name = this.stores.agents.findById(colleagueId)?.name ?? 'Your colleague';
+    // What stands in the way now (they went away, another call took their room), else what they did.
+    const refused = why === 'declined' ? undefined : this.agentRefusal(colleagueId, item.queue, 'call')?.message;
+    const text = refused ?? (why === 'declined' ? `${name} declined the call` : why === 'timeout' ? `${name} did not answer` : `${name} could not be reached`);
+    this.consultations.delete(itemId);
+    // A Warning's text is a quoted-string (RFC 3261 §20.43): no quotes or line breaks inside.
+    this.calls?.reject(itemId, 480, 'Temporarily Unavailable', text.replace(/\.$/, '').replace(/["\r\n\\]/g, ''));
+    this.engine.release(itemId, 'closed');
   }
 
   /** The agent's phone answered the call: it is theirs, even when the answer crossed the offer's timeout. */
@@ -445,24 +509,14 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   transfer(fromAgentId: string, interactionId: string, request: TransferRequest, channel: 'chat' | 'call'): { transferId: string } {
     const interaction = this.interactions.require(interactionId);
     const from = this.stores.agents.findById(fromAgentId)!;
-    const held = this.engine.workOf(fromAgentId).find((i) => i.interactionId === interactionId && (channel === 'call' ? i.kind === 'call' || i.kind === 'callback' : !['call', 'callback'].includes(i.kind)));
-    if (!held) throw new AppError(403, 'not_assigned', `This ${channel} is not assigned to you.`);
-    let queue = held.queue;
-    let targetAgent: string | undefined;
-    if ('agentId' in request.to) {
-      const target = this.stores.agents.findById(request.to.agentId);
-      if (!target || target.id === fromAgentId) throw AppError.badRequest('Choose another agent to transfer to.');
-      // Refused now rather than left waiting (and the customer on hold) for someone who is not there.
-      if (!this.engine.agentSnapshot(target.id)?.online) throw AppError.conflict(`${target.name} is not signed in.`);
-      targetAgent = target.id;
-    } else {
-      const target = this.queues.get(request.to.queue);
-      if (!target) throw AppError.badRequest(`There is no queue "${request.to.queue}".`);
-      const { open, staffed } = this.availability(target.id);
-      if (!open) throw AppError.conflict(`${target.label} is closed now.`);
-      if (!staffed) throw AppError.conflict(`Nobody from ${target.label} is signed in.`);
-      queue = target.id;
-    }
+    const { held, refusal } = this.transferCheck(fromAgentId, interactionId, channel);
+    if ('agentId' in request.to && !this.stores.agents.findById(request.to.agentId)) throw AppError.badRequest('Choose another agent to transfer to.');
+    if ('queue' in request.to && !this.queues.has(request.to.queue)) throw AppError.badRequest(`There is no queue "${request.to.queue}".`);
+    // Refused now rather than left waiting (and the customer on hold) for someone who cannot take it.
+    const refused = refusal(request.to);
+    if (refused) throw refused.code === 'self' ? AppError.badRequest(refused.message) : AppError.conflict(refused.message);
+    const queue = 'queue' in request.to ? request.to.queue : held.queue;
+    const targetAgent = 'agentId' in request.to ? request.to.agentId : undefined;
     const note = request.note.trim();
     if (note) this.stores.notes.insert({ interactionId, agentId: from.id, author: from.name, body: note, createdAt: this.clock.now() });
     const transferId = newId('tr');
@@ -479,6 +533,66 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     }
     this.enqueueItem(interaction, 'chat', queue, { target: targetAgent, enqueuedAt: held.enqueuedAt, details: { transfer: record } });
     return { transferId };
+  }
+
+  /**
+   * Judges where this agent may pass on an interaction they hold: the
+   * checks `transfer()` makes and the directory shows. Without `channel`,
+   * the call when they hold one, else the chat. Throws when the
+   * interaction is not theirs to transfer.
+   */
+  transferCheck(fromAgentId: string, interactionId: string, channel?: 'chat' | 'call'): TransferCheck {
+    this.interactions.require(interactionId);
+    const isCall = (i: Readonly<Item>) => i.kind === 'call' || i.kind === 'callback';
+    const work = this.engine.workOf(fromAgentId).filter((i) => i.interactionId === interactionId);
+    const as = channel ?? (work.some(isCall) ? 'call' : 'chat');
+    const held = work.find((i) => isCall(i) === (as === 'call'));
+    if (!held) throw new AppError(403, 'not_assigned', `This ${as} is not assigned to you.`);
+    return {
+      held,
+      channel: as,
+      refusal: (to) => {
+        if ('queue' in to) return this.queueRefusal(to.queue);
+        if (to.agentId === fromAgentId) return { code: 'self', message: 'Choose another agent to transfer to.' };
+        // The transferred work is a chat or a call, whatever it was (an offline message, a callback).
+        return this.agentRefusal(to.agentId, held.queue, as);
+      },
+    };
+  }
+
+  /** Why a named agent cannot take a chat or call of this queue now (a busy agent may still get a chat: it waits for them). */
+  private agentRefusal(agentId: string, queueId: string, kind: 'chat' | 'call'): TransferRefusal | undefined {
+    const agent = this.stores.agents.findById(agentId);
+    const queue = this.queues.get(queueId);
+    if (!agent || !queue) return undefined;
+    this.ensureAgent(agentId);
+    const why = this.engine.targetRefusal(agentId, queueId, kind);
+    const calls = kind === 'call';
+    if (why && !(why === 'busy' && !calls)) {
+      const missing = queue.skills.filter((s) => !this.engine.agentSnapshot(agentId)?.skills.has(s));
+      const messages: Record<TargetRefusal, string> = {
+        skills: `${agent.name} does not have the ${missing.join(' and ')} skill${missing.length > 1 ? 's' : ''} that ${queue.label} needs.`,
+        'no-capacity': `${agent.name} does not take ${calls ? 'calls' : 'chats'}.`,
+        offline: `${agent.name} is not signed in.`,
+        away: `${agent.name} is away.`,
+        'no-phone': `${agent.name} has no phone ready for calls.`,
+        busy: `${agent.name} has no room for a call now.`,
+      };
+      return { code: REFUSAL_CODES[why](calls), message: messages[why] };
+    }
+    // Work in a closed queue is not offered until it opens, to a named agent too.
+    if (!isOpenAt(queue.hours, this.clock.now())) return { code: 'closed', message: `${queue.label} is closed now.` };
+    return undefined;
+  }
+
+  /** Why a queue takes no transferred work now. */
+  private queueRefusal(queueId: string): TransferRefusal | undefined {
+    const queue = this.queues.get(queueId);
+    if (!queue) return undefined;
+    const { open, staffed } = this.availability(queue.id);
+    if (!open) return { code: 'closed', message: `${queue.label} is closed now.` };
+    if (!staffed) return { code: 'unstaffed', message: `Nobody from ${queue.label} is signed in.` };
+    return undefined;
   }
 
   /** The transfer a call INVITE names (sip:xfer-<id>@domain), without using it up. */
@@ -578,14 +692,21 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       const interaction = this.interactions.get(item.interactionId);
       if (interaction?.status === 'offered' && item.status === 'waiting') this.interactions.transition(interaction.id, 'queued');
     }
-    if (item.kind === 'call') this.calls?.stopRinging(item.id, reason, agentId);
-    else this.emit('offer-withdrawn', agentId, item.interactionId, CONSOLE_REASON[reason]);
+    if (item.kind === 'call') {
+      this.calls?.stopRinging(item.id, reason, agentId);
+      // A consultation is not offered again: declined, missed or unreachable, it goes back to the first agent.
+      const colleague = this.consultations.get(item.id);
+      if (colleague && item.status === 'waiting') this.endConsultation(item.id, colleague, reason);
+    } else {
+      this.emit('offer-withdrawn', agentId, item.interactionId, CONSOLE_REASON[reason]);
+    }
   }
 
   private onAssigned(agentId: string, item: Readonly<Item>) {
     this.stores.workItems.assigned(item.id, agentId, item.assignedAt ?? this.clock.now());
     this.callTimers.get(item.id)?.cancel();
     this.callTimers.delete(item.id);
+    this.consultations.delete(item.id);
     const record = this.stores.workItems.find(item.id)!;
     const interaction = this.interactions.require(item.interactionId);
     if (item.kind === 'chat' || item.kind === 'offline') {
@@ -623,6 +744,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   private onReleased(item: Readonly<Item>, reason: ReleaseReason) {
     this.callTimers.get(item.id)?.cancel();
     this.callTimers.delete(item.id);
+    this.consultations.delete(item.id);
     const now = this.clock.now();
     const stored = this.stores.workItems.find(item.id);
     if (stored && stored.status !== 'done' && stored.status !== 'abandoned') {
