@@ -3,7 +3,17 @@
  * directory and call transfers. Without any DOM.
  */
 
-export interface DirectoryAgent {
+/**
+ * Whether a target can take the interaction the directory was read for
+ * (absent without one), and why not: a code (`skills`, `offline`, `away`,
+ * `no_phone`, `busy`, `closed`…, docs/api.md) and a sentence for the agent.
+ */
+export interface Eligibility {
+  eligible?: boolean;
+  reason?: { code: string; message: string };
+}
+
+export interface DirectoryAgent extends Eligibility {
   id: string;
   username: string;
   name: string;
@@ -11,9 +21,14 @@ export interface DirectoryAgent {
   presence: 'available' | 'away';
 }
 
+export interface DirectoryQueue extends Eligibility {
+  id: string;
+  label: string;
+}
+
 export interface Directory {
   agents: DirectoryAgent[];
-  queues: Array<{ id: string; label: string }>;
+  queues: DirectoryQueue[];
 }
 
 export interface TransferRequest {
@@ -33,8 +48,9 @@ async function call<T>(server: string, token: string, path: string, body?: unkno
   return parsed;
 }
 
-/** Whom a chat or call can go to: agents with their state, and queues. */
-export const fetchDirectory = (server: string, token: string) => call<Directory>(server, token, '/directory');
+/** Whom a chat or call can go to: agents with their state, and queues; for an interaction, who can take it now. */
+export const fetchDirectory = (server: string, token: string, about?: { interaction: string; channel: 'chat' | 'call' }) =>
+  call<Directory>(server, token, about ? `/directory?${new URLSearchParams({ interaction: about.interaction, channel: about.channel })}` : '/directory');
 
 /** Prepares a call transfer; the phone then REFERs the customer (or first calls) `referTo`. */
 export const prepareCallTransfer = (server: string, token: string, interactionId: string, request: TransferRequest) =>

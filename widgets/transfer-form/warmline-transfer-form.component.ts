@@ -5,7 +5,7 @@ import { Localize } from '../base/localize.js';
 import { controls, tokens } from '../base/theme.js';
 import { forms } from '../base/forms.js';
 import enAgent from '../base/translations/en-agent.js';
-import { fetchDirectory, type Directory, type TransferRequest } from '../chat/agent-api.js';
+import { fetchDirectory, type Directory, type Eligibility, type TransferRequest } from '../chat/agent-api.js';
 import type {} from '../events/warmline-transfer.js';
 import styles from './warmline-transfer-form.styles.js';
 
@@ -15,6 +15,11 @@ import styles from './warmline-transfer-form.styles.js';
  * Blind: it goes now. Warm: for a call, the agent talks to the colleague
  * first (the customer hears hold music); for a chat, the agent stays until
  * the colleague accepts.
+ *
+ * Given the `interaction`, it asks the server who can take it now: a target
+ * that cannot (without the queue's skills, away, closed…) is shown disabled,
+ * with the server's reason as its text. The server still judges the
+ * transfer itself.
  *
  * @event warmline-transfer - The agent chose; `detail` is the request and the target's name.
  * @event warmline-transfer-cancel - The agent closed the form.
@@ -34,6 +39,9 @@ export class WarmlineTransferForm extends WarmlineElement {
 
   @property() channel: 'chat' | 'call' = 'chat';
 
+  /** The interaction to transfer: targets that cannot take it now are disabled, with why. */
+  @property({ attribute: false }) interaction = '';
+
   @state() private directory: Directory | undefined;
   @state() private error = '';
 
@@ -41,9 +49,7 @@ export class WarmlineTransferForm extends WarmlineElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    fetchDirectory(this.server, this.token)
-      .then((d) => (this.directory = d))
-      .catch(() => (this.error = this.localize.term('transferFailed')));
+    void this.load();
   }
 
   override render() {
@@ -57,9 +63,9 @@ export class WarmlineTransferForm extends WarmlineElement {
           <optgroup label=${t.term('agentsGroup')}>
             ${(d?.agents ?? [])
               .filter((a) => a.id !== this.self)
-              .map((a) => html`<option value=${`agent:${a.id}`}>${t.term('agentState', a.name, stateOf(a))}</option>`)}
+              .map((a) => this.renderOption(`agent:${a.id}`, t.term('agentState', a.name, stateOf(a)), a))}
           </optgroup>
-          <optgroup label=${t.term('queuesGroup')}>${(d?.queues ?? []).map((q) => html`<option value=${`queue:${q.id}`}>${q.label}</option>`)}</optgroup>
+          <optgroup label=${t.term('queuesGroup')}>${(d?.queues ?? []).map((q) => this.renderOption(`queue:${q.id}`, q.label, q))}</optgroup>
         </select>
       </label>
       <label>${t.term('transferNote')} <textarea name="note" rows="3" maxlength="2000"></textarea></label>
@@ -72,13 +78,36 @@ export class WarmlineTransferForm extends WarmlineElement {
     </form>`;
   }
 
+  /** A target; one that cannot take the interaction is disabled and says why (the server's words name it). */
+  private renderOption(value: string, text: string, target: Eligibility) {
+    return target.eligible === false && target.reason
+      ? html`<option value=${value} disabled>${target.reason.message}</option>`
+      : html`<option value=${value}>${text}</option>`;
+  }
+
+  /** The directory; for an interaction, with who can take it. If that cannot be judged, every target (the server judges on submit). */
+  private async load() {
+    const about = this.interaction ? { interaction: this.interaction, channel: this.channel } : undefined;
+    try {
+      this.directory = await fetchDirectory(this.server, this.token, about);
+    } catch (err) {
+      if (!about) {
+        this.error = this.localize.term('transferFailed');
+        return;
+      }
+      this.error = this.localize.term('transferTargetsUnchecked', (err as Error).message);
+      this.directory = await fetchDirectory(this.server, this.token).catch(() => undefined);
+    }
+  }
+
   private onSubmit(event: SubmitEvent) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     const [kind, id] = String(data.get('target') ?? '').split(':') as [string, string];
     if (!id) return;
-    const label = form.querySelector<HTMLSelectElement>('select')!.selectedOptions[0]?.textContent?.replace(/\s*\(.*\)$/, '') ?? id;
+    const d = this.directory;
+    const label = (kind === 'agent' ? d?.agents.find((a) => a.id === id)?.name : d?.queues.find((q) => q.id === id)?.label) ?? id;
     const request: TransferRequest = {
       to: kind === 'agent' ? { agentId: id } : { queue: id },
       note: String(data.get('note') ?? '').trim(),
