@@ -85,11 +85,14 @@ export class WarmlineAgentCall extends WarmlineElement {
       <section part="base" class=${ringingIn ? 'ringing' : ''} role="region" aria-label=${t.term('call')}>
         ${ringingIn ? this.renderRinging(call, who) : call.state === 'ended' ? this.renderEnded(call) : this.renderInCall(call, who)}
         ${call.digits ? html`<p class="digits" role="status">${t.term('keysPressed')}: <strong>${call.digits}</strong></p>` : nothing}
-        ${call.transferFailed && call.state !== 'ended' ? html`<p class="problem" role="alert">${t.term('transferFailed')}</p>` : nothing}
+        ${call.transferFailed && call.state !== 'ended'
+          ? html`<p class="problem" role="alert">${call.transferProblem ? t.term('transferFailedBecause', call.transferProblem) : t.term('transferFailed')}</p>`
+          : nothing}
         ${this.transferOpen && call.state !== 'ended'
           ? html`<warmline-transfer-form
               class="transfer"
               channel="call"
+              .interaction=${call.interactionId ?? ''}
               server=${this.server}
               .token=${this.token}
               .self=${this.self}
@@ -133,11 +136,13 @@ export class WarmlineAgentCall extends WarmlineElement {
       ? t.term('consulting', who)
       : call.transferring
         ? t.term('transferring')
-        : !connected
-          ? `${t.term('stateRinging')} ${who}`
-          : held
-            ? t.term('callOnHold', who)
-            : t.term('onCallWith', who);
+        : call.state === 'reconnecting'
+          ? t.term('callReconnecting', who)
+          : !connected
+            ? `${t.term('stateRinging')} ${who}`
+            : held
+              ? t.term('callOnHold', who)
+              : t.term('onCallWith', who);
     return html`<p class="what" role="status">
         <span class="title">${title}</span>
         <span class="timer" role="timer">${call.connectedAt ? this.duration(call.connectedAt) : ''}</span>

@@ -143,6 +143,15 @@ describe('<warmline-agent-call>', () => {
     await expect(el).shadowDom.to.be.accessible();
   });
 
+  it('says why in the server’s words when it gave them (a consultation nobody answered)', async () => {
+    const { phone } = recordingPhone();
+    const el = await fixture<WarmlineAgentCall>(
+      html`<warmline-agent-call .phone=${phone} .call=${call({ state: 'on-hold', connectedAt: Date.now(), transferFailed: true, transferProblem: 'Bob Chen did not answer' })} .context=${context}></warmline-agent-call>`,
+    );
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('Bob Chen did not answer: the transfer was not made. The customer is still with you.');
+    expect(buttonNamed(el, 'Resume')!.disabled).to.equal(false);
+  });
+
   it('on a path without transfers or keys (LiveKit), offers neither, and says why a call could not go on', async () => {
     const { phone } = recordingPhone();
     const el = await fixture<WarmlineAgentCall>(

@@ -109,7 +109,9 @@ export class WarmlineSoftphone extends WarmlineElement {
 
   override willUpdate(changed: PropertyValues) {
     if (changed.has('session') || changed.has('snap')) {
-      const presence = this.snap?.connection === 'connected' ? this.snap.presence : undefined;
+      // The presence the server last welcomed this console with: the phone keeps it while the socket reconnects
+      // (a server restart drops both; the phone comes back on its own).
+      const presence = this.snap?.agent && this.snap.connection !== 'closed' && this.snap.connection !== 'disconnected' ? this.snap.presence : undefined;
       if (presence !== this.phonePresence || this.session !== this.phoneSession) {
         this.phonePresence = presence;
         this.phoneSession = this.session;
@@ -346,6 +348,7 @@ export class WarmlineSoftphone extends WarmlineElement {
       ${this.transferring === c.id && c.status === 'active'
         ? html`<warmline-transfer-form
             channel="chat"
+            .interaction=${c.id}
             server=${this.base}
             .token=${this.session?.token ?? ''}
             .self=${this.session?.agent.id ?? ''}
@@ -388,6 +391,7 @@ export class WarmlineSoftphone extends WarmlineElement {
     const phone = this.phone.snapshot;
     if (this.snap?.presence !== 'available') return t.term('phoneOff');
     if (!phone || phone.registration === 'registering' || phone.registration === 'unregistered') return t.term('phoneConnecting');
+    if (phone.registration === 'reconnecting') return t.term('phoneReconnecting');
     if (phone.registration === 'failed') return t.term('phoneProblem', phone.problem ?? '');
     return t.term('phoneReady');
   }

@@ -9,8 +9,12 @@ import type { CallEndReason, CallState } from './call-state.js';
 import type { DtmfDigit } from './dtmf.js';
 import type { TransferLeg } from './transfer-header.js';
 
-/** `registered`: the phone is ready for calls (on SIP, the registrar has the agent's address). */
-export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'failed';
+/**
+ * `registered`: the phone is ready for calls (on SIP, the registrar has the
+ * agent's address); `reconnecting`: its connection dropped (a restart, a
+ * network change) and it registers again as soon as it is back.
+ */
+export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'reconnecting' | 'failed';
 
 export interface AgentCall {
   id: string;
@@ -34,6 +38,8 @@ export interface AgentCall {
   consultFor: string | undefined;
   /** A transfer of this call did not go through (the colleague did not answer, the REFER failed). */
   transferFailed?: boolean;
+  /** Why, in the server's words when it gave them ("Bob Chen did not answer"). */
+  transferProblem?: string;
   /** Why the call could not go on (no microphone, the room could not be joined), for the agent to read. */
   problem?: string;
 }

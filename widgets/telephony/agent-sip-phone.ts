@@ -21,6 +21,9 @@ import { DTMF_CONTENT_TYPE, dtmfBody, parseDtmfBody, type DtmfDigit } from './dt
 import { parseTransferHeader, sipfragStatus } from './transfer-header.js';
 import { interactionOf } from '../protocol/interaction-header.js';
 import { sessionDescriptionHandlers } from './session-description.js';
+import { SipReconnector } from './sip-reconnector.js';
+import { MediaRecovery } from './media-recovery.js';
+import type { ReconnectPolicy } from '../net/reconnect-policy.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -43,6 +46,8 @@ export interface AgentPhoneOptions {
    */
   auth?: { username: string; password: string };
   aors?: string[];
+  /** When to reconnect after the WebSocket drops; the chat's policy by default. */
+  policy?: ReconnectPolicy;
 }
 
 interface Line {
@@ -50,6 +55,10 @@ interface Line {
   session: Session;
   /** For a consultation: the customer's call it prepares the transfer of, and where to refer it. */
   consultFor?: { callId: string; referTo: string };
+  /** This agent holds the other side (its re-INVITEs must say so again). */
+  held?: boolean;
+  /** Restarts ICE when the audio path breaks (from the answer on). */
+  media?: MediaRecovery;
 }
 
 const AUDIO_ONLY = { constraints: { audio: true, video: false } };
@@ -62,6 +71,13 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
   private registration: RegistrationState = 'unregistered';
   private problem: string | undefined;
   private readonly lines = new Map<string, Line>();
+  private reconnector: SipReconnector | undefined;
+  /** The agent wants calls (available): the phone registers whenever it is connected. */
+  private wanted = false;
+  /** Whether requests get through now: the WebSocket is up and, after a reconnect, the registrar has taken the new one. */
+  private signaling = true;
+  /** Calls ended here while the WebSocket was down: their BYE goes once it is back. */
+  private readonly pendingByes = new Set<Session>();
 
   constructor(private readonly o: AgentPhoneOptions) {
     super();
@@ -84,61 +100,142 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     return this.o.aor.split('@')[1] ?? '';
   }
 
-  /** Connects and registers; resolves once the registrar answered. */
+  /** Connects and registers; resolves once the registrar answered (or the phone is reconnecting and will register then). */
   async register(): Promise<void> {
-    if (this.registration === 'registered' || this.registration === 'registering') return;
-    this.setRegistration('registering');
-    const ua =
-      this.ua ??
-      new UserAgent({
-        uri: UserAgent.makeURI(this.o.aor),
-        displayName: this.o.displayName,
-        transportOptions: { server: this.o.wsUrl, connectionTimeout: 10 },
-        ...(this.o.auth ? { authorizationUsername: this.o.auth.username, authorizationPassword: this.o.auth.password } : {}),
-        ...sessionDescriptionHandlers(this.o.iceServers),
-        logBuiltinEnabled: false,
-        logLevel: 'error',
-        delegate: {
-          onInvite: (invitation) => this.onInvite(invitation),
-          onDisconnect: (error) => {
-            if (error) this.setRegistration('failed', 'The connection to the phone server was lost.');
-          },
-        },
-      });
-    this.ua = ua;
-    try {
-      if (!ua.isConnected()) await ua.start();
-    } catch {
-      this.setRegistration('failed', 'The phone server cannot be reached.');
+    this.wanted = true;
+    if (this.registration === 'registered' || this.registration === 'registering' || this.registration === 'reconnecting') return;
+    const ua = this.userAgent();
+    if (this.reconnector!.isDown) {
+      // It registers as soon as it is back.
+      this.setRegistration('reconnecting');
+      this.reconnector!.retryNow();
       return;
     }
-    let registerer = this.registerer;
-    if (!registerer) {
+    this.setRegistration('registering');
+    if (!ua.isConnected()) {
+      try {
+        await ua.start();
+      } catch {
+        // The reconnector keeps trying by its policy and registers once through.
+        this.setRegistration('failed', 'The phone server cannot be reached.');
+        this.reconnector?.lost();
+        return;
+      }
+    }
+    await this.sendRegister();
+  }
+
+  /** The user agent, made once: its WebSocket is kept by the reconnector. */
+  private userAgent(): UserAgent {
+    if (this.ua) return this.ua;
+    const ua = new UserAgent({
+      uri: UserAgent.makeURI(this.o.aor),
+      displayName: this.o.displayName,
+      transportOptions: { server: this.o.wsUrl, connectionTimeout: 10 },
+      ...(this.o.auth ? { authorizationUsername: this.o.auth.username, authorizationPassword: this.o.auth.password } : {}),
+      ...sessionDescriptionHandlers(this.o.iceServers),
+      logBuiltinEnabled: false,
+      logLevel: 'error',
+      delegate: {
+        onInvite: (invitation) => this.onInvite(invitation),
+        // An error: the server or the network dropped it, not us.
+        onDisconnect: (error) => error && this.reconnector?.lost(),
+      },
+    });
+    this.ua = ua;
+    const reconnector = new SipReconnector(ua, {
+      ...(this.o.policy ? { policy: this.o.policy } : {}),
+      // A call under way keeps it trying: its audio may still be flowing.
+      keepTrying: () => this.liveLines().length > 0,
+    });
+    reconnector.on('connection', (event) => this.onConnection(event));
+    this.reconnector = reconnector;
+    return ua;
+  }
+
+  /** REGISTER (again): for calls when the agent wants them; after a reconnect also to get the calls under way back (RFC 5626). */
+  private async sendRegister(): Promise<boolean> {
+    const ua = this.userAgent();
+    if (!this.registerer) {
       // The session token is this server's credential; an external platform gets digest credentials instead.
-      registerer = new Registerer(ua, { extraHeaders: this.o.auth ? [] : [`Authorization: Bearer ${this.o.token}`] });
+      const registerer = new Registerer(ua, { extraHeaders: this.o.auth ? [] : [`Authorization: Bearer ${this.o.token}`] });
       this.queueRegisterers = (this.o.aors ?? []).flatMap((address) => {
         const toUri = UserAgent.makeURI(address);
         return toUri ? [new Registerer(ua, { params: { toUri } })] : [];
       });
       registerer.stateChange.addListener((state) => {
-        if (state === RegistererState.Registered) this.setRegistration('registered');
-        else if (state === RegistererState.Unregistered && this.registration === 'registered') this.setRegistration('unregistered');
+        if (state === RegistererState.Unregistered && this.registration === 'registered') this.setRegistration('unregistered');
       });
       this.registerer = registerer;
     }
-    for (const queue of this.queueRegisterers) void queue.register().catch(() => undefined);
-    await registerer.register({
-      requestDelegate: {
-        onReject: (response) => {
-          const warning = response.message.getHeader('Warning');
-          this.setRegistration('failed', warning?.replace(/^\d+ \S+ "?|"$/g, '') ?? `Registration refused (${response.message.statusCode}).`);
+    if (this.wanted) for (const queue of this.queueRegisterers) void queue.register().catch(() => undefined);
+    return new Promise<boolean>((resolve) => {
+      this.registerer!.register({
+        requestDelegate: {
+          onAccept: () => {
+            this.setRegistration(this.wanted ? 'registered' : 'unregistered');
+            resolve(true);
+          },
+          onReject: (response) => {
+            const warning = response.message.getHeader('Warning');
+            this.setRegistration('failed', warning?.replace(/^\d+ \S+ "?|"$/g, '') ?? `Registration refused (${response.message.statusCode}).`);
+            resolve(false);
+          },
         },
-      },
+      }).catch(() => resolve(false));
     });
+  }
+
+  /** The WebSocket went down, came back, or the policy gave up on it. */
+  private async onConnection(event: 'down' | 'up' | 'gave-up') {
+    if (event === 'down') {
+      this.signaling = false;
+      if (this.registration !== 'unregistered') this.setRegistration('reconnecting');
+      for (const line of this.lines.values()) {
+        // A call still being set up lost its transaction with the connection; one under way goes on.
+        if (line.call.state === 'ringing' || line.call.state === 'connecting' || line.call.state === 'waiting') {
+          this.end(line.call.id, 'connection-lost');
+          line.session.dispose().catch(() => undefined);
+        } else this.refresh(line);
+      }
+      return;
+    }
+    if (event === 'gave-up') {
+      this.setRegistration('failed', 'The phone server cannot be reached. Calls come back when the network does.');
+      for (const session of this.pendingByes) void session.dispose().catch(() => undefined);
+      this.pendingByes.clear();
+      return;
+    }
+    // Back: the registrar learns the new WebSocket, which gives the calls under way back too.
+    if (this.wanted || this.liveLines().length) {
+      if (this.wanted) this.setRegistration('reconnecting');
+      await this.sendRegister();
+    }
+    this.signaling = true;
+    for (const session of this.pendingByes) void session.bye().catch(() => undefined);
+    this.pendingByes.clear();
+    for (const line of this.lines.values()) {
+      this.refresh(line);
+      line.media?.signalingBack();
+    }
+  }
+
+  /** Calls answered and not ended. */
+  private liveLines(): Line[] {
+    return [...this.lines.values()].filter((l) => l.call.state === 'connected' || l.call.state === 'on-hold' || l.call.state === 'reconnecting');
+  }
+
+  /** A call under way shows `reconnecting` while its signaling or its audio is down. */
+  private refresh(line: Line) {
+    const state = line.call.state;
+    if (state !== 'connected' && state !== 'on-hold' && state !== 'reconnecting') return;
+    const down = !this.signaling || line.media?.mediaUp === false;
+    this.update(line.call.id, { state: down ? 'reconnecting' : line.held ? 'on-hold' : 'connected' });
   }
 
   /** Stops taking calls (away, signed out). Calls under way go on. */
   async unregister(): Promise<void> {
+    this.wanted = false;
     if (this.registerer && this.registration === 'registered') {
       try {
         await Promise.all(this.queueRegisterers.map((q) => q.unregister().catch(() => undefined)));
@@ -153,6 +250,10 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
   async stop(): Promise<void> {
     for (const id of [...this.lines.keys()]) await this.hangup(id).catch(() => undefined);
     await this.unregister();
+    this.reconnector?.stop();
+    this.reconnector = undefined;
+    for (const session of this.pendingByes) await session.dispose().catch(() => undefined);
+    this.pendingByes.clear();
     await this.ua?.stop().catch(() => undefined);
     this.ua = undefined;
     this.registerer = undefined;
@@ -177,11 +278,27 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
   }
 
   async hangup(callId: string): Promise<void> {
+    return this.finish(callId, 'local-hangup');
+  }
+
+  /**
+   * Ends a call from this side. While the WebSocket is down the call ends
+   * here at once (silence both ways) and its BYE waits for the WebSocket to
+   * come back, so that the other side and the proxy hear of it then.
+   */
+  private async finish(callId: string, reason: CallEndReason): Promise<void> {
     const line = this.lines.get(callId);
     if (!line || line.call.state === 'ended') return;
     if (line.call.state === 'ringing' && line.call.direction === 'in') return this.decline(callId);
-    this.end(callId, 'local-hangup');
+    this.end(callId, reason);
     const session = line.session;
+    if (session.state === SessionState.Established && !this.signaling) {
+      const sdh = session.sessionDescriptionHandler as Sdh | undefined;
+      sdh?.enableSenderTracks(false);
+      for (const track of sdh?.remoteMediaStream.getTracks() ?? []) track.enabled = false;
+      this.pendingByes.add(session);
+      return;
+    }
     if (session.state === SessionState.Established) await session.bye();
     else if (session instanceof Inviter && session.state !== SessionState.Terminated) await session.cancel().catch(() => undefined);
   }
@@ -216,7 +333,8 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
         onProgress: (r) => {
           if (r.message.statusCode === 180 || r.message.statusCode === 183) this.update(call.id, { state: 'ringing' });
         },
-        onReject: (r) => this.end(call.id, r.message.statusCode === 486 || r.message.statusCode === 603 ? 'busy' : 'no-agent'),
+        // The proxy says why in a Warning ("Bob Chen did not answer"): a consultation's customer line shows it.
+        onReject: (r) => this.rejected(call.id, r.message.statusCode === 486 || r.message.statusCode === 603 ? 'busy' : 'no-agent', warningText(r.message.getHeader('Warning'))),
       },
     });
     return call.id;
@@ -226,7 +344,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
   async blindTransfer(callId: string, referTo: string): Promise<void> {
     const line = this.lines.get(callId);
     if (!line) return;
-    this.update(callId, { transferring: 'referred', transferFailed: false });
+    this.update(callId, { transferring: 'referred', transferFailed: false, transferProblem: undefined });
     if (await this.refer(line, referTo)) await this.hangup(callId);
     else this.update(callId, { transferring: undefined, transferFailed: true });
   }
@@ -239,7 +357,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     const line = this.lines.get(callId);
     if (!line) return undefined;
     if (line.call.state === 'connected') await this.setHold(callId, true);
-    this.update(callId, { transferring: 'consulting', transferFailed: false });
+    this.update(callId, { transferring: 'consulting', transferFailed: false, transferProblem: undefined });
     const consultId = await this.dial(referTo, who, line.call.interactionId);
     const consult = this.lines.get(consultId);
     if (consult) {
@@ -288,7 +406,11 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
           sessionDescriptionHandlerOptions: { hold, ...AUDIO_ONLY } as Web.SessionDescriptionHandlerOptions,
           requestDelegate: {
             onAccept: () => {
-              this.update(callId, { state: hold ? 'on-hold' : 'connected' });
+              const line = this.lines.get(callId);
+              if (line) {
+                line.held = hold;
+                this.refresh(line);
+              }
               resolve();
             },
             onReject: () => resolve(),
@@ -313,7 +435,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
 
   /** A call's media statistics; by default the first connected call's. */
   async stats(callId?: string): Promise<RTCStatsReport | undefined> {
-    const line = callId ? this.lines.get(callId) : [...this.lines.values()].find((l) => l.call.state === 'connected');
+    const line = callId ? this.lines.get(callId) : (this.liveLines().find((l) => l.call.state === 'connected') ?? this.liveLines()[0]);
     return (line?.session.sessionDescriptionHandler as Sdh | undefined)?.peerConnection?.getStats();
   }
 
@@ -397,8 +519,19 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
         this.update(call.id, { state: 'connected', connectedAt: Date.now() });
         const sdh = session.sessionDescriptionHandler as Sdh | undefined;
         if (sdh) this.fire('remote-stream', { callId: call.id, stream: sdh.remoteMediaStream });
+        line.media = new MediaRecovery(session, {
+          held: () => !!line.held,
+          callIdOwner: session instanceof Inviter,
+          canSignal: () => this.signaling,
+          onMedia: () => this.refresh(line),
+          onGiveUp: () => void this.finish(call.id, 'connection-lost'),
+          // On the embedded proxy: a WebSocket that died with the network is noticed now, not minutes later.
+          ...(this.external ? {} : { probeSignaling: () => void this.reconnector?.probe() }),
+        });
+        line.media.watch();
       }
       if (state === SessionState.Terminated) {
+        line.media?.dispose();
         this.end(call.id, 'remote-hangup');
         // The consultation of a finished transfer leaves nothing to read.
         if (line.call.transfer?.kind === 'consult' || line.consultFor) queueMicrotask(() => this.dismiss(call.id));
@@ -407,14 +540,27 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     this.changed();
   }
 
-  private end(callId: string, reason: CallEndReason) {
+  private end(callId: string, reason: CallEndReason, why?: string) {
     const line = this.lines.get(callId);
     if (!line || line.call.state === 'ended') return;
     this.update(callId, { state: 'ended', endReason: reason });
     // A consultation that ended before the transfer was completed: the customer's call is the
     // agent's again (still on hold), with word that the transfer did not happen.
     const customer = line.consultFor && this.lines.get(line.consultFor.callId);
-    if (customer?.call.transferring === 'consulting') this.update(customer.call.id, { transferring: undefined, transferFailed: reason !== 'local-hangup' });
+    if (customer?.call.transferring === 'consulting') this.update(customer.call.id, { transferring: undefined, transferFailed: reason !== 'local-hangup', transferProblem: why });
+  }
+
+  /**
+   * A call this phone placed was refused. sip.js ends the session before it
+   * hands over the response, so the line may have ended already (as if hung
+   * up): the refusal's reason, and why, are what it ended with.
+   */
+  private rejected(callId: string, reason: CallEndReason, why: string | undefined) {
+    const line = this.lines.get(callId);
+    if (line?.call.state !== 'ended') return this.end(callId, reason, why);
+    this.update(callId, { endReason: reason });
+    const customer = line.consultFor && this.lines.get(line.consultFor.callId);
+    if (customer?.call.transferFailed && why) this.update(customer.call.id, { transferProblem: why });
   }
 
   private update(callId: string, change: Partial<AgentCall>) {
@@ -434,4 +580,9 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
   private changed() {
     this.fire('change', this.snapshot);
   }
+}
+
+/** The text of a Warning header (RFC 3261 §20.43: `399 warmline "text"`), if any. */
+function warningText(header: string | undefined): string | undefined {
+  return header?.replace(/^\d+ \S+ "?|"$/g, '') || undefined;
 }

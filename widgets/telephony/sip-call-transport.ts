@@ -6,6 +6,15 @@
  * transfer address only), and for a callback registers the conversation's
  * callback address and rings when the agent calls. Loaded only when a call
  * starts: sip.js is about 50 KB gzipped.
+ *
+ * A call survives what networks and servers do: when the WebSocket drops
+ * (a restart, a deploy, a network change) the audio goes on browser to
+ * browser, the call says `reconnecting`, the WebSocket is made again by the
+ * reconnect policy and, on this server's proxy, the browser registers its
+ * conversation's address over it, which gives the proxy the call back (RFC
+ * 5626). When the audio path itself breaks, ICE is restarted with a
+ * re-INVITE (media-recovery.ts). Only a call whose audio cannot be restored
+ * ends, `connection-lost`.
  */
 import {
   Inviter,
@@ -27,6 +36,9 @@ import { DTMF_CONTENT_TYPE, dtmfBody, type DtmfDigit } from './dtmf.js';
 import { isHoldOffer } from './sdp-direction.js';
 import { parseQueueHeader } from './queue-header.js';
 import { INTERACTION_HEADER, USER_TO_USER_HEADER, userToUserValue } from '../protocol/interaction-header.js';
+import type { HangupCause } from './call-transport.js';
+import { SipReconnector } from './sip-reconnector.js';
+import { MediaRecovery } from './media-recovery.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -37,6 +49,9 @@ function assertedName(header: string | undefined): string | undefined {
 }
 
 const AUDIO_ONLY = { constraints: { audio: true, video: false } };
+
+/** Why this side hangs up, for the other side (RFC 3326 Reason; Q.850 cause 16 is a normal clearing). */
+const REASONS: Record<HangupCause, string> = { 'page-left': 'Reason: Q.850;cause=16;text="visitor left the page"' };
 
 export class SipCallTransport extends TypedEventTarget<CallTransportEvents> implements VisitorCallTransport {
   private current: CallState = 'idle';
@@ -49,6 +64,15 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
   private localStream: MediaStream | undefined;
   private domain = '';
   private token = '';
+  private interactionId = '';
+  /** This server's proxy (not an external platform): after a reconnect the browser registers its conversation's address. */
+  private embedded = true;
+  private reconnector: SipReconnector | undefined;
+  /** Whether requests get through now: the WebSocket is up and, after a reconnect, the proxy has taken the new one. */
+  private signaling = true;
+  private media: MediaRecovery | undefined;
+  /** The call ended here while the WebSocket was down: its BYE goes once it is back. */
+  private pendingBye: Session | undefined;
 
   get state(): CallState {
     return this.current;
@@ -57,6 +81,8 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
   async start(o: VisitorCallOptions): Promise<void> {
     this.setState('connecting');
     this.localStream = o.localStream;
+    this.interactionId = o.interactionId;
+    this.embedded = !o.auth;
     if (!(await this.connect(o.wsUrl, o.domain, o.token, o.iceServers, undefined, o.auth))) return;
     const target = UserAgent.makeURI(o.target);
     if (!target) throw new Error(`not a SIP address: ${o.target}`);
@@ -68,11 +94,23 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
 
   async listen(o: ListenOptions): Promise<void> {
     if (!(await this.connect(o.wsUrl, o.domain, o.token, o.iceServers, o.aor))) throw new Error('The phone server cannot be reached.');
-    const registerer = new Registerer(this.ua!, { extraHeaders: [`Authorization: Bearer ${o.token}`] });
-    this.registerer = registerer;
-    await new Promise<void>((resolve, reject) => {
-      registerer.stateChange.addListener((state) => state === RegistererState.Registered && resolve());
-      void registerer.register({ requestDelegate: { onReject: (r) => reject(new Error(`registration refused (${r.message.statusCode})`)) } }).catch(reject);
+    if (!(await this.registerHere(o.aor))) throw new Error('The phone server refused to ring this browser.');
+  }
+
+  /**
+   * Registers this browser for the conversation's address (RFC 8898 bearer
+   * token): to ring for a callback, and after a reconnect so that the proxy
+   * reaches the call under way over the new WebSocket.
+   */
+  private registerHere(aor = `sip:cb-${this.interactionId}@${this.domain}`): Promise<boolean> {
+    const toUri = UserAgent.makeURI(aor);
+    if (!this.ua || !toUri) return Promise.resolve(false);
+    this.registerer ??= new Registerer(this.ua, { params: { toUri }, extraHeaders: [`Authorization: Bearer ${this.token}`] });
+    const registerer = this.registerer;
+    return new Promise<boolean>((resolve) => {
+      void registerer
+        .register({ requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) } })
+        .catch(() => resolve(false));
     });
   }
 
@@ -93,12 +131,23 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     if (!this.session || this.current === 'ended') await this.ua?.stop().catch(() => undefined);
   }
 
-  async hangup(): Promise<void> {
+  async hangup(cause?: HangupCause): Promise<void> {
     const session = this.session;
     this.reason ??= 'local-hangup';
+    const extraHeaders = cause ? [REASONS[cause]] : [];
+    if (session?.state === SessionState.Established && !this.signaling) {
+      // The WebSocket is down: silence both ways now, and the BYE once it is back.
+      const sdh = this.sdh();
+      sdh?.enableSenderTracks(false);
+      for (const track of sdh?.remoteMediaStream.getTracks() ?? []) track.enabled = false;
+      this.pendingBye = session;
+      this.finish('local-hangup', true);
+      return;
+    }
     try {
-      if (session?.state === SessionState.Established) await session.bye();
-      else if (session instanceof Inviter && (session.state === SessionState.Establishing || session.state === SessionState.Initial)) await session.cancel();
+      if (session?.state === SessionState.Established) await session.bye({ requestOptions: { extraHeaders } });
+      // No statusCode here: sip.js would add its own Reason.
+      else if (session instanceof Inviter && (session.state === SessionState.Establishing || session.state === SessionState.Initial)) await session.cancel({ extraHeaders });
       else if (session instanceof Invitation && session.state !== SessionState.Terminated) await session.reject({ statusCode: 603 });
     } catch {
       // Already ending: the state listener finishes it.
@@ -150,12 +199,13 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
       logLevel: 'error',
       delegate: {
         onInvite: (invitation) => this.onIncoming(invitation),
-        onDisconnect: (error) => {
-          if (error) this.finish('connection-lost');
-        },
+        // An error: the server or the network dropped it, not us.
+        onDisconnect: (error) => error && this.lost(),
       },
     });
     this.ua = ua;
+    this.reconnector = new SipReconnector(ua, { keepTrying: () => this.current === 'reconnecting' || this.current === 'connected' || this.current === 'on-hold' });
+    this.reconnector.on('connection', (event) => void this.onConnection(event));
     try {
       await ua.start();
       return true;
@@ -214,7 +264,7 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
       // A re-INVITE from the agent: on hold when their offer stops sending to us.
       onInvite: (request) => {
         this.held = isHoldOffer(request.body);
-        if (this.session === session) this.setState(this.held ? 'on-hold' : 'connected');
+        if (this.session === session) this.refresh();
       },
       onRefer: (referral) => this.transfer(session, referral),
     };
@@ -269,24 +319,78 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     const sdh = session.sessionDescriptionHandler as Sdh | undefined;
     if (!sdh) return;
     this.fire('remote-stream', sdh.remoteMediaStream);
-    const pc = sdh.peerConnection;
-    pc?.addEventListener('iceconnectionstatechange', () => {
-      if (this.session !== session) return;
-      const ice = pc.iceConnectionState;
-      if (ice === 'disconnected') this.setState('reconnecting');
-      else if (ice === 'connected' || ice === 'completed') this.setState(this.held ? 'on-hold' : 'connected');
-      else if (ice === 'failed') {
+    this.media?.dispose();
+    const media = new MediaRecovery(session, {
+      // The visitor never holds the agent: its offers say sendrecv, and the agent's answer keeps their hold.
+      held: () => false,
+      callIdOwner: session instanceof Inviter,
+      canSignal: () => this.signaling,
+      onMedia: () => this.refresh(),
+      onGiveUp: () => {
         this.reason = 'connection-lost';
         void this.hangup();
-      }
+      },
+      ...(this.embedded ? { probeSignaling: () => void this.reconnector?.probe() } : {}),
     });
+    this.media = media;
+    media.watch();
   }
 
-  private finish(reason: CallEndReason) {
+  /**
+   * The WebSocket dropped. A call under way goes on (its audio is browser to
+   * browser) while it reconnects; a call still being set up lost its
+   * INVITE with it, and a callback waiting to ring simply registers again.
+   */
+  private lost() {
+    const state = this.current;
+    if (state === 'connecting' || state === 'waiting' || (state === 'ringing' && !(this.session instanceof Invitation))) {
+      this.finish('connection-lost');
+      return;
+    }
+    this.reconnector?.lost();
+  }
+
+  private async onConnection(event: 'down' | 'up' | 'gave-up') {
+    if (event === 'down') {
+      this.signaling = false;
+      this.refresh();
+      return;
+    }
+    if (event === 'gave-up') {
+      // Nothing under way (a call keeps it trying): a callback waiting here is not ringable now.
+      void this.pendingBye?.dispose().catch(() => undefined);
+      this.pendingBye = undefined;
+      if (this.current === 'ended') void this.ua?.stop().catch(() => undefined);
+      else if (this.current !== 'idle') this.finish('connection-lost');
+      return;
+    }
+    // Back: on this server's proxy, register the new WebSocket, which gives the proxy the call back.
+    if (this.embedded && (this.registerer || this.session)) await this.registerHere();
+    this.signaling = true;
+    if (this.pendingBye) void this.pendingBye.bye().catch(() => undefined);
+    this.pendingBye = undefined;
+    this.refresh();
+    this.media?.signalingBack();
+    if (this.current === 'ended') void this.ua?.stop().catch(() => undefined);
+  }
+
+  /** A call under way says `reconnecting` while its signaling or its audio is down. */
+  private refresh() {
+    const state = this.current;
+    if (state !== 'connected' && state !== 'on-hold' && state !== 'reconnecting') return;
+    const down = !this.signaling || this.media?.mediaUp === false;
+    this.setState(down ? 'reconnecting' : this.held ? 'on-hold' : 'connected');
+  }
+
+  /** The call is over here; with `byeWaits`, the user agent stays until the BYE has gone. */
+  private finish(reason: CallEndReason, byeWaits = false) {
     if (this.current === 'ended') return;
     this.reason ??= reason;
+    this.media?.dispose();
     this.setState('ended');
     this.fire('ended', this.reason);
+    if (byeWaits) return;
+    this.reconnector?.stop();
     void this.registerer?.unregister().catch(() => undefined);
     void this.ua?.stop().catch(() => undefined);
   }

@@ -1,0 +1,146 @@
+/**
+ * Keeps a call's audio path. When ICE loses its path (the network changed,
+ * the visitor walked out of Wi-Fi, a route broke) the connection goes
+ * `disconnected`, and `failed` if nothing comes back; the pair of addresses
+ * it had found may never work again. The side that notices restarts ICE
+ * (RFC 8445 §9): a re-INVITE whose offer has new ICE credentials, so both
+ * ends gather candidates again and find a new path (RFC 3264 offer/answer;
+ * the answerer restarts on seeing the new credentials).
+ *
+ * Both ends may notice at once and cross their re-INVITEs: the UA that
+ * receives one while its own is pending answers 491, and each tries again
+ * after a random pause, longer for the Call-ID's owner (RFC 3261 §14.1).
+ * A restart needs the signaling: while the phone's WebSocket is down it
+ * waits for `signalingBack()`. If the audio has not come back after
+ * `giveUpMs`, the call is lost for good (`onGiveUp`).
+ *
+ * ```
+ *  up ──ICE disconnected──▶ down ──(a moment, or ICE failed)──▶ restarting ──re-INVITE──▶ … ──ICE connected──▶ up
+ *                             └────────────── giveUpMs without audio ──────────────────────▶ given up
+ * ```
+ */
+import { SessionState, type Session, type Web } from 'sip.js';
+
+export interface MediaRecoveryOptions {
+  /** Whether this side holds the other (its offer must say so again). */
+  held: () => boolean;
+  /** This side generated the dialog's Call-ID (it placed the call): it waits longer after a 491 (§14.1). */
+  callIdOwner: boolean;
+  /** Whether a request can be sent now (the phone's WebSocket is up). */
+  canSignal: () => boolean;
+  /** The audio path went down (false) or came back (true). */
+  onMedia: (up: boolean) => void;
+  /** The audio did not come back in time. */
+  onGiveUp: () => void;
+  /** Asks the phone to check its WebSocket, which may have died with the network. */
+  probeSignaling?: () => void;
+  /** How long `disconnected` may last before restarting (it often recovers by itself). */
+  restartAfterMs?: number;
+  giveUpMs?: number;
+}
+
+const AUDIO_ONLY = { audio: true, video: false };
+
+export class MediaRecovery {
+  private up = true;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private giveUpTimer: ReturnType<typeof setTimeout> | undefined;
+  private restarting = false;
+  private disposed = false;
+  private pc: RTCPeerConnection | undefined;
+  private readonly onIce = () => this.check();
+
+  constructor(
+    private readonly session: Session,
+    private readonly o: MediaRecoveryOptions,
+  ) {}
+
+  /** Whether the audio path works now. */
+  get mediaUp(): boolean {
+    return this.up;
+  }
+
+  /** Starts watching the call's peer connection (once it is established). */
+  watch() {
+    this.pc = (this.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.peerConnection;
+    this.pc?.addEventListener('iceconnectionstatechange', this.onIce);
+    this.check();
+  }
+
+  /** The phone's WebSocket is back: a restart that waited for it goes now. */
+  signalingBack() {
+    if (!this.up && !this.restarting) this.restart();
+  }
+
+  dispose() {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.giveUpTimer);
+    this.pc?.removeEventListener('iceconnectionstatechange', this.onIce);
+  }
+
+  private check() {
+    if (this.disposed || !this.pc) return;
+    const ice = this.pc.iceConnectionState;
+    if (ice === 'connected' || ice === 'completed') return this.recovered();
+    if (ice !== 'disconnected' && ice !== 'failed') return;
+    if (this.up) {
+      this.up = false;
+      this.o.onMedia(false);
+      this.o.probeSignaling?.();
+      this.giveUpTimer = setTimeout(() => this.giveUp(), this.o.giveUpMs ?? 30_000);
+    }
+    clearTimeout(this.timer);
+    // `failed` will not come back by itself; `disconnected` often does within a moment.
+    if (ice === 'failed') this.restart();
+    else this.timer = setTimeout(() => this.restart(), this.o.restartAfterMs ?? 2000);
+  }
+
+  private recovered() {
+    clearTimeout(this.timer);
+    clearTimeout(this.giveUpTimer);
+    if (this.up) return;
+    this.up = true;
+    this.o.onMedia(true);
+  }
+
+  /** A re-INVITE with new ICE credentials, keeping the hold state as it is. */
+  private restart() {
+    clearTimeout(this.timer);
+    if (this.disposed || this.up || this.restarting || this.session.state !== SessionState.Established) return;
+    if (!this.o.canSignal()) return; // signalingBack() tries again.
+    this.restarting = true;
+    const again = (ms: number) => {
+      this.restarting = false;
+      clearTimeout(this.timer);
+      if (!this.up && !this.disposed) this.timer = setTimeout(() => this.restart(), ms);
+    };
+    const glare = () => again(this.o.callIdOwner ? 2100 + Math.random() * 1900 : Math.random() * 2000);
+    void this.session
+      .invite({
+        sessionDescriptionHandlerOptions: { hold: this.o.held(), constraints: AUDIO_ONLY, offerOptions: { iceRestart: true } } as Web.SessionDescriptionHandlerOptions,
+        requestDelegate: {
+          // The new path is being checked now; `iceconnectionstatechange` says when it works.
+          onAccept: () => {
+            this.restarting = false;
+            // If ICE has not found a path some seconds after the answer, try once more.
+            this.timer = setTimeout(() => this.restart(), 5000);
+          },
+          onReject: (response) => {
+            const status = response.message.statusCode ?? 0;
+            // 491: the other end's re-INVITE crossed ours (it is likely restarting too); 500 + Retry-After likewise (RFC 6337 §4.3).
+            if (status === 491 || status === 500) glare();
+            else again(2000);
+          },
+        },
+      })
+      // Its own re-INVITE (hold, or the other end's restart) still in progress: try after it.
+      .catch(() => glare());
+  }
+
+  private giveUp() {
+    if (this.disposed || this.up) return;
+    this.dispose();
+    this.o.onGiveUp();
+  }
+}
