@@ -31,11 +31,15 @@ export interface AgentConnectionDeps {
 
 type Frame = AgentClientMessage;
 
+/** Interactions a console follows for calls at once (several lines, a consultation): a bound, the oldest let go first. */
+const MAX_FOLLOWED = 20;
+
 export class AgentConnection implements AgentPeer {
   private readonly socket: JsonSocket<Frame, AgentServerMessage>;
   private session: AgentSession | undefined;
   private expiry: { cancel(): void } | undefined;
   readonly watching = new Set<string>();
+  readonly following = new Set<string>();
 
   constructor(
     ws: WebSocket,
@@ -58,6 +62,12 @@ export class AgentConnection implements AgentPeer {
 
   send(frame: AgentServerMessage) {
     this.socket.send(frame);
+  }
+
+  follow(interactionId: string) {
+    // The oldest goes first: a call that rang here and was never answered leaves one behind.
+    if (!this.following.has(interactionId) && this.following.size >= MAX_FOLLOWED) this.following.delete(this.following.values().next().value!);
+    this.following.add(interactionId);
   }
 
   closeSignedOut() {
@@ -187,6 +197,18 @@ export class AgentConnection implements AgentPeer {
       this.assigned(frame.interactionId);
       this.deps.routing.transfer(this.agentId, frame.interactionId, { to: frame.to, note: frame.note, mode: frame.mode }, 'chat');
       if (frame.mode === 'blind') this.deps.interactions.postSystem(frame.interactionId, 'chat-transferred', this.requireSession().agent);
+    },
+
+    /** Any agent may read any interaction's card (as GET /agent/interactions/:id): this console follows one for a call. */
+    watch: (frame) => {
+      const interaction = this.deps.interactions.get(frame.interactionId);
+      if (!interaction) throw AppError.notFound(`There is no interaction ${frame.interactionId}.`);
+      this.follow(interaction.id);
+      this.send({ type: 'watching', interaction: this.view(interaction.id, 0) });
+    },
+
+    unwatch: (frame) => {
+      this.following.delete(frame.interactionId);
     },
 
     'callback-outcome': (frame) => {

@@ -24,8 +24,12 @@ export interface VisitorPeer {
 export interface AgentPeer {
   readonly agentId: string;
   readonly sessionId: string;
-  /** Interactions this connection shows; it hears their messages, context and status. */
+  /** Interactions this connection shows as chats; it hears their messages, context and status. */
   readonly watching: Set<string>;
+  /** Interactions it follows for a call (ringing or under way): it hears the same. */
+  readonly following: Set<string>;
+  /** Follows an interaction for a call (a bounded number; the oldest let go first). */
+  follow(interactionId: string): void;
   send(frame: AgentServerMessage): void;
   closeSignedOut(): void;
 }
@@ -59,7 +63,11 @@ export class ChatHub {
       const frame = this.interactionFrame(interaction);
       for (const peers of this.agents.values()) {
         for (const peer of peers) {
-          if (!peer.watching.has(interaction.id)) continue;
+          // A call followed on this console hears the status as it is; only a chat is taken over.
+          if (!peer.watching.has(interaction.id)) {
+            if (peer.following.has(interaction.id)) peer.send(frame);
+            continue;
+          }
           // Taken over by a colleague (a warm transfer they accepted): over for this agent.
           if (interaction.status === 'active' && interaction.agentId !== peer.agentId) {
             peer.watching.delete(interaction.id);
@@ -87,6 +95,16 @@ export class ChatHub {
       }
     });
     routing.on('presence', (agentId, state) => this.toAgent(agentId, { type: 'presence', state }));
+    routing.on('call-ringing', (agentId, interactionId) => {
+      const peers = this.agents.get(agentId);
+      const interaction = peers?.size ? this.interactions.get(interactionId) : undefined;
+      if (!peers || !interaction) return;
+      const view = toAgentInteraction(this.interactions, interaction, { visitorOnline: this.visitorOnline(interactionId) });
+      for (const peer of peers) {
+        peer.follow(interactionId);
+        peer.send({ type: 'watching', interaction: view });
+      }
+    });
     routing.on('queue-status', (interactionId, { position, waitSeconds }) => {
       for (const peer of this.visitors.get(interactionId) ?? []) {
         const last = peer.lastStatus;
@@ -182,10 +200,10 @@ export class ChatHub {
     for (const peer of this.agents.get(agentId) ?? []) peer.send(frame);
   }
 
-  /** Sends to every agent connection that shows this interaction. */
+  /** Sends to every agent connection that shows or follows this interaction. */
   toWatchers(interactionId: string, frame: AgentServerMessage, except?: AgentPeer) {
     for (const peers of this.agents.values()) {
-      for (const peer of peers) if (peer !== except && peer.watching.has(interactionId)) peer.send(frame);
+      for (const peer of peers) if (peer !== except && (peer.watching.has(interactionId) || peer.following.has(interactionId))) peer.send(frame);
     }
   }
 

@@ -77,6 +77,8 @@ export interface RoutingEventMap {
   'queue-status': [interactionId: string, status: QueueStatus];
   /** A callback that did not reach the visitor closed for good. */
   'callback-closed': [interactionId: string];
+  /** A call of this interaction rings for this agent now: their console follows it from the first ring. */
+  'call-ringing': [agentId: string, interactionId: string];
 }
 
 export interface TransferRequest {
@@ -682,7 +684,11 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       const interaction = this.interactions.get(item.interactionId);
       if (interaction?.status === 'queued') this.interactions.transition(interaction.id, 'offered');
     }
-    if (item.kind === 'call') this.calls?.ring(item.id, agentId, this.offerFor(item));
+    if (item.kind === 'call') {
+      // The card first: the console has the context before the phone rings.
+      this.emit('call-ringing', agentId, item.interactionId);
+      this.calls?.ring(item.id, agentId, this.offerFor(item));
+    }
     else this.emit('offer', agentId, this.offerFor(item));
   }
 

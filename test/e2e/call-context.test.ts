@@ -36,6 +36,9 @@ describe('the context of a call, live, across a navigation', () => {
     await agent.getByText('Ready for calls').waitFor();
     const agentToken = await agent.evaluate(() => JSON.parse(sessionStorage.getItem('warmline.agent-session')!).token as string);
 
+    // The card comes with the ring on alice's socket: her console asks nothing of its own over HTTP.
+    const cardRequests: string[] = [];
+    agent.on('request', (r) => void (r.url().includes('/api/v1/agent/interactions/') && cardRequests.push(r.url())));
     const shop = await shopContext.newPage();
     const shopErrors = watchErrors(shop);
     await shop.goto(`${server.url}/products/copper-kettle`);
@@ -62,19 +65,23 @@ describe('the context of a call, live, across a navigation', () => {
       }
     };
     const hasItem = (sku: string) => (c: CardContext) => !!c.cart?.items.some((i) => i.sku === sku);
+    // alice's own card, live on her console (pushed with the ring, then context frames).
+    const agentCard = agent.getByRole('region', { name: 'Customer context' });
 
     // While it rings.
     await addToCart(shop, { sku: 'GRN-HAND-1', name: 'Hand Grinder', price: 45 });
     const ringing = await within(2000, 'the grinder added while ringing', hasItem('GRN-HAND-1'));
     assert.equal(ringing.topic, 'Help choosing', 'the topic stays on the card');
+    await agentCard.getByText('Hand Grinder').first().waitFor({ timeout: 2000 });
+    assert.equal(await callBar.getByRole('button', { name: 'Answer' }).count(), 1, 'still ringing');
 
     // Once connected.
     await callBar.getByRole('button', { name: 'Answer' }).click();
     await shop.getByText('Connected with Alice Martin').waitFor();
     await addToCart(shop, { sku: 'BEAN-ETH-250', name: 'Ethiopia Beans 250 g', price: 12 });
     await within(2000, 'the beans added during the call', hasItem('BEAN-ETH-250'));
-    // TODO(agent card): once the console watches a call's interaction from the moment it rings, assert here that
-    // alice's card (region "Customer context") shows the grinder and the beans without a reload.
+    await agentCard.getByText('Ethiopia Beans 250 g').first().waitFor({ timeout: 2000 });
+    await agentCard.getByText('Hand Grinder').first().waitFor();
 
     // A link mid-call: the browser asks first. Staying keeps the call.
     const dialogs: string[] = [];
@@ -100,7 +107,9 @@ describe('the context of a call, live, across a navigation', () => {
     const after = await within(3000, 'the cart page on the card', (c) => c.page.url === `${server.url}/cart`);
     assert.ok(hasItem('BEAN-ETH-250')(after), 'the cart is still there');
     assert.ok(await shop.evaluate(() => sessionStorage.getItem('warmline.call-left.demo') === null), 'reported once');
-    // TODO(agent card): assert alice's card shows "Your cart" as the current page once the console keeps watching.
+    // alice's card, the call over and not yet closed, shows where the visitor went.
+    await agentCard.getByText('Your cart — Bean & Brew').first().waitFor({ timeout: 3000 });
+    assert.deepEqual(cardRequests, [], 'no request for the card');
     assert.deepEqual(shopErrors, []);
   });
 });

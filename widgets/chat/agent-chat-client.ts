@@ -3,6 +3,11 @@
  * conversations at once, each with its context and message log. Like the
  * visitor's client it resumes from the last seq per conversation after a
  * reconnect and resends what was not acknowledged.
+ *
+ * It is also the console's one live store of interactions for calls: an
+ * interaction a call of which rings or goes on here is followed on the same
+ * socket (the server pushes it with the ring, or answers `watch`), and its
+ * context, messages and status stay live exactly as a chat's do.
  */
 import * as v from 'valibot';
 import {
@@ -49,7 +54,10 @@ export interface AgentChatSnapshot {
   agent: AgentProfile | undefined;
   presence: Presence;
   offers: Offer[];
+  /** The chats: assigned to this agent, or ended and not dismissed yet. */
   conversations: ConversationView[];
+  /** The interactions followed for calls (some may be chats too), for the call's context card. */
+  followed: ConversationView[];
   messageLimit: number;
   /** The last error the server reported for an action of this agent. */
   error: string | undefined;
@@ -84,6 +92,8 @@ interface Conversation {
   visitorTyping: boolean;
   readUpTo: number;
   createdAt: number;
+  /** A chat of this agent (assigned, or ended and not dismissed); otherwise only followed for a call. */
+  chat: boolean;
 }
 
 export interface AgentChatOptions {
@@ -105,6 +115,8 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   private error: string | undefined;
   private welcomed = false;
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Interactions followed for calls on this console, said again to the server after a reconnect. */
+  private readonly followedIds = new Set<string>();
 
   constructor(options: AgentChatOptions) {
     super();
@@ -123,28 +135,42 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   }
 
   get snapshot(): AgentChatSnapshot {
+    const all = [...this.conversations.values()];
     return {
       connection: this.socket.state,
       agent: this.agent,
       presence: this.presence,
       offers: [...this.offers.values()],
-      conversations: [...this.conversations.values()].map((c) => ({
-        id: c.id,
-        status: c.status,
-        context: c.context,
-        notes: c.notes,
-        history: c.history,
-        work: c.work,
-        transferred: c.transferred,
-        entries: c.log.entries(),
-        visitorOnline: c.visitorOnline,
-        visitorTyping: c.visitorTyping,
-        unread: c.log.unreadAfter(c.readUpTo),
-        createdAt: c.createdAt,
-      })),
+      conversations: all.filter((c) => c.chat).map(viewOf),
+      followed: all.filter((c) => this.followedIds.has(c.id)).map(viewOf),
       messageLimit: this.messageLimit,
       error: this.error,
     };
+  }
+
+  /**
+   * Follows an interaction for a call ringing or under way on this console:
+   * its context, messages and status stay live in `followed`. The server has
+   * usually pushed it with the ring already; otherwise (a call from another
+   * SIP platform) it is asked for now.
+   */
+  follow(interactionId: string) {
+    if (this.followedIds.has(interactionId)) return;
+    this.followedIds.add(interactionId);
+    // Known already (pushed with the ring, or a chat of this agent): the server sends what changes.
+    if (!this.conversations.has(interactionId)) this.frame({ type: 'watch', interactionId });
+    this.changed();
+  }
+
+  /** The call ended: the interaction is no longer followed (a chat of it stays). */
+  unfollow(interactionId: string) {
+    if (!this.followedIds.delete(interactionId)) return;
+    const conversation = this.conversations.get(interactionId);
+    if (conversation && !conversation.chat) {
+      this.conversations.delete(interactionId);
+      this.frame({ type: 'unwatch', interactionId });
+    }
+    this.changed();
   }
 
   connect() {
@@ -241,7 +267,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   dismiss(interactionId: string) {
     const conversation = this.conversations.get(interactionId);
     if (conversation && conversation.status !== 'active') {
-      this.conversations.delete(interactionId);
+      // A call of it still on this console keeps it followed.
+      if (this.followedIds.has(interactionId)) conversation.chat = false;
+      else this.conversations.delete(interactionId);
       this.changed();
     }
   }
@@ -263,8 +291,21 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
     this.changed();
   }
 
-  private upsert(view: AgentInteraction): Conversation {
+  /** Keeps an interaction the server sent: as a chat of this agent, or (`call`) followed for a call. */
+  private upsert(view: AgentInteraction, as: 'chat' | 'call' = 'chat'): Conversation {
     let conversation = this.conversations.get(view.id);
+    if (as === 'call') {
+      // Pushed with a call's ring, maybe before the phone rings: followed from now on.
+      this.followedIds.add(view.id);
+      if (conversation) {
+        conversation.context = view.context;
+        conversation.notes = view.notes;
+        conversation.history = view.history ?? [];
+        conversation.visitorOnline = view.visitorOnline;
+        for (const message of view.messages) conversation.log.add(message);
+        return conversation;
+      }
+    }
     if (!conversation) {
       conversation = {
         id: view.id,
@@ -280,9 +321,15 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
         visitorTyping: false,
         readUpTo: 0,
         createdAt: view.createdAt,
+        chat: as === 'chat',
       };
       this.conversations.set(view.id, conversation);
+      if (as === 'call') {
+        for (const message of view.messages) conversation.log.add(message);
+        return conversation;
+      }
     }
+    conversation.chat = true;
     conversation.status = view.status;
     conversation.context = view.context;
     conversation.notes = view.notes;
@@ -307,7 +354,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       this.pendingPresence = undefined;
       const active = new Set(frame.interactions.map((i) => i.id));
       // Conversations that ended or moved on while we were away.
-      for (const c of this.conversations.values()) if (c.status === 'active' && !active.has(c.id)) c.status = 'closed';
+      for (const c of this.conversations.values()) if (c.chat && c.status === 'active' && !active.has(c.id)) c.status = 'closed';
+      // A new connection follows nothing yet: the calls this console follows are said again.
+      for (const id of this.followedIds) if (!active.has(id)) this.frame({ type: 'watch', interactionId: id });
       for (const view of frame.interactions) {
         const conversation = this.upsert(view);
         for (const [cid, text] of conversation.outbox) this.frame({ type: 'send', interactionId: view.id, cid, text });
@@ -327,6 +376,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       this.fire('offer-withdrawn', { interactionId: frame.interactionId, reason: frame.reason });
     },
     dtmf: (frame) => this.fire('dtmf', { interactionId: frame.interactionId, digit: frame.digit }),
+    watching: (frame) => {
+      this.upsert(frame.interaction, 'call');
+    },
     assigned: (frame) => {
       this.offers.delete(frame.interaction.id);
       this.error = undefined;
@@ -337,7 +389,8 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       const conversation = this.conversations.get(frame.interactionId);
       if (!conversation || !conversation.log.add(frame.message)) return;
       if (frame.message.cid) conversation.outbox.delete(frame.message.cid);
-      if (frame.message.from === 'visitor') {
+      // Receipts are the chatting agent's to give; a call's console only reads along.
+      if (frame.message.from === 'visitor' && conversation.chat) {
         conversation.visitorTyping = false;
         this.fire('message', { interactionId: frame.interactionId, message: frame.message });
         this.frame({ type: 'receipt', interactionId: frame.interactionId, delivered: conversation.log.lastSeq, read: conversation.readUpTo });
@@ -372,6 +425,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
     interaction: (frame) => {
       const conversation = this.conversations.get(frame.interactionId);
       if (!conversation) return;
+      conversation.visitorOnline = frame.visitorOnline;
+      // Followed for a call only: the chat's status is someone else's business.
+      if (!conversation.chat) return;
       // A conversation that went back to the queue is no longer ours.
       conversation.status = frame.status === 'active' ? 'active' : 'closed';
       conversation.visitorOnline = frame.visitorOnline;
@@ -397,4 +453,21 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   private changed() {
     this.fire('change', this.snapshot);
   }
+}
+
+function viewOf(c: Conversation): ConversationView {
+  return {
+    id: c.id,
+    status: c.status,
+    context: c.context,
+    notes: c.notes,
+    history: c.history,
+    work: c.work,
+    transferred: c.transferred,
+    entries: c.log.entries(),
+    visitorOnline: c.visitorOnline,
+    visitorTyping: c.visitorTyping,
+    unread: c.log.unreadAfter(c.readUpTo),
+    createdAt: c.createdAt,
+  };
 }

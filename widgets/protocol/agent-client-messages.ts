@@ -35,8 +35,12 @@ export const AgentClientMessageSchema = v.variant(
       mode: v.picklist(['blind', 'warm']),
     }),
     v.strictObject({ type: v.literal('callback-outcome'), interactionId: InteractionIdSchema, reached: v.boolean() }),
+    /** Follow an interaction's context, messages and status (a call ringing or under way on this console); answered with `watching`. */
+    v.strictObject({ type: v.literal('watch'), interactionId: InteractionIdSchema }),
+    /** Stop following it (the call ended). */
+    v.strictObject({ type: v.literal('unwatch'), interactionId: InteractionIdSchema }),
   ],
-  'type must be one of hello, presence, accept, decline, send, typing, receipt, close, transfer, callback-outcome',
+  'type must be one of hello, presence, accept, decline, send, typing, receipt, close, transfer, callback-outcome, watch, unwatch',
 );
 
 export type AgentClientMessage = v.InferOutput<typeof AgentClientMessageSchema>;

@@ -106,6 +106,12 @@ export const AgentServerMessageSchema = v.variant('type', [
     reason: v.picklist(['taken', 'timeout', 'declined', 'closed', 'away']),
   }),
   v.object({ type: v.literal('assigned'), interaction: AgentInteractionSchema }),
+  /**
+   * An interaction this console now follows for a call: pushed as soon as a
+   * call of it rings here (so the card needs no request of its own), or in
+   * answer to `watch`. Its `context`, `message` and `interaction` frames follow.
+   */
+  v.object({ type: v.literal('watching'), interaction: AgentInteractionSchema }),
   v.object({ type: v.literal('message'), interactionId: v.string(), message: ChatMessageSchema }),
   v.object({ type: v.literal('ack'), interactionId: v.string(), cid: v.string(), seq: SeqSchema, at: v.number() }),
   v.object({ type: v.literal('typing'), interactionId: v.string(), active: v.boolean() }),

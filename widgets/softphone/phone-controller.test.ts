@@ -59,7 +59,9 @@ describe('PhoneController in LiveKit mode', () => {
       expect(controller.calls.map((c) => [c.id, c.state])).to.deep.equal([['in_callabcdef', 'ringing']]);
       expect(controller.phone!.features).to.deep.equal({ transfer: false, callBack: false, keypad: false });
       expect(controller.callsBack).to.equal(false);
-      await until(() => requests.includes('/api/v1/agent/interactions/in_callabcdef'), 'the context asked for');
+      // The card is followed on the agent socket (no request of its own), once welcomed.
+      await until(() => socket.sent.some((f) => f.type === 'watch' && f.interactionId === 'in_callabcdef'), 'the card followed on the socket');
+      expect(requests.filter((r) => r.startsWith('/api/v1/agent/interactions'))).to.deep.equal([]);
       expect(updates).to.be.greaterThan(0);
 
       expect(loaded('livekit-client')).to.equal(true, 'livekit-client loaded');

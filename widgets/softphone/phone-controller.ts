@@ -12,8 +12,6 @@
  * for its own mode, and only once the agent is available.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import * as v from 'valibot';
-import { AgentInteractionSchema, type AgentInteraction } from '../protocol/agent-server-messages.js';
 import type { Presence } from '../protocol/agent-client-messages.js';
 import type { AgentSessionInfo } from '../chat/agent-session.js';
 import type { AgentChatClient } from '../chat/agent-chat-client.js';
@@ -39,8 +37,8 @@ export class PhoneController implements ReactiveController {
   /** What the server said of this agent's phone, once read (for the supervisor's "Live calls"). */
   config: PhoneConfig | undefined;
   snapshot: AgentPhoneSnapshot | undefined;
-  /** The interactions of the calls ringing or under way, by id. */
-  readonly interactions = new Map<string, AgentInteraction>();
+  /** The interactions this controller follows on the agent socket, for the calls ringing or under way. */
+  private readonly following = new Set<string>();
   /** The last thing that went wrong with a call action, for the agent to read. */
   problem = '';
   private session: AgentSessionInfo | undefined;
@@ -81,6 +79,7 @@ export class PhoneController implements ReactiveController {
     if (client === this.client) return;
     this.callOffers?.close();
     this.client = client;
+    for (const id of this.following) client?.follow(id);
     this.callOffers = client ? new CallOffers(client) : undefined;
     this.callOffers?.attach(this.livekit);
   }
@@ -109,7 +108,8 @@ export class PhoneController implements ReactiveController {
     const phone = this.phone;
     this.phone = undefined;
     this.snapshot = undefined;
-    this.interactions.clear();
+    for (const id of this.following) this.client?.unfollow(id);
+    this.following.clear();
     this.starting = undefined;
     this.livekit = undefined;
     this.callOffers?.attach(undefined);
@@ -124,7 +124,6 @@ export class PhoneController implements ReactiveController {
     if (!isTransferringPhone(phone) || !phone.features.callBack) return this.fail('Calls back in the browser are not made from this console.');
     try {
       await phone.dial(`sip:cb-${interactionId}@${phone.domain}`, who, interactionId);
-      void this.fetchInteraction(interactionId);
     } catch (err) {
       this.fail((err as Error).message);
     }
@@ -206,13 +205,10 @@ export class PhoneController implements ReactiveController {
     phone.on('change', (snapshot) => {
       this.snapshot = snapshot;
       if (!snapshot.calls.some((c) => c.state === 'ringing' && c.direction === 'in')) this.silence();
-      const live = new Set(snapshot.calls.map((c) => c.interactionId));
-      for (const id of this.interactions.keys()) if (!live.has(id)) this.interactions.delete(id);
+      this.followCalls(snapshot.calls);
       this.host.requestUpdate();
     });
-    phone.on('incoming', (call) => {
-      // The card's fetch first: the request is on its way while the ring tone is set up.
-      if (call.interactionId) void this.fetchInteraction(call.interactionId);
+    phone.on('incoming', () => {
       this.stopRing ??= ring();
     });
     phone.on('remote-stream', ({ callId, stream }) => this.onRemoteStream(callId, stream));
@@ -223,15 +219,23 @@ export class PhoneController implements ReactiveController {
     return phone;
   }
 
-  private async fetchInteraction(id: string) {
-    const token = this.session?.token;
-    if (!token) return;
-    const res = await fetch(`${this.base()}/api/v1/agent/interactions/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) return;
-    const parsed = v.safeParse(AgentInteractionSchema, ((await res.json()) as { interaction?: unknown }).interaction);
-    if (parsed.success && this.calls.some((c) => c.interactionId === id)) {
-      this.interactions.set(id, parsed.output);
-      this.host.requestUpdate();
+  /**
+   * The card of every call on the console stays live on the agent socket
+   * (the server has usually pushed it with the ring already): while it
+   * rings, during it, and after it until the agent closes it, so that the
+   * page a visitor went to after leaving mid-call still shows.
+   */
+  private followCalls(calls: AgentCall[]) {
+    const live = new Set(calls.flatMap((c) => (c.interactionId ? [c.interactionId] : [])));
+    for (const id of live) {
+      if (this.following.has(id)) continue;
+      this.following.add(id);
+      this.client?.follow(id);
+    }
+    for (const id of this.following) {
+      if (live.has(id)) continue;
+      this.following.delete(id);
+      this.client?.unfollow(id);
     }
   }
 

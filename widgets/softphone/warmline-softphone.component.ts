@@ -8,8 +8,6 @@ import { AgentChatClient, type AgentChatSnapshot, type ConversationView } from '
 import { forgetSession, savedSession, signIn, signOut, type AgentSessionInfo } from '../chat/agent-session.js';
 import type { Offer } from '../protocol/agent-server-messages.js';
 import type { Presence } from '../protocol/agent-client-messages.js';
-import type { ChatMessage } from '../protocol/wire-common.js';
-import { MessageLog, type LogEntry } from '../chat/message-log.js';
 import '../message-list/warmline-message-list.js';
 import '../attachment/warmline-attachment.js';
 import type { WarmlineAttachmentAuthEvent } from '../events/warmline-attachment-auth.js';
@@ -152,7 +150,7 @@ export class WarmlineSoftphone extends WarmlineElement {
     const calls = this.phone.calls;
     // While a call rings or goes on, its customer's card is the one in front of the agent.
     const focused = this.focusedCall(calls);
-    const callInteraction = focused?.interactionId ? this.phone.interactions.get(focused.interactionId) : undefined;
+    const callInteraction = this.viewOf(focused?.interactionId);
     return html`
       <div part="base" class="console">
         <header class="topbar">
@@ -178,7 +176,7 @@ export class WarmlineSoftphone extends WarmlineElement {
               data-call=${c.id}
               .phone=${this.phone.phone}
               .call=${c}
-              .context=${c.interactionId ? this.phone.interactions.get(c.interactionId)?.context : undefined}
+              .context=${this.viewOf(c.interactionId)?.context}
               server=${this.base}
               .token=${this.session?.token ?? ''}
               .self=${this.session?.agent.id ?? ''}
@@ -215,12 +213,12 @@ export class WarmlineSoftphone extends WarmlineElement {
             ${callInteraction
               ? html`<details open>
                     <summary>${t.term('customerContext')}</summary>
-                    <warmline-context-card .context=${callInteraction.context} .notes=${callInteraction.notes} .history=${callInteraction.history ?? []} lang=${t.lang}></warmline-context-card>
+                    <warmline-context-card .context=${callInteraction.context} .notes=${callInteraction.notes} .history=${callInteraction.history} lang=${t.lang}></warmline-context-card>
                   </details>
-                  ${callInteraction.messages.length
+                  ${callInteraction.entries.length
                     ? html`<section class="chat-so-far" aria-labelledby="so-far-h">
                         <h2 id="so-far-h">${t.term('chatSoFar')}</h2>
-                        <warmline-message-list me="agent" label=${t.term('chatSoFar')} .entries=${this.entriesOf(callInteraction)} lang=${t.lang}></warmline-message-list>
+                        <warmline-message-list me="agent" label=${t.term('chatSoFar')} .entries=${callInteraction.entries} lang=${t.lang}></warmline-message-list>
                       </section>`
                     : nothing}`
               : current
@@ -275,13 +273,14 @@ export class WarmlineSoftphone extends WarmlineElement {
     return config?.mode === 'livekit' && config.supervisor;
   }
 
-  /** The call whose customer is in front of the agent: one ringing in, else the one under way, else the latest. */
+  /** The call whose customer is in front of the agent: one ringing in, else the one under way, else the latest, else the last that ended. */
   private focusedCall(calls: AgentCall[]): AgentCall | undefined {
     const live = calls.filter((c) => c.state !== 'ended' && c.interactionId);
     return (
       live.find((c) => c.state === 'ringing' && c.direction === 'in') ??
       live.find((c) => c.state === 'connected' && !c.transfer?.kind.startsWith('consult')) ??
-      live.at(-1)
+      live.at(-1) ??
+      calls.filter((c) => c.interactionId).at(-1)
     );
   }
 
@@ -396,11 +395,10 @@ export class WarmlineSoftphone extends WarmlineElement {
     return t.term('phoneReady');
   }
 
-  /** A fetched transcript as message-list entries. */
-  private entriesOf(interaction: { messages: ChatMessage[] }): LogEntry[] {
-    const log = new MessageLog('agent');
-    for (const message of interaction.messages) log.add(message);
-    return log.entries();
+  /** An interaction as this console's live store has it: followed for a call, or one of the chats. */
+  private viewOf(interactionId: string | undefined): ConversationView | undefined {
+    if (!interactionId || !this.snap) return undefined;
+    return this.snap.followed.find((c) => c.id === interactionId) ?? this.snap.conversations.find((c) => c.id === interactionId);
   }
 
   private start(session: AgentSessionInfo) {
