@@ -10,9 +10,9 @@
  * §4.2.1: a UA whose flow failed re-registers over a new one): an agent's
  * softphone its own address, a visitor's browser its conversation's
  * address. Every side that party owns, at the contact it registers, is then
- * reached over the new flow, and the requests that waited for it
- * ("parked") are sent. A request inside the call from a flow whose party
- * owns that side does the same.
+ * reached over the new flow, and the requests that waited for it, or went
+ * into the old flow unanswered, are sent over it. A request inside the call
+ * from a flow whose party owns that side does the same.
  *
  * A side that does not come back within the window ends the call: the
  * proxy sends the side that is there a BYE in the missing side's name
@@ -35,6 +35,11 @@ export interface RecoveryHost {
   sendOwn(flow: SipFlow, message: OutgoingSip, branch: string): void;
   /** Nobody came back in time: close the call's records (the proxy's bookkeeping for an ended call). */
   gaveUp(dialog: Dialog): void;
+  /**
+   * A side is reached over a new flow: what was sent to it over the old one
+   * and never answered (it died with that WebSocket, unnoticed) goes again.
+   */
+  rebound(dialog: Dialog, side: DialogSide): void;
   setTimer(fn: () => void, ms: number): { cancel(): void };
 }
 
@@ -95,14 +100,19 @@ export class DialogRecovery {
     return sides;
   }
 
-  /** Sends a request to a side now, or keeps it until that side is back. */
-  deliver(dialog: Dialog, side: DialogSide, out: OutgoingSip, branch: string) {
+  /**
+   * Sends a request to a side now, and returns the flow it went over; or,
+   * that side being away, waits for it: a request that expects a response
+   * is the proxy's to send again (`rebound`), an ACK is kept here.
+   */
+  deliver(dialog: Dialog, side: DialogSide, out: OutgoingSip, branch: string, isAck: boolean): SipFlow | undefined {
     if (side.flow?.open) {
-      side.flow.send(out.prepend('Via', this.host.via(side.flow, branch)));
-      return;
+      side.flow.send(out.clone().prepend('Via', this.host.via(side.flow, branch)));
+      return side.flow;
     }
-    side.parked.push({ out, branch });
+    if (isAck) side.parked.push({ out, branch });
     this.startWindow(dialog);
+    return undefined;
   }
 
   /** The call ended: nothing waits for it any more. */
@@ -113,9 +123,10 @@ export class DialogRecovery {
 
   private rebind(dialog: Dialog, side: DialogSide, flow: SipFlow) {
     side.flow = flow;
+    this.host.rebound(dialog, side);
     // A parked request gets its Via now, for the flow it finally goes over.
-    for (const { out, branch } of side.parked.splice(0)) flow.send(out.prepend('Via', this.host.via(flow, branch)));
-    if (dialog.over && !dialog.caller.parked.length && !dialog.callee.parked.length) {
+    for (const { out, branch } of side.parked.splice(0)) flow.send(out.clone().prepend('Via', this.host.via(flow, branch)));
+    if (dialog.over) {
       // Its BYE is delivered: the call is over for everyone now.
       this.dialogs.remove(dialog.callId);
       this.forget(dialog);

@@ -19,7 +19,7 @@ export interface DialogSide extends StoredSide {
   flow: SipFlow | undefined;
   /** Its From (caller) or To (callee) tag. */
   tag: string;
-  /** Requests for this side that came while it was away (without our Via yet), sent when it is back. */
+  /** ACKs for this side that came while it was away (without our Via yet), sent when it is back (other requests wait as the proxy's pending ones). */
   parked: Array<{ out: OutgoingSip; branch: string }>;
 }
 

@@ -130,6 +130,11 @@ export class OutgoingSip {
     return new OutgoingSip(startLine, headers, message.body ?? '');
   }
 
+  /** A copy to send, leaving this one as it is (a request may go again over another flow). */
+  clone(): OutgoingSip {
+    return new OutgoingSip(this.startLine, this.headers.map(([n, v]) => [n, v] as [string, string]), this.body);
+  }
+
   getAll(name: string): string[] {
     const lower = name.toLowerCase();
     return this.headers.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);

@@ -79,6 +79,9 @@ interface Pending {
   from: DialogSide;
   to: DialogSide;
   timer: { cancel(): void };
+  /** As forwarded, without our Via, and the flow it went over (none while parked). */
+  out: OutgoingSip;
+  sentOn: SipFlow | undefined;
 }
 
 /** A warm transfer once the first agent reached the second: the visitor is then sent to that very call's agent. */
@@ -159,6 +162,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       via: (flow, branch) => this.via(flow, branch),
       sendOwn: (flow, message, branch) => this.sendOwn(flow, message, branch),
       gaveUp: (dialog) => this.lostForGood(dialog),
+      rebound: (dialog, side) => this.resendTo(dialog, side),
       setTimer: (fn, ms) => o.clock.setTimeout(fn, ms),
     }, o.config.sip.recoverySeconds * 1000);
     // Answered calls an earlier process left wait for their phones to reconnect; the rest ended with it.
@@ -489,18 +493,18 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     out.remove('Proxy-Authorization').remove('Authorization');
     out.set('Max-Forwards', String(maxForwards - 1));
     const branch = newBranch();
-    if (!isAck) {
-      const timer = this.o.clock.setTimeout(() => {
-        const pending = this.pending.get(branch);
-        if (pending && this.pending.delete(branch) && pending.from.flow?.open) pending.from.flow.send(responseTo(request, 408, 'Request Timeout'));
-      }, NON_INVITE_TIMEOUT_MS);
-      this.pending.set(branch, { request, dialog, from: sides.from, to: sides.to, timer });
-    }
+    const timer = isAck
+      ? undefined
+      : this.o.clock.setTimeout(() => {
+          const pending = this.pending.get(branch);
+          if (pending && this.pending.delete(branch) && pending.from.flow?.open) pending.from.flow.send(responseTo(request, 408, 'Request Timeout'));
+        }, NON_INVITE_TIMEOUT_MS);
     // Sent now, or when the other side's phone is back (dialog-recovery.ts).
-    this.recovery.deliver(dialog, sides.to, out, branch);
+    const sentOn = this.recovery.deliver(dialog, sides.to, out, branch, isAck);
+    if (timer) this.pending.set(branch, { request, dialog, from: sides.from, to: sides.to, timer, out, sentOn });
     if (request.method === 'BYE') {
-      // The call is over for us as soon as either side says so (§15.1.1).
-      this.dialogEnded(dialog, sides.from.owner.kind === 'visitor' ? 'hangup-visitor' : 'hangup-agent');
+      // The call is over for us as soon as either side says so (§15.1.1); the BYE may still wait for the other side.
+      this.dialogEnded(dialog, sides.from.owner.kind === 'visitor' ? 'hangup-visitor' : 'hangup-agent', !sentOn);
     }
   }
 
@@ -591,8 +595,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
    * of the transfer carries it on. The dialog is forgotten too, unless its
    * BYE still waits for the other side's phone to come back.
    */
-  private dialogEnded(dialog: Dialog, reason: CallEndReason) {
-    if (dialog.caller.parked.length || dialog.callee.parked.length) this.dialogs.markOver(dialog);
+  private dialogEnded(dialog: Dialog, reason: CallEndReason, byeWaits = false) {
+    if (byeWaits) this.dialogs.markOver(dialog);
     else {
       this.dialogs.remove(dialog.callId);
       this.recovery.forget(dialog);
@@ -603,6 +607,22 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     for (const [id, consultation] of this.consultations) if (consultation.callId === dialog.callId) this.consultations.delete(id);
     this.endCall(dialog.callRecordId, dialog.interactionId, reason);
     if (dialog.itemId && !this.dialogs.all().some((d) => d.itemId === dialog.itemId && !d.over)) this.o.routing.callEnded(dialog.itemId);
+  }
+
+  /**
+   * A side is reached over a new flow (its phone registered again): the
+   * requests that waited for it go now, and one sent over the old flow that
+   * got no answer, having gone into a WebSocket that died unnoticed (the
+   * network changed under it), goes again, same branch, over the new one.
+   */
+  private resendTo(dialog: Dialog, side: DialogSide) {
+    const flow = side.flow;
+    if (!flow) return;
+    for (const [branch, pending] of this.pending) {
+      if (pending.dialog !== dialog || pending.to !== side || pending.sentOn === flow) continue;
+      pending.sentOn = flow;
+      flow.send(pending.out.clone().prepend('Via', this.via(flow, branch)));
+    }
   }
 
   /** Nobody came back in time: what still waited in the call is answered, and the call ends. */

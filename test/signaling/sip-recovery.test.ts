@@ -116,6 +116,19 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     assert.equal(record(c.interactionId)?.endReason, 'hangup-agent');
   });
 
+  it('sends again over the new WebSocket what went into the old one unanswered (it died unnoticed with the network)', async () => {
+    const c = await answeredCall();
+    c.agent.inDialog('INVITE', c.fromAgent, 2, ['Content-Type: application/sdp'], SDP);
+    // It reaches the old WebSocket, which the proxy still takes for alive, and is never answered there.
+    const lost = await c.visitor.request('INVITE');
+    const back = await visitorBack(c);
+    const again = await back.request('INVITE');
+    assert.equal(again.viaBranch, lost.viaBranch, 'the same transaction');
+    back.respond(again, 200, 'OK', { body: SDP });
+    await c.agent.response(200, 'INVITE');
+    assert.deepEqual((await c.visitor.quiet()).filter((r) => r.text.startsWith('INVITE')), [], 'not sent a third time');
+  });
+
   it('delivers a BYE that waited for the other side once it is back', async () => {
     const c = await answeredCall();
     await c.visitor.close();
