@@ -526,7 +526,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
           onMedia: () => this.refresh(line),
           onGiveUp: () => void this.finish(call.id, 'connection-lost'),
           // On the embedded proxy: a WebSocket that died with the network is noticed now, not minutes later.
-          ...(this.external ? {} : { probeSignaling: () => void this.reconnector?.probe() }),
+          ...(this.external ? {} : { probeSignaling: () => this.reconnector?.probe() ?? Promise.resolve(false) }),
         });
         line.media.watch();
       }

@@ -15,6 +15,9 @@ describe('early ICE', () => {
     expect(enoughCandidates([], [])).to.equal(false);
     expect(enoughCandidates([host('tcp')], [])).to.equal(false);
     expect(enoughCandidates([host('udp')], [])).to.equal(true);
+    // Loopback reaches only this machine: not enough on its own.
+    expect(enoughCandidates([{ ...host('udp'), address: '127.0.0.1' }, { ...host('udp'), address: '::1' }], [])).to.equal(false);
+    expect(enoughCandidates([{ ...host('udp'), address: '127.0.0.1' }, { ...host('udp'), address: '192.0.2.7' }], [])).to.equal(true);
     const stun = [{ urls: 'stun:stun.example.net' }];
     const turn = [{ urls: ['stun:stun.example.net', 'turns:turn.example.net:443?transport=tcp'], username: 'u', credential: 'c' }];
     expect(awaitedType(stun)).to.equal('srflx');

@@ -11,8 +11,8 @@
  * offers. Waiting for them cost every call ~120 ms of ringing.
  *
  * So a description is ready once the candidates that can matter are in:
- * the UDP host candidates (they arrive together, so a short quiet spell
- * ends the burst), plus a relayed candidate when a TURN server is
+ * the UDP host candidates of a real interface (they arrive together, so a
+ * short quiet spell ends the burst), plus a relayed candidate when a TURN server is
  * configured or a server-reflexive one when only STUN is. Anything slower
  * falls back to sip.js's own wait: gathering complete, or its timeout.
  * No DOM here beyond the types; the SIP phones install it.
@@ -24,7 +24,16 @@ export const SETTLE_MS = 10;
 export interface SeenCandidate {
   type: string | null | undefined;
   protocol: string | null | undefined;
+  address?: string | null | undefined;
 }
+
+/**
+ * A loopback address (127.0.0.0/8, ::1): Chromium offers it when allowed
+ * to, and it comes first, but it reaches only this machine. Counting it
+ * would send an ICE restart's offer before the real interfaces' candidates
+ * (measured here: a restart offer with nothing but 127.0.0.1 in it).
+ */
+const isLoopback = (address: string | null | undefined) => !!address && (address.startsWith('127.') || address === '::1');
 
 const urlsOf = (servers: RTCIceServer[]) => servers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]));
 
@@ -39,7 +48,7 @@ export function awaitedType(servers: RTCIceServer[]): 'relay' | 'srflx' | undefi
 
 /** Whether the candidates seen so far are enough to send the description. */
 export function enoughCandidates(seen: SeenCandidate[], servers: RTCIceServer[]): boolean {
-  if (!seen.some((c) => c.type === 'host' && c.protocol === 'udp')) return false;
+  if (!seen.some((c) => c.type === 'host' && c.protocol === 'udp' && !isLoopback(c.address))) return false;
   const awaited = awaitedType(servers);
   return !awaited || seen.some((c) => c.type === awaited);
 }
@@ -72,7 +81,7 @@ export function sendWhenCandidatesSuffice<T extends GatheringHandler>(sdh: T, se
     onicecandidate: (event) => {
       const candidate = event.candidate;
       if (!candidate) return;
-      seen.push({ type: candidate.type, protocol: candidate.protocol });
+      seen.push({ type: candidate.type, protocol: candidate.protocol, address: candidate.address });
       if (!enoughCandidates(seen, servers)) return;
       stop();
       // A TCP candidate comes after every UDP one: nothing useful is still on its way.

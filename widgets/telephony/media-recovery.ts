@@ -32,8 +32,13 @@ export interface MediaRecoveryOptions {
   onMedia: (up: boolean) => void;
   /** The audio did not come back in time. */
   onGiveUp: () => void;
-  /** Asks the phone to check its WebSocket, which may have died with the network. */
-  probeSignaling?: () => void;
+  /**
+   * Asks the phone to check its WebSocket, which may have died with the
+   * network: resolves whether it works (if not, the phone reconnects and
+   * calls `signalingBack()`). A restart waits for the answer, so that its
+   * re-INVITE does not go into a dead connection and block the dialog.
+   */
+  probeSignaling?: () => Promise<boolean>;
   /** How long `disconnected` may last before restarting (it often recovers by itself). */
   restartAfterMs?: number;
   giveUpMs?: number;
@@ -47,6 +52,8 @@ export class MediaRecovery {
   private giveUpTimer: ReturnType<typeof setTimeout> | undefined;
   private restarting = false;
   private disposed = false;
+  /** The phone's check of its WebSocket, while the audio is down. */
+  private probe: Promise<boolean> | undefined;
   private pc: RTCPeerConnection | undefined;
   private readonly onIce = () => this.check();
 
@@ -67,9 +74,16 @@ export class MediaRecovery {
     this.check();
   }
 
-  /** The phone's WebSocket is back: a restart that waited for it goes now. */
+  /**
+   * The phone's WebSocket is back: a restart that waited for it goes in a
+   * moment, the other side's own re-INVITE (which the proxy sends again over
+   * the new WebSocket) being often already on its way.
+   */
   signalingBack() {
-    if (!this.up && !this.restarting) this.restart();
+    this.probe = undefined;
+    if (this.up || this.restarting || this.disposed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.restart(), 500 + Math.random() * 500);
   }
 
   dispose() {
@@ -87,7 +101,7 @@ export class MediaRecovery {
     if (this.up) {
       this.up = false;
       this.o.onMedia(false);
-      this.o.probeSignaling?.();
+      this.probe = this.o.probeSignaling?.();
       this.giveUpTimer = setTimeout(() => this.giveUp(), this.o.giveUpMs ?? 30_000);
     }
     clearTimeout(this.timer);
@@ -108,6 +122,12 @@ export class MediaRecovery {
   private restart() {
     clearTimeout(this.timer);
     if (this.disposed || this.up || this.restarting || this.session.state !== SessionState.Established) return;
+    if (this.probe) {
+      // The WebSocket is being checked: go on once it answered; if it is dead, signalingBack() comes instead.
+      const probe = this.probe;
+      void probe.then((ok) => ok && this.probe === probe && ((this.probe = undefined), this.restart()));
+      return;
+    }
     if (!this.o.canSignal()) return; // signalingBack() tries again.
     this.restarting = true;
     const again = (ms: number) => {

@@ -330,7 +330,7 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
         this.reason = 'connection-lost';
         void this.hangup();
       },
-      ...(this.embedded ? { probeSignaling: () => void this.reconnector?.probe() } : {}),
+      ...(this.embedded ? { probeSignaling: () => this.reconnector?.probe() ?? Promise.resolve(false) } : {}),
     });
     this.media = media;
     media.watch();

@@ -91,7 +91,12 @@ export class SipReconnector extends TypedEventTarget<ReconnectorEvents> {
         clearTimeout(timer);
         ws.removeEventListener('message', onMessage);
         this.probing = undefined;
-        if (!ok && ws.readyState === WebSocket.OPEN) ws.close(4000, 'No keep-alive pong');
+        if (!ok && ws.readyState !== WebSocket.CLOSED) {
+          // A dead connection never completes the closing handshake, so its close event could take minutes:
+          // the user agent is told now (it ignores the real one when it comes) and reconnects at once.
+          ws.close(4000, 'No keep-alive pong');
+          ws.dispatchEvent(new CloseEvent('close', { code: 4000, reason: 'No keep-alive pong', wasClean: false }));
+        }
         resolve(ok);
       };
       const onMessage = (event: MessageEvent) => {
