@@ -17,7 +17,7 @@ export const KAMAILIO_CONFIG = 'deploy/kamailio/kamailio.cfg';
 const KAMAILIO = process.env.KAMAILIO ?? (existsSync('/usr/sbin/kamailio') ? '/usr/sbin/kamailio' : 'kamailio');
 
 export interface Kamailio {
-  /** ws://127.0.0.1:<port>, for sip.js. */
+  /** ws://<listen address>:<port>, for sip.js. */
   wsUrl: string;
   /** The UDP port, for sipp and desk phones. */
   udpPort: number;
@@ -25,6 +25,8 @@ export interface Kamailio {
   secret: string;
   /** What Kamailio wrote (stderr), for a failing test to show. */
   log(): string;
+  /** Stops it (SIGTERM, or SIGKILL for a crash) and starts it again on the same ports: every connection and registration is lost. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,9 +59,9 @@ const freeUdpPort = () =>
     });
   });
 
-const listening = (port: number) =>
+const listening = (port: number, host: string) =>
   new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
@@ -71,6 +73,8 @@ export async function startKamailio(
     origins?: string;
     /** Shared memory in MB (-m; 64 by default, enough for tests; a load test needs more: tm keeps each finished transaction for its wait timer, 5 s). */
     sharedMemoryMb?: number;
+    /** The address to listen on (127.0.0.1 by default; a test host in a network namespace needs one it can reach). */
+    listenIp?: string;
   } = {},
 ): Promise<Kamailio> {
   const missing = kamailioMissing();
@@ -79,35 +83,54 @@ export async function startKamailio(
   const secret = options.secret ?? `kamailio-test-secret-${Math.random().toString(36).slice(2)}`;
   const [wsPort, udpPort] = [await freeTcpPort(), await freeUdpPort()];
   const runDir = mkdtempSync(join(tmpdir(), 'warmline-kamailio-'));
-  const defines = [`WS_PORT=${wsPort}`, `UDP_PORT=${udpPort}`, `SIP_DOMAIN="${domain}"`, `AUTH_SECRET="${secret}"`, ...(options.origins ? [`ORIGINS="${options.origins}"`] : [])];
+  const listenIp = options.listenIp ?? '127.0.0.1';
+  const defines = [
+    `WS_PORT=${wsPort}`,
+    `UDP_PORT=${udpPort}`,
+    `LISTEN_IP=${listenIp}`,
+    `SIP_DOMAIN="${domain}"`,
+    `AUTH_SECRET="${secret}"`,
+    ...(options.origins ? [`ORIGINS="${options.origins}"`] : []),
+  ];
   const args = ['-f', KAMAILIO_CONFIG, '-DD', '-E', '-m', String(options.sharedMemoryMb ?? 64), '-M', '8', '-Y', runDir, '-P', join(runDir, 'kamailio.pid'), ...defines.flatMap((d) => ['-A', d])];
-  const child: ChildProcess = spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const started = Date.now();
-  while (!(await listening(wsPort))) {
-    if (child.exitCode !== null) throw new Error(`kamailio exited at start:\n${output}`);
-    if (Date.now() - started > 15_000) {
-      child.kill('SIGKILL');
-      throw new Error(`kamailio did not listen on ${wsPort} within 15 s:\n${output}`);
+  let child: ChildProcess;
+  let exited: Promise<void>;
+  const launch = async () => {
+    child = spawn(KAMAILIO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const started = Date.now();
+    while (!(await listening(wsPort, listenIp))) {
+      if (child.exitCode !== null) throw new Error(`kamailio exited at start:\n${output}`);
+      if (Date.now() - started > 15_000) {
+        child.kill('SIGKILL');
+        throw new Error(`kamailio did not listen on ${wsPort} within 15 s:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  const halt = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await launch();
   return {
-    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    wsUrl: `ws://${listenIp}:${wsPort}`,
     udpPort,
     domain,
     secret,
     log: () => output,
+    async restart(signal = 'SIGTERM') {
+      await halt(signal);
+      await launch();
+    },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await halt('SIGTERM');
       rmSync(runDir, { recursive: true, force: true });
     },
   };

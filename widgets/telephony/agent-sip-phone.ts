@@ -216,7 +216,10 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     this.pendingByes.clear();
     for (const line of this.lines.values()) {
       this.refresh(line);
-      line.media?.signalingBack();
+      // An external platform routes a call by the connection it came over: the other side learns the new one
+      // from a target refresh, and a call it cannot reach any more ends here rather than linger.
+      if (this.external && line.media) void line.media.refresh().then((ok) => (ok ? undefined : this.finish(line.call.id, 'connection-lost')));
+      else line.media?.signalingBack();
     }
   }
 
@@ -525,8 +528,8 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
           canSignal: () => this.signaling,
           onMedia: () => this.refresh(line),
           onGiveUp: () => void this.finish(call.id, 'connection-lost'),
-          // On the embedded proxy: a WebSocket that died with the network is noticed now, not minutes later.
-          ...(this.external ? {} : { probeSignaling: () => this.reconnector?.probe() ?? Promise.resolve(false) }),
+          // A WebSocket that died with the network is noticed now, not minutes later.
+          probeSignaling: () => this.reconnector?.probe() ?? Promise.resolve(false),
         });
         line.media.watch();
       }

@@ -15,7 +15,7 @@
  * `giveUpMs`, the call is lost for good (`onGiveUp`).
  *
  * ```
- *  up ──ICE disconnected──▶ down ──(a moment, or ICE failed)──▶ restarting ──re-INVITE──▶ … ──ICE connected──▶ up
+ *  up ──ICE disconnected──▶ down ──(a moment, or ICE failed; longer if this side's WebSocket works)──▶ restarting ──re-INVITE──▶ … ──ICE connected──▶ up
  *                             └────────────── giveUpMs without audio ──────────────────────▶ given up
  * ```
  */
@@ -118,44 +118,91 @@ export class MediaRecovery {
     this.o.onMedia(true);
   }
 
-  /** A re-INVITE with new ICE credentials, keeping the hold state as it is. */
+  /**
+   * After a reconnect through a platform that routes a call's requests by
+   * the connection they came over (Kamailio: the alias in each Contact),
+   * tells the other side where this side is now: a target refresh (RFC 3261
+   * §12.2.1.1), restarting ICE too if the audio is down. Resolves whether
+   * the other side answered; if it could not be reached, neither can the
+   * call any more.
+   */
+  refresh(): Promise<boolean> {
+    clearTimeout(this.timer);
+    return new Promise<boolean>((resolve) => {
+      const attempt = (tries: number) => {
+        if (this.disposed || this.session.state !== SessionState.Established) return resolve(false);
+        this.reinvite({
+          accepted: () => resolve(true),
+          crossed: () => (tries < 5 ? setTimeout(() => attempt(tries + 1), this.glareDelay()) : resolve(false)),
+          refused: () => resolve(false),
+        });
+      };
+      attempt(0);
+    });
+  }
+
+  /** A re-INVITE with new ICE credentials, when the audio is down and the signaling works. */
   private restart() {
     clearTimeout(this.timer);
     if (this.disposed || this.up || this.restarting || this.session.state !== SessionState.Established) return;
     if (this.probe) {
-      // The WebSocket is being checked: go on once it answered; if it is dead, signalingBack() comes instead.
+      // The WebSocket is being checked. If it is dead, signalingBack() comes instead. If it works, the other
+      // side may be the one whose network changed, about to reconnect and restart ICE itself: give it a
+      // moment, so that this side's re-INVITE does not go to its old, dead connection (where an external
+      // platform would hold it for its whole timeout, blocking the dialog), nor cross its re-INVITE.
       const probe = this.probe;
-      void probe.then((ok) => ok && this.probe === probe && ((this.probe = undefined), this.restart()));
+      void probe.then((ok) => {
+        if (!ok || this.probe !== probe) return;
+        this.probe = undefined;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.restart(), 2000 + Math.random() * 2000);
+      });
       return;
     }
     if (!this.o.canSignal()) return; // signalingBack() tries again.
-    this.restarting = true;
     const again = (ms: number) => {
-      this.restarting = false;
       clearTimeout(this.timer);
       if (!this.up && !this.disposed) this.timer = setTimeout(() => this.restart(), ms);
     };
-    const glare = () => again(this.o.callIdOwner ? 2100 + Math.random() * 1900 : Math.random() * 2000);
+    this.reinvite({
+      // The new path is being checked now; `iceconnectionstatechange` says when it works. If it has not
+      // found one some seconds after the answer, try once more.
+      accepted: () => again(5000),
+      crossed: () => again(this.glareDelay()),
+      refused: () => again(2000),
+    });
+  }
+
+  /**
+   * One re-INVITE keeping the hold state as it is, with new ICE credentials
+   * when the audio is down. `crossed`: the other end's re-INVITE crossed
+   * ours (491; or 500 with Retry-After, RFC 6337 §4.3), or one of ours was
+   * still under way.
+   */
+  private reinvite(outcome: { accepted(): void; crossed(): void; refused(): void }) {
+    this.restarting = true;
+    const done = (what: () => void) => {
+      this.restarting = false;
+      what();
+    };
+    const offerOptions = this.up ? {} : { iceRestart: true };
     void this.session
       .invite({
-        sessionDescriptionHandlerOptions: { hold: this.o.held(), constraints: AUDIO_ONLY, offerOptions: { iceRestart: true } } as Web.SessionDescriptionHandlerOptions,
+        sessionDescriptionHandlerOptions: { hold: this.o.held(), constraints: AUDIO_ONLY, offerOptions } as Web.SessionDescriptionHandlerOptions,
         requestDelegate: {
-          // The new path is being checked now; `iceconnectionstatechange` says when it works.
-          onAccept: () => {
-            this.restarting = false;
-            // If ICE has not found a path some seconds after the answer, try once more.
-            this.timer = setTimeout(() => this.restart(), 5000);
-          },
+          onAccept: () => done(outcome.accepted),
           onReject: (response) => {
             const status = response.message.statusCode ?? 0;
-            // 491: the other end's re-INVITE crossed ours (it is likely restarting too); 500 + Retry-After likewise (RFC 6337 §4.3).
-            if (status === 491 || status === 500) glare();
-            else again(2000);
+            done(status === 491 || status === 500 ? outcome.crossed : outcome.refused);
           },
         },
       })
-      // Its own re-INVITE (hold, or the other end's restart) still in progress: try after it.
-      .catch(() => glare());
+      .catch(() => done(outcome.crossed));
+  }
+
+  /** How long to wait after crossing re-INVITEs: longer for the Call-ID's owner, so that the two do not cross again (§14.1). */
+  private glareDelay(): number {
+    return this.o.callIdOwner ? 2100 + Math.random() * 1900 : Math.random() * 2000;
   }
 
   private giveUp() {

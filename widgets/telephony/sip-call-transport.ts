@@ -330,7 +330,7 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
         this.reason = 'connection-lost';
         void this.hangup();
       },
-      ...(this.embedded ? { probeSignaling: () => this.reconnector?.probe() ?? Promise.resolve(false) } : {}),
+      probeSignaling: () => this.reconnector?.probe() ?? Promise.resolve(false),
     });
     this.media = media;
     media.watch();
@@ -370,7 +370,15 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     if (this.pendingBye) void this.pendingBye.bye().catch(() => undefined);
     this.pendingBye = undefined;
     this.refresh();
-    this.media?.signalingBack();
+    if (!this.embedded && this.media) {
+      // An external platform routes the call by the connection it came over: the agent learns the new one
+      // from a target refresh; a call the agent cannot be reached in any more ends, visibly.
+      const ok = await this.media.refresh();
+      if (!ok && this.current !== 'ended') {
+        this.reason = 'connection-lost';
+        await this.hangup();
+      }
+    } else this.media?.signalingBack();
     if (this.current === 'ended') void this.ua?.stop().catch(() => undefined);
   }
 

@@ -39,6 +39,7 @@ const enAgent = {
   hold: 'Hold',
   resume: 'Resume',
   callEndedAgent: 'Call ended',
+  callLost: 'The connection was lost.',
   keysPressed: 'Keys pressed',
   phoneStatus: 'Phone',
   phoneReady: 'Ready for calls',
