@@ -203,6 +203,8 @@ export class Registrar {
         key,
         expiresAt: now + Math.min(expires, MAX_EXPIRES) * 1000,
       });
+      // A phone that stops refreshing (its page frozen, its network gone unnoticed) stops counting as ready when its binding runs out.
+      this.clock.setTimeout(() => this.changed(), Math.min(expires, MAX_EXPIRES) * 1000 + 1);
     }
     this.changed();
     const current = [...this.bindings.values()].filter((b) => b.kind === owner.kind && b.agentId === owner.agentId && b.expiresAt > now);

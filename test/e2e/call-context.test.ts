@@ -103,6 +103,7 @@ describe('the context of a call, live, across a navigation', () => {
     await shop.getByRole('link', { name: /^Cart/ }).click();
     await shop.waitForURL(/\/cart$/);
     await callBar.getByText('Call ended').waitFor();
+    await callBar.getByText('The visitor left the page').waitFor();
     await reported;
     const after = await within(3000, 'the cart page on the card', (c) => c.page.url === `${server.url}/cart`);
     assert.ok(hasItem('BEAN-ETH-250')(after), 'the cart is still there');

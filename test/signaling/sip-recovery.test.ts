@@ -198,6 +198,19 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     assert.equal(record(c.interactionId)?.status, 'answered');
   });
 
+  it('stops counting an agent’s phone as ready for calls when its registration runs out unrefreshed', async () => {
+    const { token } = await signIn(server.url, 'alice');
+    const agent = track(await SipClient.open(sipUrl()));
+    agent.register('alice', token, { expires: 60 });
+    await agent.response(200, 'REGISTER');
+    const alice = server.services.stores.agents.findByUsername('alice')!.id;
+    assert.equal(server.services.routing.engine.agentSnapshot(alice)?.phoneReady, true);
+    clock.advance(59_000);
+    assert.equal(server.services.routing.engine.agentSnapshot(alice)?.phoneReady, true);
+    clock.advance(2_000);
+    assert.equal(server.services.routing.engine.agentSnapshot(alice)?.phoneReady, false, 'offered no call its WebSocket may no longer carry');
+  });
+
   it('answers a CRLF keep-alive with a CRLF (RFC 5626 §4.4.1), so a phone can tell its WebSocket still works', async () => {
     const client = track(await SipClient.open(sipUrl()));
     client.sendRaw('\r\n\r\n');

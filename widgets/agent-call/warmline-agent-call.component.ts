@@ -124,7 +124,13 @@ export class WarmlineAgentCall extends WarmlineElement {
     const t = this.localize;
     return html`<p class="what" role="status"><span class="title">${t.term('callEndedAgent')}</span>
         <span class="detail">${call.connectedAt ? this.duration(call.connectedAt) : ''}</span></p>
-      ${call.problem ? html`<p class="problem" role="alert">${call.problem}</p>` : call.endReason === 'connection-lost' ? html`<p class="problem" role="alert">${t.term('callLost')}</p>` : nothing}
+      ${call.problem
+        ? html`<p class="problem" role="alert">${call.problem}</p>`
+        : call.endReason === 'connection-lost'
+          ? html`<p class="problem" role="alert">${t.term('callLost')}</p>`
+          : call.leftPage
+            ? html`<p class="problem" role="status">${t.term('visitorLeftPage')}</p>`
+            : nothing}
       <div class="controls"><button type="button" @click=${() => this.phone?.dismiss(call.id)}>${t.term('closeChat')}</button></div>`;
   }
 

@@ -42,6 +42,8 @@ export interface AgentCall {
   transferProblem?: string;
   /** Why the call could not go on (no microphone, the room could not be joined), for the agent to read. */
   problem?: string;
+  /** The visitor's side ended it by leaving the page (their widget's BYE says so, RFC 3326 Reason). */
+  leftPage?: boolean;
 }
 
 export interface AgentPhoneSnapshot {

@@ -508,7 +508,11 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     const { call, session } = line;
     this.lines.set(call.id, line);
     session.delegate = {
-      onBye: () => this.end(call.id, 'remote-hangup'),
+      onBye: (bye) => {
+        // Only the widget's own words are recognised: the text of a Reason is the caller's to write, and never shown.
+        if (/text="visitor left the page"/.test(bye.request.getHeader('Reason') ?? '')) this.update(call.id, { leftPage: true });
+        this.end(call.id, 'remote-hangup');
+      },
       onInfo: (info) => {
         const digit = info.request.getHeader('Content-Type')?.startsWith(DTMF_CONTENT_TYPE) ? parseDtmfBody(info.request.body) : undefined;
         void info.accept();

@@ -40,6 +40,7 @@ const enAgent = {
   resume: 'Resume',
   callEndedAgent: 'Call ended',
   callLost: 'The connection was lost.',
+  visitorLeftPage: 'The visitor left the page; their card shows where they went.',
   keysPressed: 'Keys pressed',
   phoneStatus: 'Phone',
   phoneReady: 'Ready for calls',
