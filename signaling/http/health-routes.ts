@@ -13,6 +13,7 @@ export function healthRoutes(services: Services) {
       version: VERSION,
       uptimeSeconds: Math.round((services.clock.now() - services.startedAt) / 1000),
       connections: services.hub.connectionCounts(),
+      sip: services.sip.stats(),
     };
   });
   return router;

@@ -172,9 +172,9 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     this.recovery.waitForAll();
   }
 
-  /** Live counts, for health checks and tests. */
+  /** Live counts, for health checks and tests: agents' phones registered, calls ringing, answered, and waiting for a phone to come back. */
   stats() {
-    return { flows: this.flows.size, ringing: this.attempts.all().length, calls: this.dialogs.size, reconnecting: this.recovery.waiting };
+    return { flows: this.flows.size, phones: this.registrar.agents().length, ringing: this.attempts.all().length, calls: this.dialogs.size, reconnecting: this.recovery.waiting };
   }
 
   attach(flow: SipFlow) {
@@ -522,8 +522,9 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       return;
     }
     const pending = this.pending.get(branch);
-    // Not ours, or not from the side it went to: dropped (§16.7 step 2).
-    if (!pending || pending.to.flow !== flow) return;
+    if (!pending) return this.forwardLate2xx(flow, response);
+    // Not from the side it went to: dropped (§16.7 step 2).
+    if (pending.to.flow !== flow) return;
     const status = response.statusCode ?? 0;
     if (status >= 200) {
       pending.timer.cancel();
@@ -536,6 +537,23 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       this.dialogs.save(pending.dialog);
     }
     if (pending.from.flow?.open) pending.from.flow.send(this.popVia(response));
+  }
+
+  /**
+   * A 2xx to a re-INVITE whose transaction this proxy no longer has — it
+   * was under way when the process restarted — sent again by the side that
+   * answered (its UAS retransmits until the ACK comes, §13.3.1.4). Like a
+   * proxy's INVITE transaction in its Accepted state (RFC 6026 §7.1), it
+   * still goes to the other side of the call, which ACKs it; dropped, the
+   * answering side would end the call when its retransmissions run out.
+   * Anything else not ours is dropped (§16.7 step 2).
+   */
+  private forwardLate2xx(flow: SipFlow, response: SipResponse) {
+    const status = response.statusCode ?? 0;
+    if (response.method !== 'INVITE' || status < 200 || status >= 300) return;
+    const dialog = this.dialogs.get(response.callId);
+    const sides = dialog && !dialog.over ? Dialogs.sides(dialog, flow) : undefined;
+    if (sides?.to.flow?.open) sides.to.flow.send(this.popVia(response));
   }
 
   /**

@@ -33,6 +33,10 @@ describe('calls end to end through the embedded SIP proxy', () => {
     await agent.getByText('Ready for calls').waitFor();
     await agent.getByRole('combobox', { name: 'Status' }).selectOption('away');
     await agent.getByText('Calls off while away').waitFor();
+    // Her phone unregistered for real (its REGISTER carries her credential again): no phone is registered.
+    const phones = async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { sip: { phones: number } }).sip.phones;
+    for (let i = 0; i < 50 && (await phones()) > 0; i++) await agent.waitForTimeout(100);
+    assert.equal(await phones(), 0);
     const shop = await shopContext.newPage();
     await shop.goto(`${server.url}/`);
     await shop.getByRole('button', { name: 'Call us' }).click();

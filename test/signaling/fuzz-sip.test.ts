@@ -791,7 +791,7 @@ describe('fuzzing the SIP proxy over WebSocket', () => {
         }
         // Once both are gone, nothing of the call is left in the proxy.
         const deadline = Date.now() + 2000;
-        const forgotten = { flows: 0, ringing: 0, calls: 0, reconnecting: 0 };
+        const forgotten = { flows: 0, phones: 0, ringing: 0, calls: 0, reconnecting: 0 };
         while (JSON.stringify(server.services.sip.stats()) !== JSON.stringify(forgotten) && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 5));
         }

@@ -198,6 +198,31 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     assert.equal(record(c.interactionId)?.status, 'answered');
   });
 
+  it('passes on a 2xx the answering side sends again after a restart lost its transaction, so the call is not ended for want of an ACK', async () => {
+    const c = await answeredCall();
+    // alice holds; the visitor answers just as the process stops (its 200 never left).
+    c.agent.inDialog('INVITE', c.fromAgent, 2, ['Content-Type: application/sdp'], SDP);
+    const unanswered = await c.visitor.request('INVITE');
+    await server.restart();
+    const agent = await agentBack(c);
+    const visitor = await visitorBack(c);
+    // The visitor's UAS sends its 200 again over its new WebSocket (RFC 3261 §13.3.1.4) until an ACK comes.
+    visitor.respond(unanswered, 200, 'OK', { body: SDP });
+    const late = await agent.response(200, 'INVITE');
+    assert.equal(late.callId, c.call.callId);
+    assert.equal(late.getHeaders('via').length, 1, 'the proxy’s Via is off: the agent’s transaction takes it');
+    // A response that belongs to no call is still dropped.
+    visitor.send([
+      'SIP/2.0 200 OK',
+      `Via: SIP/2.0/WSS ${DOMAIN};branch=z9hG4bKnotours`,
+      `From: <sip:x@${DOMAIN}>;tag=a`,
+      `To: <sip:y@${DOMAIN}>;tag=b`,
+      'Call-ID: no-such-call',
+      'CSeq: 9 INVITE',
+    ]);
+    assert.deepEqual((await agent.quiet()).map((r) => r.text.split('\r\n')[0]), []);
+  });
+
   it('stops counting an agent’s phone as ready for calls when its registration runs out unrefreshed', async () => {
     const { token } = await signIn(server.url, 'alice');
     const agent = track(await SipClient.open(sipUrl()));
@@ -240,8 +265,9 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     assert.equal(record(c.interactionId)?.endReason, 'hangup-visitor');
     assert.equal(server.services.routing.engine.workOf(alice).filter((i) => i.kind === 'call').length, 0);
 
-    // A call whose phones never come back after a restart ends when the window passes.
     await Promise.all([agent.close(), visitor.close()]);
+
+    // A call whose phones never come back after a restart ends when the window passes.
     const d = await answeredCall();
     await server.restart();
     const back = await agentBack(d);

@@ -242,7 +242,8 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     if (this.registerer && this.registration === 'registered') {
       try {
         await Promise.all(this.queueRegisterers.map((q) => q.unregister().catch(() => undefined)));
-        await this.registerer.unregister();
+        // sip.js sends an unregistering REGISTER with these headers only, not the registerer's: the credential again.
+        await this.registerer.unregister({ requestOptions: { extraHeaders: this.o.auth ? [] : [`Authorization: Bearer ${this.o.token}`] } });
       } catch {
         // The registration expires on its own.
       }

@@ -97,6 +97,11 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     if (!(await this.registerHere(o.aor))) throw new Error('The phone server refused to ring this browser.');
   }
 
+  /** sip.js sends an unregistering REGISTER with these headers only, not the registerer's: the credential again. */
+  private async unregisterHere(): Promise<void> {
+    await this.registerer?.unregister({ requestOptions: { extraHeaders: [`Authorization: Bearer ${this.token}`] } }).catch(() => undefined);
+  }
+
   /**
    * Registers this browser for the conversation's address (RFC 8898 bearer
    * token): to ring for a callback, and after a reconnect so that the proxy
@@ -126,7 +131,7 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
       this.reason = 'local-hangup';
       await this.session.reject({ statusCode: 603, reasonPhrase: 'Decline' }).catch(() => undefined);
     }
-    await this.registerer?.unregister().catch(() => undefined);
+    await this.unregisterHere();
     this.registerer = undefined;
     if (!this.session || this.current === 'ended') await this.ua?.stop().catch(() => undefined);
   }
@@ -399,7 +404,7 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     this.fire('ended', this.reason);
     if (byeWaits) return;
     this.reconnector?.stop();
-    void this.registerer?.unregister().catch(() => undefined);
+    void this.unregisterHere();
     void this.ua?.stop().catch(() => undefined);
   }
 
