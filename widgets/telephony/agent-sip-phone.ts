@@ -23,7 +23,7 @@ import { interactionOf } from '../protocol/interaction-header.js';
 import { sessionDescriptionHandlers } from './session-description.js';
 import { SipReconnector } from './sip-reconnector.js';
 import { MediaRecovery } from './media-recovery.js';
-import type { ReconnectPolicy } from '../net/reconnect-policy.js';
+import { DefaultReconnectPolicy, type ReconnectPolicy } from '../net/reconnect-policy.js';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -144,7 +144,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     });
     this.ua = ua;
     const reconnector = new SipReconnector(ua, {
-      ...(this.o.policy ? { policy: this.o.policy } : {}),
+      policy: this.o.policy ?? new DefaultReconnectPolicy(),
       // A call under way keeps it trying: its audio may still be flowing.
       keepTrying: () => this.liveLines().length > 0,
     });

@@ -38,6 +38,7 @@ import { parseQueueHeader } from './queue-header.js';
 import { INTERACTION_HEADER, USER_TO_USER_HEADER, userToUserValue } from '../protocol/interaction-header.js';
 import type { HangupCause } from './call-transport.js';
 import { SipReconnector } from './sip-reconnector.js';
+import type { ReconnectPolicy } from '../net/reconnect-policy.js';
 import { MediaRecovery } from './media-recovery.js';
 
 type Sdh = Web.SessionDescriptionHandler;
@@ -73,6 +74,13 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
   private media: MediaRecovery | undefined;
   /** The call ended here while the WebSocket was down: its BYE goes once it is back. */
   private pendingBye: Session | undefined;
+
+  constructor(
+    /** When to reconnect the WebSocket: the chat's policy, from the call button's chunk (see sip-reconnector.ts). */
+    private readonly policy: ReconnectPolicy,
+  ) {
+    super();
+  }
 
   get state(): CallState {
     return this.current;
@@ -209,7 +217,10 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
       },
     });
     this.ua = ua;
-    this.reconnector = new SipReconnector(ua, { keepTrying: () => this.current === 'reconnecting' || this.current === 'connected' || this.current === 'on-hold' });
+    this.reconnector = new SipReconnector(ua, {
+      policy: this.policy,
+      keepTrying: () => this.current === 'reconnecting' || this.current === 'connected' || this.current === 'on-hold',
+    });
     this.reconnector.on('connection', (event) => void this.onConnection(event));
     try {
       await ua.start();

@@ -14,7 +14,7 @@
  * No DOM beyond the WebSocket and the `online` event; sip.js is only typed here.
  */
 import type { UserAgent, Web } from 'sip.js';
-import { DefaultReconnectPolicy, type ReconnectPolicy } from '../net/reconnect-policy.js';
+import type { ReconnectPolicy } from '../net/reconnect-policy.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
 
 /** `down`: lost, reconnecting; `up`: connected again; `gave-up`: the policy stopped trying (a call still under way keeps it trying). */
@@ -25,7 +25,12 @@ interface ReconnectorEvents extends Record<string, unknown> {
 }
 
 export interface SipReconnectorOptions {
-  policy?: ReconnectPolicy;
+  /**
+   * When to try again: the chat's DefaultReconnectPolicy, handed in by the
+   * phone's owner (the call button's chunk or the console has it already;
+   * importing it here would split it into a chunk of its own for the chat).
+   */
+  policy: ReconnectPolicy;
   /** Whether to go on trying once the policy gives up (a call is under way: its audio may still be flowing). */
   keepTrying?: () => boolean;
   /** How long a keep-alive may wait for its pong. */
@@ -49,10 +54,10 @@ export class SipReconnector extends TypedEventTarget<ReconnectorEvents> {
 
   constructor(
     private readonly ua: UserAgent,
-    private readonly o: SipReconnectorOptions = {},
+    private readonly o: SipReconnectorOptions,
   ) {
     super();
-    this.policy = o.policy ?? new DefaultReconnectPolicy();
+    this.policy = o.policy;
     globalThis.addEventListener?.('online', this.onOnline);
   }
 

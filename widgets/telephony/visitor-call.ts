@@ -22,6 +22,7 @@
 import type { ContextInput } from '../protocol/context-envelope.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
 import { ConversationStore } from '../chat/conversation-store.js';
+import { DefaultReconnectPolicy } from '../net/reconnect-policy.js';
 import { ContextSender } from '../context/context-sender.js';
 import {
   callbackStatus,
@@ -84,7 +85,7 @@ export type MediaPath = 'sip' | 'livekit';
 const load = (media: MediaPath): Promise<VisitorCallTransport> =>
   media === 'livekit'
     ? import('./livekit-call-transport.js').then((m) => new m.LiveKitCallTransport())
-    : import('./sip-call-transport.js').then((m) => new m.SipCallTransport());
+    : import('./sip-call-transport.js').then((m) => new m.SipCallTransport(new DefaultReconnectPolicy()));
 
 /** From the moment the call is placed (or rings in) until it ends: what leaving the page would cut off. */
 const LIVE: ReadonlySet<CallState> = new Set(['connecting', 'waiting', 'ringing', 'connected', 'on-hold', 'reconnecting']);
