@@ -100,6 +100,27 @@ export async function callJourney(t: TestContext, env: { readonly server: Server
   assert.deepEqual(agentErrors, []);
 }
 
+/** alice ready for calls, and a visitor on the shop whose call about choosing she has answered: audio flows both ways. */
+export async function aliceInCall(t: TestContext, env: { readonly server: ServerProcess; readonly browser: Browser }) {
+  const { server, browser } = env;
+  const [agentContext, shopContext] = await people(t, browser, {}, {});
+  const agent = await signInAgent(agentContext, server.url, 'alice');
+  const agentErrors = watchErrors(agent);
+  await agent.getByText('Ready for calls').waitFor();
+  const shop = await shopContext.newPage();
+  const shopErrors = watchErrors(shop);
+  await shop.goto(`${server.url}/`);
+  await shop.getByRole('button', { name: 'Call us' }).click();
+  await shop.getByRole('button', { name: 'Help choosing' }).click();
+  const callBar = agent.getByRole('region', { name: 'Call' });
+  await callBar.getByRole('button', { name: 'Answer' }).click();
+  await shop.getByText('Connected with Alice Martin').waitFor();
+  await callBar.getByText('On a call with Visitor').waitFor();
+  await audioRising(shop, 'warmline-call', 0);
+  await audioRising(agent, 'warmline-softphone', 0);
+  return { agent, shop, callBar, shopContext, errors: () => [...agentErrors, ...shopErrors] };
+}
+
 /** bob ready for calls, and a visitor on the shop calling about an order: his call bar, ringing or about to. */
 export async function visitorCallsBob(t: TestContext, env: { readonly server: ServerProcess; readonly browser: Browser }) {
   const { server, browser } = env;

@@ -6,37 +6,17 @@
  * data. The audio keeps flowing browser to browser meanwhile (getStats),
  * both sides say "reconnecting" and then "connected" again by themselves,
  * and afterwards every control reaches the other side: mute is heard as
- * silence, hold and resume, a key, the hang-up. Then a new caller rings
- * alice without anyone reloading a page.
+ * silence, hold and resume, a key, a transfer (after the kill), the
+ * hang-up. Then a new caller rings alice without anyone reloading a page.
  */
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { audioBecomes, audioRising, callStats, people, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
+import { audioBecomes, audioRising, callStats, people, signInAgent, useServerAndBrowser } from '../support/e2e.js';
+import { aliceInCall } from './call-scenario.js';
 
 describe('a call survives the server going away and coming back', () => {
   const env = useServerAndBrowser();
-
-  /** alice and a visitor in a call, audio flowing both ways. */
-  async function inCall(t: TestContext) {
-    const { server, browser } = env;
-    const [agentContext, shopContext] = await people(t, browser, {}, {});
-    const agent = await signInAgent(agentContext, server.url, 'alice');
-    const agentErrors = watchErrors(agent);
-    await agent.getByText('Ready for calls').waitFor();
-    const shop = await shopContext.newPage();
-    const shopErrors = watchErrors(shop);
-    await shop.goto(`${server.url}/`);
-    await shop.getByRole('button', { name: 'Call us' }).click();
-    await shop.getByRole('button', { name: 'Help choosing' }).click();
-    const callBar = agent.getByRole('region', { name: 'Call' });
-    await callBar.getByRole('button', { name: 'Answer' }).click();
-    await shop.getByText('Connected with Alice Martin').waitFor();
-    await callBar.getByText('On a call with Visitor').waitFor();
-    await audioRising(shop, 'warmline-call', 0);
-    await audioRising(agent, 'warmline-softphone', 0);
-    return { agent, shop, callBar, errors: () => [...agentErrors, ...shopErrors] };
-  }
 
   /** The bytes each side receives go on rising. */
   async function audioFlows(shop: Page, agent: Page) {
@@ -47,7 +27,7 @@ describe('a call survives the server going away and coming back', () => {
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     it(`keeps the call through a ${signal} and a restart, and every control works afterwards`, async (t) => {
       const { server } = env;
-      const { agent, shop, callBar, errors } = await inCall(t);
+      const { agent, shop, callBar, errors } = await aliceInCall(t, env);
 
       await server.stop(signal);
       // Both sides say so, and the audio goes on browser to browser.
@@ -76,9 +56,24 @@ describe('a call survives the server going away and coming back', () => {
       await shop.getByRole('button', { name: 'Keypad' }).click();
       await shop.getByRole('button', { name: 'Key 5' }).click();
       await callBar.getByText('Keys pressed: 5').waitFor();
+      let hangsUpOn = callBar;
+      if (signal === 'SIGKILL') {
+        // A transfer too: the call item came back to alice with the process, and bob takes it over.
+        const [bobContext] = await people(t, env.browser, {});
+        const bob = await signInAgent(bobContext, server.url, 'bob');
+        await bob.getByText('Ready for calls').waitFor();
+        await callBar.getByRole('button', { name: 'Transfer' }).click();
+        const form = agent.getByRole('form', { name: 'Transfer to' });
+        await form.getByRole('combobox', { name: 'Agent or queue' }).selectOption({ label: 'Bob Chen (available)' });
+        await form.getByRole('button', { name: 'Transfer now' }).click();
+        hangsUpOn = bob.getByRole('region', { name: 'Call' });
+        await hangsUpOn.getByRole('button', { name: 'Answer' }).click();
+        await shop.getByText('Connected with Bob Chen').waitFor();
+        await audioRising(shop, 'warmline-call', (await callStats(shop, 'warmline-call')).bytes);
+      }
       await shop.getByRole('button', { name: 'Hang up' }).click();
       await shop.getByText('You hung up.').waitFor();
-      await callBar.getByText('Call ended').waitFor({ timeout: 5000 });
+      await hangsUpOn.getByText('Call ended').first().waitFor({ timeout: 5000 });
 
       // A new caller rings alice with the card, nobody having reloaded anything.
       const [secondContext] = await people(t, env.browser, {});

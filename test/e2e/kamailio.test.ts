@@ -14,10 +14,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
-import { audioRising, people, signInAgent, useServerAndBrowser } from '../support/e2e.js';
+import { people, useServerAndBrowser } from '../support/e2e.js';
 import { startKamailio, type Kamailio } from '../support/kamailio.js';
 import { createTestHost, netnsProblem, type TestHost } from '../support/netns.js';
-import { callJourney, networkChangeJourney, visitorCallsBob } from './call-scenario.js';
+import { aliceInCall, callJourney, networkChangeJourney, visitorCallsBob } from './call-scenario.js';
 
 describe('calls through a real Kamailio (sip.external)', () => {
   let kamailio: Kamailio | undefined;
@@ -42,18 +42,8 @@ describe('calls through a real Kamailio (sip.external)', () => {
   });
 
   it('brings the agent’s phone back by itself when Kamailio restarts, and ends the call it cannot route any more on both sides', async (t) => {
-    const { server, browser } = env;
-    const [agentContext, shopContext] = await people(t, browser, {}, {});
-    const agent = await signInAgent(agentContext, server.url, 'alice');
-    await agent.getByText('Ready for calls').waitFor();
-    const shop = await shopContext.newPage();
-    await shop.goto(`${server.url}/`);
-    await shop.getByRole('button', { name: 'Call us' }).click();
-    await shop.getByRole('button', { name: 'Help choosing' }).click();
-    const callBar = agent.getByRole('region', { name: 'Call' });
-    await callBar.getByRole('button', { name: 'Answer' }).click();
-    await shop.getByText('Connected with Alice Martin').waitFor();
-    await audioRising(agent, 'warmline-softphone', 0);
+    const { server } = env;
+    const { agent, shop, callBar, shopContext } = await aliceInCall(t, env);
 
     // Kamailio routes a call's requests by the connection each side came over, and a restart loses them all:
     // the phones reconnect and register again, and the call, which no request can reach any more, ends on both sides.
