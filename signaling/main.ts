@@ -50,11 +50,18 @@ async function main() {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  /** The longest a graceful stop waits for connections to close. */
+  const STOP_GRACE_MS = 5000;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: closing connections`);
+    // A connection that never finishes closing must not keep a deploy waiting: what is stored is stored.
+    setTimeout(() => {
+      log.warn(`${signal}: connections still closing after ${STOP_GRACE_MS / 1000} s; exiting anyway`);
+      process.exit(0);
+    }, STOP_GRACE_MS).unref();
     await server.close();
     db.close();
     process.exit(0);

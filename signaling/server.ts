@@ -167,7 +167,7 @@ export function createServer(services: Services): WarmlineServer {
       services.sip.shutdown();
       // Let every socket's close handler run while the store is still open.
       const sockets = [...wss.clients, ...sipServer.clients];
-      const closing = sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)));
+      const closing = sockets.map((ws) => new Promise((resolve) => (ws.readyState === ws.CLOSED ? resolve(undefined) : ws.once('close', resolve))));
       for (const ws of sockets) ws.close(CloseCode.Restart, 'Server restarting');
       const grace = new Promise((resolve) => setTimeout(resolve, 1000).unref());
       await Promise.race([Promise.all(closing), grace]);

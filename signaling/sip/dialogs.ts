@@ -130,6 +130,23 @@ export class Dialogs {
   }
 
   /**
+   * An ACK in the name of `sender` for its re-INVITE of CSeq `cseq`, to
+   * `answerer` (RFC 3261 §13.2.2.4: the same CSeq number, method ACK). The
+   * last resort for a 2xx whose ACK died with a connection: the offer was in
+   * the re-INVITE, so the ACK carries nothing.
+   */
+  static ackFor(dialog: Dialog, sender: DialogSide, answerer: DialogSide, cseq: number, via: string): OutgoingSip {
+    return new OutgoingSip(`ACK ${answerer.contact} SIP/2.0`, [
+      ['Via', via],
+      ['Max-Forwards', '70'],
+      ['From', sender.nameAddr],
+      ['To', answerer.nameAddr],
+      ['Call-ID', dialog.callId],
+      ['CSeq', `${cseq} ACK`],
+    ]);
+  }
+
+  /**
    * A BYE in the name of `gone`, to `other`: From and To are the two sides'
    * header values (with their tags), the CSeq follows gone's last one, and a
    * Reason (RFC 3326) says why.

@@ -102,6 +102,8 @@ const MANDATORY = [
 ] as const;
 /** Timer F (64·T1, RFC 3261 §17.1.2.2): how long a request in a call may wait for its final response. */
 const NON_INVITE_TIMEOUT_MS = 32_000;
+/** How long a 2xx passed on late waits for the requester's own ACK. */
+const LATE_ACK_MS = 1000;
 /** Malformed messages in a row after which a connection is closed. */
 const MAX_GARBAGE = 10;
 
@@ -119,6 +121,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   private readonly own = new Set<string>();
   private readonly flows = new Set<SipFlow>();
   private readonly consultations = new Map<string, Consultation>();
+  /** 2xx responses passed on after their transaction was lost, by "Call-ID CSeq": the proxy ACKs them itself if the requester does not. */
+  private readonly lateAcks = new Map<string, { cancel(): void }>();
   private readonly recordRoute: string;
   private readonly siteAllows: (site: string, origin: string | undefined) => boolean;
   private readonly domain: string;
@@ -483,6 +487,11 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     if (maxForwards === 0) return reply(483, 'Too Many Hops');
 
     sides.from.cseq = Math.max(sides.from.cseq, request.cseq);
+    if (isAck) {
+      // The requester's own ACK for a 2xx passed on late: the proxy need not send one.
+      this.lateAcks.get(`${request.callId} ${request.cseq}`)?.cancel();
+      this.lateAcks.delete(`${request.callId} ${request.cseq}`);
+    }
     // A re-INVITE is a target refresh (§12.2.1.1): its Contact is where this side is reached from now on.
     const refreshed = request.method === 'INVITE' ? parseContactUri(request.getHeader('contact') ?? '') : undefined;
     if (refreshed) sides.from.contact = refreshed.toString();
@@ -553,7 +562,23 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     if (response.method !== 'INVITE' || status < 200 || status >= 300) return;
     const dialog = this.dialogs.get(response.callId);
     const sides = dialog && !dialog.over ? Dialogs.sides(dialog, flow) : undefined;
-    if (sides?.to.flow?.open) sides.to.flow.send(this.popVia(response));
+    if (!dialog || !sides?.to.flow?.open) return;
+    sides.to.flow.send(this.popVia(response));
+    // The requester ACKs it, unless it had ACKed already (that ACK died with the old connection) and does
+    // not again: then the proxy does, in its name, rather than let the answerer end the call for want of
+    // one when its retransmissions run out (§13.3.1.4). The answer was in the 2xx; the ACK carries nothing.
+    const key = `${dialog.callId} ${response.cseq}`;
+    if (this.lateAcks.has(key)) return;
+    const answerer = sides.from;
+    const requester = sides.to;
+    this.lateAcks.set(
+      key,
+      this.o.clock.setTimeout(() => {
+        this.lateAcks.delete(key);
+        if (this.dialogs.get(dialog.callId) !== dialog || dialog.over || !answerer.flow?.open) return;
+        answerer.flow.send(Dialogs.ackFor(dialog, requester, answerer, response.cseq, this.via(answerer.flow, newBranch())));
+      }, LATE_ACK_MS),
+    );
   }
 
   /**

@@ -24,6 +24,31 @@ describe('a call survives the server going away and coming back', () => {
     await audioRising(agent, 'warmline-softphone', (await callStats(agent, 'warmline-softphone')).bytes);
   }
 
+  it('keeps the call through restarts in a row, each just after a hold and a resume (an ACK may die with the process)', async (t) => {
+    const { server } = env;
+    const { agent, shop, callBar, errors } = await aliceInCall(t, env);
+    for (const signal of ['SIGKILL', 'SIGTERM', 'SIGKILL'] as const) {
+      // Resume's 200 and its ACK are still on their way when the process goes: the visitor's phone then
+      // sends the 200 again over its new WebSocket, and refuses a new re-INVITE (500, Retry-After) until acknowledged.
+      await callBar.getByRole('button', { name: 'Hold' }).click();
+      await shop.getByText('On hold. Please stay on the line.').waitFor();
+      await callBar.getByRole('button', { name: 'Resume' }).click();
+      await shop.getByText('Connected with Alice Martin').waitFor();
+      await server.stop(signal);
+      await shop.getByText('Reconnecting…').waitFor();
+      await server.start();
+      await callBar.getByText('On a call with Visitor').waitFor({ timeout: 20_000 });
+      await agent.getByText('Ready for calls').waitFor();
+      await shop.getByText('Connected with Alice Martin').waitFor({ timeout: 20_000 });
+    }
+    await callBar.getByRole('button', { name: 'Hold' }).click();
+    await shop.getByText('On hold. Please stay on the line.').waitFor({ timeout: 15_000 });
+    await audioRising(shop, 'warmline-call', (await callStats(shop, 'warmline-call')).bytes);
+    await shop.getByRole('button', { name: 'Hang up' }).click();
+    await callBar.getByText('Call ended').first().waitFor({ timeout: 5000 });
+    assert.deepEqual(errors(), []);
+  });
+
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     it(`keeps the call through a ${signal} and a restart, and every control works afterwards`, async (t) => {
       const { server } = env;

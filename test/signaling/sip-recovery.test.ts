@@ -211,6 +211,21 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     const late = await agent.response(200, 'INVITE');
     assert.equal(late.callId, c.call.callId);
     assert.equal(late.getHeaders('via').length, 1, 'the proxy’s Via is off: the agent’s transaction takes it');
+    // alice's phone, having ACKed before (into the dead connection), does not again: the proxy does, in her name.
+    clock.advance(999);
+    assert.deepEqual((await visitor.quiet(50)).filter((r) => r.text.startsWith('ACK')), [], 'her own ACK is waited for first');
+    clock.advance(2);
+    const ack = await visitor.request('ACK');
+    assert.equal(ack.cseq, 2);
+    assert.equal(ack.fromTag, 'agent-tag');
+    assert.equal(ack.toTag, c.call.fromTag);
+    // Sent again and ACKed by alice herself this time: the proxy adds nothing.
+    visitor.respond(unanswered, 200, 'OK', { body: SDP });
+    await agent.response(200, 'INVITE');
+    agent.inDialog('ACK', c.fromAgent, 2);
+    await visitor.request('ACK');
+    clock.advance(2000);
+    assert.deepEqual((await visitor.quiet(50)).filter((r) => r.text.startsWith('ACK')), [], 'no second ACK from the proxy');
     // A response that belongs to no call is still dropped.
     visitor.send([
       'SIP/2.0 200 OK',

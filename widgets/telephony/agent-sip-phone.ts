@@ -402,26 +402,31 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
 
   /** Hold and resume with a re-INVITE whose offer is sendonly (RFC 3264 §8.4). */
   async setHold(callId: string, hold: boolean): Promise<void> {
-    const session = this.lines.get(callId)?.session;
-    if (!session || session.state !== SessionState.Established) return;
-    await new Promise<void>((resolve) => {
-      void session
-        .invite({
-          sessionDescriptionHandlerOptions: { hold, ...AUDIO_ONLY } as Web.SessionDescriptionHandlerOptions,
-          requestDelegate: {
-            onAccept: () => {
-              const line = this.lines.get(callId);
-              if (line) {
-                line.held = hold;
-                this.refresh(line);
-              }
-              resolve();
+    for (let attempt = 0; attempt < HOLD_ATTEMPTS; attempt++) {
+      const session = this.lines.get(callId)?.session;
+      if (!session || session.state !== SessionState.Established) return;
+      const outcome = await new Promise<{ done: true } | { retryInMs: number }>((resolve) => {
+        void session
+          .invite({
+            sessionDescriptionHandlerOptions: { hold, ...AUDIO_ONLY } as Web.SessionDescriptionHandlerOptions,
+            requestDelegate: {
+              onAccept: () => {
+                const line = this.lines.get(callId);
+                if (line) {
+                  line.held = hold;
+                  this.refresh(line);
+                }
+                resolve({ done: true });
+              },
+              onReject: (response) => resolve(retryAfter(response.message) ?? { done: true }),
             },
-            onReject: () => resolve(),
-          },
-        })
-        .catch(() => resolve());
-    });
+          })
+          // A re-INVITE of this side's own still under way (an ICE restart): try after it.
+          .catch(() => resolve({ retryInMs: 1000 }));
+      });
+      if ('done' in outcome) return;
+      await new Promise((r) => setTimeout(r, outcome.retryInMs));
+    }
   }
 
   setMuted(callId: string, muted: boolean) {
@@ -588,6 +593,22 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
   private changed() {
     this.fire('change', this.snapshot);
   }
+}
+
+/** How often a hold or resume is tried when the other side says "not now". */
+const HOLD_ATTEMPTS = 4;
+
+/**
+ * When to try a re-INVITE again, if at all: after a 491 (the other side's
+ * re-INVITE crossed ours, RFC 3261 §14.1: up to 2 s), or after a 500 with
+ * Retry-After (it has one of its own unfinished, §14.2; an ACK lost in a
+ * server restart keeps it so until its 2xx is sent again and acknowledged).
+ */
+function retryAfter(message: { statusCode?: number; getHeader(name: string): string | undefined }): { retryInMs: number } | undefined {
+  if (message.statusCode === 491) return { retryInMs: Math.random() * 2000 };
+  const seconds = Number(message.getHeader('Retry-After')?.split(/[\s;(]/)[0]);
+  if (message.statusCode === 500 && Number.isFinite(seconds)) return { retryInMs: Math.min(seconds, 5) * 1000 };
+  return undefined;
 }
 
 /** The text of a Warning header (RFC 3261 §20.43: `399 warmline "text"`), if any. */
