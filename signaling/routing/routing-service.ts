@@ -123,6 +123,9 @@ const REFUSAL_CODES: Record<TargetRefusal, (calls: boolean) => TransferRefusalCo
 
 const OFFERED_ON_CONSOLE = new Set<ItemKind>(['chat', 'offline', 'callback']);
 
+/** How long a caller cut off while waiting keeps their place for calling again. */
+const CUT_CALL_KEEPS_PLACE_MS = 2 * 60_000;
+
 /** How the console is told why an offer went away. */
 export const consoleReason = (reason: WithdrawReason): ConsoleWithdrawReason => CONSOLE_REASON[reason];
 
@@ -361,10 +364,12 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const colleague = transfer?.record.mode === 'warm' ? transfer.targetAgent : undefined;
     // Known before the engine sees the item: it may ring (and fail) at once.
     if (colleague) this.consultations.set(itemId, colleague);
+    const resumedAt = transfer ? undefined : this.placeOfCutCall(interaction, queue);
     const item = this.enqueueItem(interaction, 'call', transfer?.queue ?? queue, {
       id: itemId,
       ...(transfer?.targetAgent ? { target: transfer.targetAgent } : {}),
       ...(transfer ? { enqueuedAt: transfer.enqueuedAt, details: { transfer: transfer.record } } : {}),
+      ...(resumedAt ? { enqueuedAt: resumedAt } : {}),
     });
     if (transfer) this.pendingTransfers.delete(transferId!);
     if (!this.engine.get(item.id)) return { itemId: item.id };
@@ -400,6 +405,22 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     // A Warning's text is a quoted-string (RFC 3261 §20.43): no quotes or line breaks inside.
     this.calls?.reject(itemId, 480, 'Temporarily Unavailable', text.replace(/\.$/, '').replace(/["\r\n\\]/g, ''));
     this.engine.release(itemId, 'closed');
+  }
+
+  /**
+   * A caller cut off while waiting in this queue — their connection
+   * dropped, or this process restarted — who calls again soon (the widget
+   * does by itself once reconnected) keeps the place they had: the line is
+   * kept in order of priority and time of joining.
+   */
+  private placeOfCutCall(interaction: InteractionRecord, queue: string): number | undefined {
+    const now = this.clock.now();
+    const cut = this.stores.workItems
+      .listForInteraction(interaction.id)
+      .filter((i) => i.kind === 'call' && i.queue === queue && i.assignedAt === null && i.endedAt !== null && now - i.endedAt <= CUT_CALL_KEEPS_PLACE_MS)
+      .filter((i) => i.endReason === 'restart' || i.endReason === 'abandoned')
+      .at(-1);
+    return cut?.enqueuedAt;
   }
 
   /** The agent's phone answered the call: it is theirs, even when the answer crossed the offer's timeout. */

@@ -49,6 +49,32 @@ describe('a call survives the server going away and coming back', () => {
     assert.deepEqual(errors(), []);
   });
 
+  it('keeps a caller waiting in line through a restart: the call is placed again by itself, at the same place', async (t) => {
+    const { server, browser } = env;
+    const [agentContext, shopContext] = await people(t, browser, {}, {});
+    const agent = await signInAgent(agentContext, server.url, 'alice');
+    await agent.getByText('Ready for calls').waitFor();
+    await agent.getByRole('combobox', { name: 'Status' }).selectOption('away');
+    await agent.getByText('Calls off while away').waitFor();
+    const shop = await shopContext.newPage();
+    await shop.goto(`${server.url}/`);
+    await shop.getByRole('button', { name: 'Call us' }).click();
+    await shop.getByRole('button', { name: 'Billing and refunds' }).click();
+    await shop.getByText('You are next').waitFor();
+
+    await server.stop('SIGKILL');
+    await shop.getByText('Reconnecting…').waitFor();
+    await server.start();
+    await shop.getByText('You are next').waitFor({ timeout: 20_000 });
+    // Still the same call: alice comes back and it rings her.
+    await agent.getByRole('combobox', { name: 'Status' }).selectOption('available');
+    const callBar = agent.getByRole('region', { name: 'Call' });
+    await callBar.getByRole('button', { name: 'Answer' }).click({ timeout: 20_000 });
+    await shop.getByText('Connected with Alice Martin').waitFor();
+    await shop.getByRole('button', { name: 'Hang up' }).click();
+    await callBar.getByText('Call ended').first().waitFor();
+  });
+
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     it(`keeps the call through a ${signal} and a restart, and every control works afterwards`, async (t) => {
       const { server } = env;

@@ -13,6 +13,7 @@ import { DOMAIN, SipClient } from '../support/sip-client.js';
 import { createInteraction, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { agentConsole } from '../support/agent-console.js';
 import type { SipRequest } from '../../signaling/sip/sip-message.js';
 
 /** The default `sip.recoverySeconds`. */
@@ -236,6 +237,46 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
       'CSeq: 9 INVITE',
     ]);
     assert.deepEqual((await agent.quiet()).map((r) => r.text.split('\r\n')[0]), []);
+  });
+
+  it('gives a caller cut off while waiting their place back when they call again (a dropped connection, a restart)', async () => {
+    // alice is signed in but away: calls wait in line, nobody is rung.
+    const alice = await agentConsole(server, 'alice');
+    alice.socket.send({ type: 'presence', state: 'away' });
+    await alice.socket.next('presence');
+    const caller = async () => {
+      const { token } = await createInteraction(server.url, sampleContext());
+      const client = track(await SipClient.open(sipUrl()));
+      client.invite('support', token);
+      return { client, token };
+    };
+    const place = async (client: SipClient) => {
+      const queued = await client.response(182, 'INVITE');
+      return Number(/position=(\d+)/.exec(queued.getHeader('x-warmline-queue') ?? '')?.[1]);
+    };
+    const first = await caller();
+    assert.equal(await place(first.client), 1);
+    clock.advance(1000);
+    const second = await caller();
+    assert.equal(await place(second.client), 2);
+
+    // The first caller's connection drops; their widget reconnects and calls again: first in line still.
+    await first.client.close();
+    const again = track(await first.client.reopen(sipUrl()));
+    again.invite('support', first.token);
+    assert.equal(await place(again), 1, 'the first caller keeps their place');
+
+    // The same across a restart: both call again, the second one first.
+    await server.restart();
+    const aliceAgain = await agentConsole(server, 'alice');
+    const secondBack = track(await second.client.reopen(sipUrl()));
+    secondBack.invite('support', second.token);
+    const firstBack = track(await again.reopen(sipUrl()));
+    firstBack.invite('support', first.token);
+    assert.equal(await place(firstBack), 1, 'still first after the restart');
+    aliceAgain.socket.send({ type: 'presence', state: 'available' });
+    await aliceAgain.socket.next('presence');
+    aliceAgain.socket.ws.close();
   });
 
   it('stops counting an agent’s phone as ready for calls when its registration runs out unrefreshed', async () => {

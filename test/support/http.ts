@@ -14,11 +14,14 @@ export async function request<T = any>(
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined || init.rawBody !== undefined) headers['content-type'] ??= 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(base + path, {
-    method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
-    headers,
-    body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
-  });
+  const send = () =>
+    fetch(base + path, {
+      method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
+      headers,
+      body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
+    });
+  // A test that restarted the server leaves fetch a pooled connection the old one closed: once more, on a new one.
+  const res = await send().catch((err: { cause?: { code?: string } }) => (err.cause?.code === 'UND_ERR_SOCKET' ? send() : Promise.reject(err)));
   const text = await res.text();
   let body: unknown = text;
   try {

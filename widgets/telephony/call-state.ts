@@ -11,9 +11,11 @@
  * ```
  * `waiting`: the server took the call and is looking for an agent (100,
  * 182 Queued); `ringing`: an agent's phone rings (180), or this phone does;
- * `reconnecting`: the media path was interrupted and is recovering. A
- * transfer takes a connected call back to `waiting` or `ringing` while the
- * new leg is set up (RFC 3515 REFER).
+ * `reconnecting`: the connection to the server or the media path was
+ * interrupted and is recovering (a call still waiting is placed again once
+ * reconnected, keeping its place in line). A transfer takes a connected
+ * call back to `waiting` or `ringing` while the new leg is set up (RFC 3515
+ * REFER).
  */
 export type CallState = 'idle' | 'connecting' | 'waiting' | 'ringing' | 'connected' | 'on-hold' | 'reconnecting' | 'ended';
 
@@ -33,12 +35,12 @@ export type CallEndReason =
 
 const ALLOWED: Record<CallState, readonly CallState[]> = {
   idle: ['connecting', 'ringing', 'ended'],
-  connecting: ['waiting', 'ringing', 'connected', 'ended'],
-  waiting: ['ringing', 'connected', 'ended'],
-  ringing: ['waiting', 'connected', 'ended'],
+  connecting: ['waiting', 'ringing', 'connected', 'reconnecting', 'ended'],
+  waiting: ['ringing', 'connected', 'reconnecting', 'ended'],
+  ringing: ['waiting', 'connected', 'reconnecting', 'ended'],
   connected: ['on-hold', 'reconnecting', 'waiting', 'ringing', 'ended'],
   'on-hold': ['connected', 'reconnecting', 'waiting', 'ringing', 'ended'],
-  reconnecting: ['connected', 'on-hold', 'ended'],
+  reconnecting: ['connected', 'on-hold', 'waiting', 'ringing', 'ended'],
   ended: [],
 };
 

@@ -74,6 +74,10 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
   private media: MediaRecovery | undefined;
   /** The call ended here while the WebSocket was down: its BYE goes once it is back. */
   private pendingBye: Session | undefined;
+  /** Places the call anew, until it is answered: a call still waiting when the WebSocket drops is placed again once it is back. */
+  private placeAgain: (() => Inviter) | undefined;
+  /** It dropped while the call waited or rang: place it again when back (the server keeps its place in line). */
+  private placeWhenBack = false;
 
   constructor(
     /** When to reconnect the WebSocket: the chat's policy, from the call button's chunk (see sip-reconnector.ts). */
@@ -97,7 +101,8 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
     const headers = [`${INTERACTION_HEADER}: ${o.interactionId}`, `${USER_TO_USER_HEADER}: ${userToUserValue(o.interactionId)}`];
     // The conversation token is for this server's proxy; an external platform gets its own credentials instead.
     if (!o.auth) headers.push(`Proxy-Authorization: Bearer ${o.token}`);
-    await this.call(new Inviter(this.ua!, target, { extraHeaders: headers, sessionDescriptionHandlerOptions: AUDIO_ONLY }));
+    this.placeAgain = () => new Inviter(this.ua!, target, { extraHeaders: headers, sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    await this.call(this.placeAgain());
   }
 
   async listen(o: ListenOptions): Promise<void> {
@@ -331,6 +336,8 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
 
   private onEstablished(session: Session) {
     if (this.session !== session) return;
+    // Answered: from now on a dropped connection keeps the call rather than placing it again.
+    this.placeAgain = undefined;
     this.setState('connected');
     const sdh = session.sessionDescriptionHandler as Sdh | undefined;
     if (!sdh) return;
@@ -360,8 +367,11 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
   private lost() {
     const state = this.current;
     if (state === 'connecting' || state === 'waiting' || (state === 'ringing' && !(this.session instanceof Invitation))) {
-      this.finish('connection-lost');
-      return;
+      // Its INVITE went with the connection (the server restarted, or the network blinked). Not answered yet,
+      // so nothing of it needs keeping: it is placed again once reconnected, and keeps its place in line.
+      if (!this.placeAgain) return this.finish('connection-lost');
+      this.placeWhenBack = true;
+      this.setState('reconnecting');
     }
     this.reconnector?.lost();
   }
@@ -378,6 +388,14 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
       this.pendingBye = undefined;
       if (this.current === 'ended') void this.ua?.stop().catch(() => undefined);
       else if (this.current !== 'idle') this.finish('connection-lost');
+      return;
+    }
+    if (this.placeWhenBack) {
+      this.placeWhenBack = false;
+      this.signaling = true;
+      const dead = this.session;
+      await this.call(this.placeAgain!());
+      void dead?.dispose().catch(() => undefined);
       return;
     }
     // Back: on this server's proxy, register the new WebSocket, which gives the proxy the call back.
@@ -402,6 +420,8 @@ export class SipCallTransport extends TypedEventTarget<CallTransportEvents> impl
   private refresh() {
     const state = this.current;
     if (state !== 'connected' && state !== 'on-hold' && state !== 'reconnecting') return;
+    // A call not answered yet is reconnecting until it is placed again.
+    if (this.session?.state !== SessionState.Established) return;
     const down = !this.signaling || this.media?.mediaUp === false;
     this.setState(down ? 'reconnecting' : this.held ? 'on-hold' : 'connected');
   }
