@@ -3,10 +3,10 @@
  *
  * ```
  *  idle ─▶ connecting ─▶ waiting ─▶ ringing ─▶ connected ◀─▶ on-hold
- *   │          │            │          │           │ ▲
- *   │          │            │          │           ▼ │
- *   │          │            │          │       reconnecting
- *   │          └────────────┴──────────┴───────────┴──▶ ended (with a reason)
+ *   │          │          │  ▲       │  ▲        │  ▲          │  ▲
+ *   │          └──────────┴──┼───────┴──┼────────┴──┼──────────┴──┼──▶ reconnecting ─▶ back where it was
+ *   │                        └──────────┴───────────┴─────────────┘     (a call not yet answered: placed again)
+ *   │          every state but idle ──▶ ended (with a reason)
  *   └─▶ ringing (a call coming in: a callback, a transfer)
  * ```
  * `waiting`: the server took the call and is looking for an agent (100,
