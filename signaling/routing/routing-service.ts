@@ -150,6 +150,9 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   private lastAvailability = false;
   /** Call transfers prepared and not yet used, by id. */
   private readonly pendingTransfers = new Map<string, PendingTransfer>();
+  /** Since when nobody of a queue is signed in, while it lasts (see nobodyFor), and the timers that look again. */
+  private readonly unstaffedSince = new Map<string, number>();
+  private readonly graceTimers = new Map<string, { cancel(): void }>();
   /** The longest a call may wait on the line, per call item. */
   private readonly callTimers = new Map<string, { cancel(): void }>();
   /** Consultations (warm call transfers to a named agent) not answered yet: call item → the colleague. */
@@ -221,6 +224,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
 
   stop() {
     this.engine.stop();
+    for (const timer of this.graceTimers.values()) timer.cancel();
+    this.graceTimers.clear();
     for (const timer of this.abandonTimers.values()) timer.cancel();
   }
 
@@ -358,13 +363,15 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   enqueueCall(interaction: InteractionRecord, queue: string, itemId: string, transferId?: string): { itemId: string } | { refused: string } {
     const { open, staffed } = this.availability(queue);
     const transfer = transferId ? this.pendingTransfers.get(transferId) : undefined;
-    if (!transfer && !open) return { refused: 'The line is closed now' };
-    if (!transfer && !staffed) return { refused: 'No agent is available right now' };
+    // A caller cut off while waiting (a restart, a dropped connection) was in line already: not refused again,
+    // even while the agents' consoles are still coming back.
+    const resumedAt = transfer ? undefined : this.placeOfCutCall(interaction, queue);
+    if (!transfer && !resumedAt && !open) return { refused: 'The line is closed now' };
+    if (!transfer && !resumedAt && !staffed) return { refused: 'No agent is available right now' };
     // A consultation: the first agent calling the colleague, the customer on hold meanwhile.
     const colleague = transfer?.record.mode === 'warm' ? transfer.targetAgent : undefined;
     // Known before the engine sees the item: it may ring (and fail) at once.
     if (colleague) this.consultations.set(itemId, colleague);
-    const resumedAt = transfer ? undefined : this.placeOfCutCall(interaction, queue);
     const item = this.enqueueItem(interaction, 'call', transfer?.queue ?? queue, {
       id: itemId,
       ...(transfer?.targetAgent ? { target: transfer.targetAgent } : {}),
@@ -809,11 +816,11 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
 
   /** Tells each waiting visitor of the queue from position `from` on their place, when it changed. */
   private announcePositions(queue: string, from: number) {
-    const nobody = this.engine.signedIn(queue) === 0;
+    const nobody = this.nobodyFor(queue);
     const waitOf = this.engine.waitsOf(queue);
     for (const item of this.engine.waiting(queue, from)) {
       if (nobody && item.kind === 'call' && !item.target) {
-        // Everyone of the queue signed out: a caller on the line would wait for no one.
+        // Everyone of the queue signed out, for good: a caller on the line would wait for no one.
         this.calls?.reject(item.id, 480, 'Temporarily Unavailable', 'No agent is available right now');
         this.engine.release(item.id, 'abandoned');
         continue;
@@ -828,6 +835,36 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       else this.emit('queue-status', item.interactionId, { position, waitSeconds });
     }
     this.availabilityMaybeChanged();
+  }
+
+  /**
+   * Whether nobody of the queue has been signed in for a while
+   * (`sip.recoverySeconds`): an agent's console that reconnects (a network
+   * blip, this process restarted) must not cost every caller in line their
+   * call. Looked at again when the while is over.
+   */
+  private nobodyFor(queue: string): boolean {
+    if (this.engine.signedIn(queue) > 0) {
+      this.unstaffedSince.delete(queue);
+      this.graceTimers.get(queue)?.cancel();
+      this.graceTimers.delete(queue);
+      return false;
+    }
+    const since = this.unstaffedSince.get(queue);
+    if (since === undefined) {
+      const graceMs = this.config.sip.recoverySeconds * 1000;
+      this.unstaffedSince.set(queue, this.clock.now());
+      if (graceMs > 0) {
+        const look = () => {
+          this.graceTimers.delete(queue);
+          if (this.engine.waiting(queue, 1).length) this.announcePositions(queue, 1);
+        };
+        this.graceTimers.set(queue, this.clock.setTimeout(look, graceMs));
+        return false;
+      }
+      return true;
+    }
+    return this.clock.now() - since >= this.config.sip.recoverySeconds * 1000;
   }
 
   private availabilityMaybeChanged() {

@@ -115,6 +115,12 @@ export class DialogRecovery {
     return undefined;
   }
 
+  /** The process stops: the calls wait in the store for the next one, not here. */
+  stop() {
+    for (const window of this.windows.values()) window.cancel();
+    this.windows.clear();
+  }
+
   /** The call ended: nothing waits for it any more. */
   forget(dialog: Dialog) {
     this.windows.get(dialog.callId)?.cancel();

@@ -46,6 +46,8 @@ const MAX_EXPIRES = 3600;
 
 export class Registrar {
   private readonly bindings = new Map<string, Binding>();
+  /** Timers that say so when a binding runs out. */
+  private readonly expiries = new Set<{ cancel(): void }>();
 
   constructor(
     private readonly domain: string,
@@ -85,6 +87,12 @@ export class Registrar {
   callback(interactionId: string): Binding | undefined {
     const now = this.clock.now();
     return [...this.bindings.values()].find((b) => b.kind === 'callback' && b.agentId === interactionId && b.expiresAt > now && b.flow.open);
+  }
+
+  /** The process stops: no binding runs out any more. */
+  stop() {
+    for (const timer of this.expiries) timer.cancel();
+    this.expiries.clear();
   }
 
   dropFlow(flow: SipFlow) {
@@ -204,7 +212,11 @@ export class Registrar {
         expiresAt: now + Math.min(expires, MAX_EXPIRES) * 1000,
       });
       // A phone that stops refreshing (its page frozen, its network gone unnoticed) stops counting as ready when its binding runs out.
-      this.clock.setTimeout(() => this.changed(), Math.min(expires, MAX_EXPIRES) * 1000 + 1);
+      const timer = this.clock.setTimeout(() => {
+        this.expiries.delete(timer);
+        this.changed();
+      }, Math.min(expires, MAX_EXPIRES) * 1000 + 1);
+      this.expiries.add(timer);
     }
     this.changed();
     const current = [...this.bindings.values()].filter((b) => b.kind === owner.kind && b.agentId === owner.agentId && b.expiresAt > now);

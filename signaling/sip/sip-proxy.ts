@@ -200,9 +200,15 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     if (!this.closing) this.recovery.lost(flow);
   }
 
-  /** The process is about to stop (a deploy): the calls under way are kept for the next one. */
+  /** The process is about to stop (a deploy): the calls under way are kept for the next one, and nothing here runs on. */
   shutdown() {
     this.closing = true;
+    this.registrar.stop();
+    this.recovery.stop();
+    for (const timer of this.lateAcks.values()) timer.cancel();
+    this.lateAcks.clear();
+    for (const pending of this.pending.values()) pending.timer.cancel();
+    this.pending.clear();
   }
 
   /** An agent signed out or their session was revoked: their softphone may no longer take calls. */

@@ -232,12 +232,21 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     await caller.client.response(200, 'INVITE');
   });
 
-  it('moves on when the ringing agent’s connection drops', async () => {
+  it('moves on when the ringing agent’s connection drops: the call waits, and rings her again once her phone is back', async () => {
     const agent = await phone('alice');
     const caller = await visitor();
     await agent.client.request('INVITE');
     await agent.client.close();
-    await caller.client.response(480, 'INVITE');
+    // She was the only one: the caller is not let go at once (her phone may be reconnecting, sip.recoverySeconds)…
+    assert.deepEqual((await caller.client.quiet(300)).filter((r) => /^SIP\/2\.0 4/.test(r.text)), [], 'not refused');
+    // …and it rings her again over her new WebSocket.
+    const back = await agent.client.reopen(`${server.wsUrl}/sip`);
+    open.push(back);
+    back.register('alice', agent.token);
+    await back.response(200, 'REGISTER');
+    await back.request('INVITE');
+    caller.client.cancel(caller.call);
+    await caller.client.response(487, 'INVITE');
   });
 
   it('ends the agent’s registration when they sign out', async () => {

@@ -279,6 +279,42 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     aliceAgain.socket.ws.close();
   });
 
+  it('lets a waiting call go only when nobody of its queue has come back within the window; a cut call is not refused meanwhile', async () => {
+    const alice = await agentConsole(server, 'alice');
+    alice.socket.send({ type: 'presence', state: 'away' });
+    await alice.socket.next('presence');
+    const { token } = await createInteraction(server.url, sampleContext());
+    const caller = track(await SipClient.open(sipUrl()));
+    caller.invite('support', token);
+    await caller.response(182, 'INVITE');
+    // Her console's connection drops: the caller waits on, for her to come back…
+    alice.socket.ws.close();
+    await caller.quiet(100);
+    clock.advance(RECOVERY_WINDOW_MS - 1000);
+    assert.deepEqual((await caller.quiet(50)).filter((r) => r.text.startsWith('SIP/2.0 480')), []);
+    // …and is let go when she has not.
+    clock.advance(2000);
+    const refused = await caller.response(480, 'INVITE');
+    assert.match(refused.getHeader('warning') ?? '', /No agent is available/);
+
+    // A caller cut off by a restart calls again before any console is back: not refused, waiting in line.
+    const second = await agentConsole(server, 'alice');
+    second.socket.send({ type: 'presence', state: 'away' });
+    await second.socket.next('presence');
+    const { token: other } = await createInteraction(server.url, sampleContext());
+    const waiting = track(await SipClient.open(sipUrl()));
+    waiting.invite('support', other);
+    await waiting.response(182, 'INVITE');
+    await server.restart();
+    const again = track(await waiting.reopen(sipUrl()));
+    again.invite('support', other);
+    await again.response(182, 'INVITE');
+    const third = await agentConsole(server, 'alice');
+    third.socket.send({ type: 'presence', state: 'available' });
+    await third.socket.next('presence');
+    third.socket.ws.close();
+  });
+
   it('stops counting an agent’s phone as ready for calls when its registration runs out unrefreshed', async () => {
     const { token } = await signIn(server.url, 'alice');
     const agent = track(await SipClient.open(sipUrl()));
