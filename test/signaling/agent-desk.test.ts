@@ -10,23 +10,12 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { SipClient } from '../support/sip-client.js';
 import { createInteraction, request } from '../support/http.js';
-import { sampleContext } from '../support/fixtures.js';
+import { cartContext, sampleContext } from '../support/fixtures.js';
 import { agentConsole, type ConsoleHandle } from '../support/agent-console.js';
 
-const withKettle = () =>
-  sampleContext({ cart: { currency: 'EUR', items: [{ sku: 'KET-CU-1', name: 'Copper Pour-Over Kettle', qty: 1, price: 59 }], total: 59 } });
-const withGrinder = () =>
-  sampleContext({
-    page: { url: 'https://shop.example/cart', title: 'Your cart' },
-    cart: {
-      currency: 'EUR',
-      items: [
-        { sku: 'KET-CU-1', name: 'Copper Pour-Over Kettle', qty: 1, price: 59 },
-        { sku: 'GRN-1', name: 'Hand Grinder', qty: 1, price: 45 },
-      ],
-      total: 104,
-    },
-  });
+/** The kettle in the cart, then a grinder added to it. */
+const withKettle = sampleContext;
+const withGrinder = cartContext;
 
 describe('one agent desk: calls on the console’s socket', () => {
   let server: TestServer;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { TestSocket } from '../support/test-socket.js';
 import { createInteraction, request } from '../support/http.js';
-import { sampleContext } from '../support/fixtures.js';
+import { cartContext, sampleContext } from '../support/fixtures.js';
 import { agentConsole, type ConsoleHandle } from '../support/agent-console.js';
 
 const PATH = '/api/v1/interactions/current/context';
@@ -16,18 +16,7 @@ const PATH = '/api/v1/interactions/current/context';
 const put = (server: TestServer, token: string | undefined, body: unknown, headers: Record<string, string> = {}) =>
   request(server.url, PATH, { method: 'PUT', body, ...(token ? { token } : {}), headers });
 
-const biggerCart = () =>
-  sampleContext({
-    page: { url: 'https://shop.example/cart', title: 'Your cart' },
-    cart: {
-      currency: 'EUR',
-      items: [
-        { sku: 'KET-CU-1', name: 'Copper Pour-Over Kettle', qty: 1, price: 59 },
-        { sku: 'GRN-1', name: 'Hand Grinder', qty: 1, price: 45 },
-      ],
-      total: 104,
-    },
-  });
+const biggerCart = cartContext;
 
 describe('the visitor’s context over HTTP', () => {
   let server: TestServer;

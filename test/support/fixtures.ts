@@ -17,3 +17,18 @@ export function sampleContext(overrides: Partial<ContextInput> = {}): ContextInp
     ...overrides,
   };
 }
+
+/** The same visitor on the cart page, a grinder added to the kettle (the cart a visitor changes mid-call). */
+export function cartContext(): ContextInput {
+  return sampleContext({
+    page: { url: 'https://shop.example/cart', title: 'Your cart' },
+    cart: {
+      currency: 'EUR',
+      items: [
+        { sku: 'KET-CU-1', name: 'Copper Pour-Over Kettle', qty: 1, price: 59 },
+        { sku: 'GRN-1', name: 'Hand Grinder', qty: 1, price: 45 },
+      ],
+      total: 104,
+    },
+  });
+}
