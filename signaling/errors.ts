@@ -5,50 +5,38 @@
  * sees a generic 500 without internals.
  */
 import type { Context, Next } from 'koa';
+import type { ErrorBody, ErrorCode, ErrorDetails } from '../widgets/protocol/errors.js';
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'invalid_json'
-  | 'invalid_context'
-  | 'context_too_large'
-  | 'body_too_large'
-  | 'unknown_site'
-  | 'origin_not_allowed'
-  | 'unauthorized'
-  | 'session_expired'
-  | 'invalid_credentials'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'message_too_long'
-  | 'invalid_message'
-  | 'not_assigned'
-  | 'unknown_queue'
-  | 'rate_limited'
-  | 'queue_closed'
-  | 'queue_unstaffed'
-  | 'attachment_too_large'
-  | 'unsupported_type'
-  | 'too_many_attachments'
-  | 'internal';
+// The codes are the wire contract's (widgets/protocol/errors.ts), shared with every client.
+export type { ErrorBody, ErrorCode, ErrorDetails };
 
 export class AppError extends Error {
   override readonly name = 'AppError';
   /** Whether `message` may be shown to the client. Internal errors are not. */
   readonly expose: boolean;
 
-  /** Seconds until trying again makes sense (429): sent as Retry-After, or `retryAfter` in an error frame. */
-  readonly retryAfter: number | undefined;
+  /**
+   * Values beside the code that let a client word the error in its reader's
+   * language (`retryAfter`, `limit`, `reason`): sent in the body or the error
+   * frame with the code, `retryAfter` also as Retry-After.
+   */
+  readonly details: ErrorDetails;
 
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
-    options: { cause?: unknown; expose?: boolean; retryAfter?: number } = {},
+    options: { cause?: unknown; expose?: boolean } & ErrorDetails = {},
   ) {
     super(message, { cause: options.cause });
     this.expose = options.expose ?? status < 500;
-    this.retryAfter = options.retryAfter;
+    const { retryAfter, limit, reason } = options;
+    this.details = { ...(retryAfter !== undefined && { retryAfter }), ...(limit !== undefined && { limit }), ...(reason && { reason }) };
+  }
+
+  /** Seconds until trying again makes sense (429). */
+  get retryAfter(): number | undefined {
+    return this.details.retryAfter;
   }
 
   static badRequest(message: string, code: ErrorCode = 'bad_request') {
@@ -63,11 +51,15 @@ export class AppError extends Error {
   static notFound(message: string) {
     return new AppError(404, 'not_found', message);
   }
-  static conflict(message: string) {
-    return new AppError(409, 'conflict', message);
+  static conflict(message: string, details: ErrorDetails = {}) {
+    return new AppError(409, 'conflict', message, details);
   }
   static tooLarge(message: string, code: ErrorCode) {
     return new AppError(413, code, message);
+  }
+  /** A message over the configured limit; the limit goes with the code, for the widget to say it. */
+  static messageTooLong(limit: number) {
+    return new AppError(413, 'message_too_long', `A message has at most ${limit} characters.`, { limit });
   }
   static unprocessable(message: string, code: ErrorCode) {
     return new AppError(422, code, message);
@@ -75,10 +67,6 @@ export class AppError extends Error {
   static rateLimited(message: string, retryAfterSeconds: number) {
     return new AppError(429, 'rate_limited', message, { retryAfter: retryAfterSeconds });
   }
-}
-
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
 }
 
 /** Maps errors thrown by Koa's own middleware (body parser) onto our codes. */
@@ -108,7 +96,7 @@ export function errorMiddleware(log: (line: string, err: unknown) => void) {
       ctx.status = err.status;
       if (err.retryAfter !== undefined) ctx.set('Retry-After', String(err.retryAfter));
       const body: ErrorBody = {
-        error: { code: err.code, message: err.expose ? err.message : 'Internal server error.' },
+        error: err.expose ? { code: err.code, message: err.message, ...err.details } : { code: err.code, message: 'Internal server error.' },
       };
       ctx.body = body;
     }

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode, type ErrorDetails } from '../errors.js';
 
 /** A handler for each frame type, each receiving exactly its own frame type. */
 export type HandlerTable<F extends { type: string }> = {
@@ -6,10 +6,9 @@ export type HandlerTable<F extends { type: string }> = {
 };
 
 /** What an error frame carries beside its code and message (wire-common.ts ErrorFrameSchema). */
-export interface ErrorExtra {
+export interface ErrorExtra extends ErrorDetails {
   cid?: string;
   interactionId?: string;
-  retryAfter?: number;
 }
 
 /**
@@ -20,7 +19,7 @@ export interface ErrorExtra {
 export async function runHandler<F extends { type: string }>(
   handlers: HandlerTable<F>,
   frame: F,
-  reply: (code: string, message: string, extra: ErrorExtra) => void,
+  reply: (code: ErrorCode, message: string, extra: ErrorExtra) => void,
   log: (line: string, err: unknown) => void,
 ) {
   const extra: ErrorExtra = {};
@@ -30,7 +29,7 @@ export async function runHandler<F extends { type: string }>(
     const handler = handlers[frame.type as F['type']] as (f: F) => void | Promise<void>;
     await handler(frame);
   } catch (err) {
-    if (err instanceof AppError && err.expose) reply(err.code, err.message, err.retryAfter === undefined ? extra : { ...extra, retryAfter: err.retryAfter });
+    if (err instanceof AppError && err.expose) reply(err.code, err.message, { ...extra, ...err.details });
     else {
       log(`handling a ${frame.type} frame failed`, err);
       reply('internal', 'The server could not handle this frame.', extra);

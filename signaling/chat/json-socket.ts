@@ -7,6 +7,7 @@ import type { ErrorExtra } from './frame-handlers.js';
 import type { WebSocket } from 'ws';
 import * as v from 'valibot';
 import type { ErrorFrame } from '../../widgets/protocol/wire-common.js';
+import type { ErrorCode } from '../../widgets/protocol/errors.js';
 import { CloseCode } from '../../widgets/protocol/close-codes.js';
 
 const MAX_CONSECUTIVE_ERRORS = 20;
@@ -27,7 +28,7 @@ export class JsonSocket<In, Out extends object> {
     if (this.open) this.ws.send(JSON.stringify(frame));
   }
 
-  sendError(code: string, message: string, extra: ErrorExtra = {}) {
+  sendError(code: ErrorCode, message: string, extra: ErrorExtra = {}) {
     this.send({ type: 'error', code, message, ...extra });
   }
 
@@ -55,7 +56,7 @@ export class JsonSocket<In, Out extends object> {
     return result.output;
   }
 
-  private reject(code: string, message: string, cid?: string): undefined {
+  private reject(code: ErrorCode, message: string, cid?: string): undefined {
     this.sendError(code, message, cid ? { cid } : {});
     if (++this.errors >= MAX_CONSECUTIVE_ERRORS) this.close(CloseCode.ProtocolError, 'Too many invalid frames');
     return undefined;

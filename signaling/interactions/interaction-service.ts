@@ -97,7 +97,7 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
     const text = input.text.replace(/\u0000/g, '').trim();
     if (!text && !input.attachmentId) throw AppError.badRequest('A message cannot be empty.', 'invalid_message');
     if (text.length > this.limits.messageChars) {
-      throw AppError.tooLarge(`A message has at most ${this.limits.messageChars} characters.`, 'message_too_long');
+      throw AppError.messageTooLong(this.limits.messageChars);
     }
     const agentId = input.agent?.id ?? null;
     const result = this.stores.transaction(() => {

@@ -20,6 +20,7 @@ import type { InteractionService } from '../interactions/interaction-service.js'
 import { newId } from '../ids.js';
 import type { Offer, WorkKind } from '../../widgets/protocol/agent-server-messages.js';
 import type { Presence } from '../../widgets/protocol/agent-client-messages.js';
+import type { ConsultRefusalCode, TransferRefusalCode } from '../../widgets/protocol/errors.js';
 import { isOpenAt } from './business-hours.js';
 import { priorityOf, type ItemKind } from './priority-rules.js';
 import { OfferGoneError, RoutingEngine, type Item, type ReleaseReason, type TargetRefusal, type WithdrawReason } from './routing-engine.js';
@@ -33,8 +34,8 @@ export interface CallSignaling {
   stopRinging(itemId: string, reason: WithdrawReason, agentId: string): void;
   /** The caller's place in the queue changed. */
   queued(itemId: string, position: number, waitSeconds: number): void;
-  /** The call cannot be served; tell the caller. */
-  reject(itemId: string, status: number, reason: string, warning: string): void;
+  /** The call cannot be served; tell the caller (`warning` in English; for a consultation, why as a code too). */
+  reject(itemId: string, status: number, reason: string, warning: string, refusal?: ConsultRefusalCode): void;
   /** Whether the visitor's browser is registered to ring for this interaction's callback. */
   callbackReachable(interactionId: string): boolean;
 }
@@ -87,15 +88,8 @@ export interface TransferRequest {
   mode: 'blind' | 'warm';
 }
 
-/**
- * Why a transfer target cannot take an interaction now: `self` the agent
- * themself; `skills` lacks the skills of the interaction's queue;
- * `no_calls`/`no_chats` takes none of this kind; `offline` not signed in;
- * `away`; `no_phone` no softphone registered (calls); `busy` no room for
- * one more call now (a chat waits for a busy agent instead); `closed` the
- * queue is closed now; `unstaffed` nobody of the queue is signed in.
- */
-export type TransferRefusalCode = 'self' | 'skills' | 'no_calls' | 'no_chats' | 'offline' | 'away' | 'no_phone' | 'busy' | 'closed' | 'unstaffed';
+// Why a transfer target cannot take an interaction now: the wire contract's codes (widgets/protocol/errors.ts).
+export type { TransferRefusalCode };
 
 /** A target that cannot take the interaction: a code for programs and a sentence naming who and why for the agent. */
 export interface TransferRefusal {
@@ -406,11 +400,12 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     if (!item) return;
     const name = this.stores.agents.findById(colleagueId)?.name ?? 'Your colleague';
     // What stands in the way now (they went away, another call took their room), else what they did.
-    const refused = why === 'declined' ? undefined : this.agentRefusal(colleagueId, item.queue, 'call')?.message;
-    const text = refused ?? (why === 'declined' ? `${name} declined the call` : why === 'timeout' ? `${name} did not answer` : `${name} could not be reached`);
+    const refused = why === 'declined' ? undefined : this.agentRefusal(colleagueId, item.queue, 'call');
+    const code: ConsultRefusalCode = refused?.code ?? (why === 'declined' ? 'declined' : why === 'timeout' ? 'no_answer' : 'unreachable');
+    const text = refused?.message ?? (why === 'declined' ? `${name} declined the call` : why === 'timeout' ? `${name} did not answer` : `${name} could not be reached`);
     this.consultations.delete(itemId);
     // A Warning's text is a quoted-string (RFC 3261 §20.43): no quotes or line breaks inside.
-    this.calls?.reject(itemId, 480, 'Temporarily Unavailable', text.replace(/\.$/, '').replace(/["\r\n\\]/g, ''));
+    this.calls?.reject(itemId, 480, 'Temporarily Unavailable', text.replace(/\.$/, '').replace(/["\r\n\\]/g, ''), code);
     this.engine.release(itemId, 'closed');
   }
 
@@ -544,7 +539,10 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     if ('queue' in request.to && !this.queues.has(request.to.queue)) throw AppError.badRequest(`There is no queue "${request.to.queue}".`);
     // Refused now rather than left waiting (and the customer on hold) for someone who cannot take it.
     const refused = refusal(request.to);
-    if (refused) throw refused.code === 'self' ? AppError.badRequest(refused.message) : AppError.conflict(refused.message);
+    if (refused) {
+      // The code goes with the refusal, for the console to say why in the agent's language.
+      throw refused.code === 'self' ? new AppError(400, 'bad_request', refused.message, { reason: 'self' }) : AppError.conflict(refused.message, { reason: refused.code });
+    }
     const queue = 'queue' in request.to ? request.to.queue : held.queue;
     const targetAgent = 'agentId' in request.to ? request.to.agentId : undefined;
     const note = request.note.trim();

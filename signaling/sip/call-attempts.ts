@@ -22,6 +22,7 @@
 import type { SipFlow } from './sip-flow.js';
 import { OutgoingSip, newBranch, responseTo, type SipRequest, type SipResponse } from './sip-message.js';
 import type { CallEndReason } from '../store/call-store.js';
+import { CONSULT_REFUSAL_HEADER, type ConsultRefusalCode } from '../../widgets/protocol/errors.js';
 
 /** Who is rung: an agent's registration, or a visitor waiting for their callback. */
 export interface RingTarget {
@@ -163,9 +164,9 @@ export class CallAttempts {
     if (leg?.target.flow === flow) this.failed(attempt, leg, 480);
   }
 
-  /** Ends an attempt that cannot be served, telling the caller why. */
-  reject(attempt: Attempt, status: number, reason: string, warning: string, why: CallEndReason) {
-    this.finish(attempt, status, reason, why, warning);
+  /** Ends an attempt that cannot be served, telling the caller why: in English (Warning) and, for a consultation, as a code. */
+  reject(attempt: Attempt, status: number, reason: string, warning: string, why: CallEndReason, refusal?: ConsultRefusalCode) {
+    this.finish(attempt, status, reason, why, warning, refusal);
   }
 
   /**
@@ -270,12 +271,13 @@ export class CallAttempts {
     ]);
   }
 
-  private finish(attempt: Attempt, status: number | undefined, reason: string | undefined, why: CallEndReason, warning?: string) {
+  private finish(attempt: Attempt, status: number | undefined, reason: string | undefined, why: CallEndReason, warning?: string, refusal?: ConsultRefusalCode) {
     if (!this.byCallId.has(attempt.callId)) return;
     this.byCallId.delete(attempt.callId);
     if (attempt.current) this.cancelLeg(attempt, attempt.current);
     if (status && reason && attempt.caller.open) {
       const extra: Array<[string, string]> = warning ? [['Warning', `399 warmline "${warning}"`]] : [];
+      if (refusal) extra.push([CONSULT_REFUSAL_HEADER, refusal]);
       attempt.caller.send(responseTo(attempt.invite, status, reason, extra, attempt.queueTag));
     }
     this.host.ended(attempt, why);

@@ -33,6 +33,7 @@ import { newId } from '../ids.js';
 import { bearerChallenge, bearerToken } from './bearer.js';
 import { siteAllowsOrigin } from '../http/origins.js';
 import { INTERACTION_HEADER, userToUserValue } from '../../widgets/protocol/interaction-header.js';
+import type { ConsultRefusalCode } from '../../widgets/protocol/errors.js';
 import { CallAttempts, type Attempt, type Leg, type RingTarget } from './call-attempts.js';
 import { Dialogs, tagOf, type Dialog, type DialogSide } from './dialogs.js';
 import { DialogRecovery } from './dialog-recovery.js';
@@ -243,9 +244,9 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     if (attempt) this.attempts.queued(attempt, position, waitSeconds);
   }
 
-  reject(itemId: string, status: number, reason: string, warningText: string) {
+  reject(itemId: string, status: number, reason: string, warningText: string, refusal?: ConsultRefusalCode) {
     const attempt = this.attempts.byItem(itemId);
-    if (attempt) this.attempts.reject(attempt, status, reason, warningText, 'no-answer');
+    if (attempt) this.attempts.reject(attempt, status, reason, warningText, 'no-answer', refusal);
   }
 
   // ── Messages ────────────────────────────────────────────────────────

@@ -122,12 +122,16 @@ describe('rate limits', () => {
 
   it('limits sign-in attempts per account with 429 and Retry-After, and lets a good password in later', async () => {
     const attempt = (password: string) => request(server.url, '/api/v1/agent/sessions', { body: { username: 'bob', password } });
-    for (let i = 0; i < 5; i++) assert.equal((await attempt('guess')).status, 401);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await attempt('guess');
+      assert.deepEqual([wrong.status, wrong.body.error.code], [401, 'invalid_credentials'], 'a code the console words in the agent’s language');
+    }
     const limited = await attempt('demo');
     assert.equal(limited.status, 429, 'even the right password, while the account is being guessed at');
     assert.equal(limited.body.error.code, 'rate_limited');
     const retryAfter = Number(limited.headers.get('retry-after'));
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${retryAfter}`);
+    assert.equal(limited.body.error.retryAfter, retryAfter, 'in the body too: a page of another origin cannot read Retry-After');
     assert.match(limited.body.error.message, /Try again in \d+ seconds/);
     clock.advance(retryAfter * 1000);
     assert.equal((await attempt('demo')).status, 201);

@@ -122,7 +122,10 @@ describe('transfers: refused at once or answered, never left hanging', () => {
       const refused = await transfer(alice.token, { interactionId, to: { agentId: bobId }, note: 'Refund for order 1042', mode });
       assert.equal(refused.status, 409, mode);
       assert.equal(refused.body.error.message, 'Bob Chen does not have the billing skill that Billing and refunds needs.');
+      assert.deepEqual([refused.body.error.code, refused.body.error.reason], ['conflict', 'skills'], 'why, as a code the console words');
     }
+    const self = await transfer(alice.token, { interactionId, to: { agentId: alice.id } });
+    assert.deepEqual([self.status, self.body.error.code, self.body.error.reason], [400, 'bad_request', 'self']);
     assert.match((await transfer(alice.token, { interactionId, to: { agentId: carolId } })).body.error.message, /^Carol Diaz is not signed in\.$/);
     assert.match((await transfer(alice.token, { interactionId, to: { agentId: daveId } })).body.error.message, /^Dave Okafor does not take calls\.$/);
     const carol = await agent('carol');
@@ -130,8 +133,10 @@ describe('transfers: refused at once or answered, never left hanging', () => {
     assert.match((await transfer(alice.token, { interactionId, to: { agentId: carolId } })).body.error.message, /^Carol Diaz is away\.$/);
     await setPresence(carol.socket!, 'available');
     const noPhone = await transfer(alice.token, { interactionId, to: { agentId: carolId } });
-    assert.deepEqual([noPhone.status, noPhone.body.error.message], [409, 'Carol Diaz has no phone ready for calls.']);
-    assert.match((await transfer(alice.token, { interactionId, to: { queue: 'night' } })).body.error.message, /^Night desk is closed now\.$/);
+    assert.deepEqual([noPhone.status, noPhone.body.error.message, noPhone.body.error.reason], [409, 'Carol Diaz has no phone ready for calls.', 'no_phone']);
+    const closed = await transfer(alice.token, { interactionId, to: { queue: 'night' } });
+    assert.match(closed.body.error.message, /^Night desk is closed now\.$/);
+    assert.equal(closed.body.error.reason, 'closed');
     assert.equal(notes(), notesBefore, 'no note stored for a refused transfer');
 
     // Once she can take it, it is prepared.
@@ -160,7 +165,9 @@ describe('transfers: refused at once or answered, never left hanging', () => {
 
     const bobId = server.services.stores.agents.findByUsername('bob')!.id;
     alice.socket!.send({ type: 'transfer', interactionId, to: { agentId: bobId }, note: '', mode: 'blind' });
-    assert.equal((await alice.socket!.next('error')).message, 'Bob Chen does not have the billing skill that Billing and refunds needs.');
+    const refused = await alice.socket!.next('error');
+    assert.equal(refused.message, 'Bob Chen does not have the billing skill that Billing and refunds needs.');
+    assert.deepEqual([refused.code, refused.reason, refused.interactionId], ['conflict', 'skills', interactionId], 'why, as a code the console words');
     assert.equal(server.services.interactions.require(interactionId).agentId, alice.id, 'the chat stays with alice');
     alice.socket!.send({ type: 'close', interactionId });
     await alice.socket!.next((f) => f.type === 'interaction' && f.interactionId === interactionId && f.status === 'closed');
@@ -247,6 +254,7 @@ describe('transfers: refused at once or answered, never left hanging', () => {
     await carol.sip!.request('CANCEL');
     const unanswered = await alice.sip!.response(480, 'INVITE');
     assert.equal(unanswered.getHeader('warning'), '399 warmline "Carol Diaz did not answer"');
+    assert.equal(unanswered.getHeader('x-warmline-refusal'), 'no_answer', 'why, as a code the call bar words');
 
     await neverOfferedAgain(carol, interactionId);
     // The call is still alice's: she may try again.
@@ -259,6 +267,7 @@ describe('transfers: refused at once or answered, never left hanging', () => {
     carol.sip!.respond(invite, 603, 'Decline', { toTag: 'caroltag' });
     const declined = await alice.sip!.response(480, 'INVITE');
     assert.equal(declined.getHeader('warning'), '399 warmline "Carol Diaz declined the call"');
+    assert.equal(declined.getHeader('x-warmline-refusal'), 'declined');
     await neverOfferedAgain(carol, interactionId);
     await hangUp();
   });

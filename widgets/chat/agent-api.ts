@@ -2,15 +2,18 @@
  * The agent API over HTTP that is not a conversation: the transfer
  * directory and call transfers. Without any DOM.
  */
+import { apiError } from '../net/api-error.js';
+import type { TransferRefusalCode } from '../protocol/errors.js';
 
 /**
  * Whether a target can take the interaction the directory was read for
  * (absent without one), and why not: a code (`skills`, `offline`, `away`,
- * `no_phone`, `busy`, `closed`…, docs/api.md) and a sentence for the agent.
+ * `no_phone`, `busy`, `closed`…, docs/api.md), which the console words in
+ * the agent's language, and a sentence in English for other API users.
  */
 export interface Eligibility {
   eligible?: boolean;
-  reason?: { code: string; message: string };
+  reason?: { code: TransferRefusalCode; message: string };
 }
 
 export interface DirectoryAgent extends Eligibility {
@@ -43,8 +46,9 @@ async function call<T>(server: string, token: string, path: string, body?: unkno
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const parsed = (await res.json().catch(() => ({}))) as T & { error?: { message?: string } };
-  if (!res.ok) throw new Error(parsed.error?.message ?? `HTTP ${res.status}`);
+  const parsed = (await res.json().catch(() => ({}))) as T;
+  // A refusal (a transfer the target cannot take: `reason`) is worded by its code where it shows.
+  if (!res.ok) throw apiError(res, parsed);
   return parsed;
 }
 

@@ -22,7 +22,7 @@ import {
 } from '../protocol/agent-server-messages.js';
 import type { AgentClientMessage, Presence } from '../protocol/agent-client-messages.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
-import type { ChatMessage } from '../protocol/wire-common.js';
+import type { ChatMessage, ErrorFrame } from '../protocol/wire-common.js';
 import type { ConnectionState } from '../net/connection-state.js';
 import { ReconnectingSocket } from '../net/reconnecting-socket.js';
 import type { ReconnectPolicy } from '../net/reconnect-policy.js';
@@ -59,9 +59,12 @@ export interface AgentChatSnapshot {
   /** The interactions followed for calls (some may be chats too), for the call's context card. */
   followed: ConversationView[];
   messageLimit: number;
-  /** The last error the server reported for an action of this agent. */
-  error: string | undefined;
+  /** The last error the server reported for an action of this agent: its code and details, for the console to word. */
+  error: AgentActionError | undefined;
 }
+
+/** An error frame without its English message, which is for logs (protocol/errors.ts). */
+export type AgentActionError = Omit<ErrorFrame, 'type' | 'message'>;
 
 interface AgentEvents extends Record<string, unknown> {
   change: AgentChatSnapshot;
@@ -112,7 +115,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   /** A presence the agent chose before the server welcomed this connection. */
   private pendingPresence: Presence | undefined;
   private messageLimit = 4000;
-  private error: string | undefined;
+  private error: AgentActionError | undefined;
   private welcomed = false;
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Interactions followed for calls on this console, said again to the server after a reconnect. */
@@ -442,7 +445,9 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       if (frame.interactionId && this.offers.has(frame.interactionId) && frame.code === 'conflict') {
         this.offers.delete(frame.interactionId);
       }
-      this.error = frame.message;
+      const { type: _, message, ...error } = frame;
+      console.warn(`[warmline] ${frame.code}: ${message}`);
+      this.error = error;
     },
   };
 

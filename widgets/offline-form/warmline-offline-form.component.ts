@@ -1,14 +1,27 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
+import { dateTime } from '../base/formats.js';
 import { Localize } from '../base/localize.js';
+import { queuePack, visitorPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
 import { forms } from '../base/forms.js';
-import enQueue from '../base/translations/en-queue.js';
 import { collectContext } from '../context/collect-context.js';
-import { leaveOfflineMessage, QueueApiError } from '../queue/queue-api.js';
+import { leaveOfflineMessage } from '../queue/queue-api.js';
+import { ApiError } from '../net/api-error.js';
+import type { ErrorCode, ErrorDetails } from '../protocol/errors.js';
 import type {} from '../events/warmline-offline-sent.js';
 import styles from './warmline-offline-form.styles.js';
+
+/**
+ * The server's refusals the visitor can put right, worded by their code
+ * (protocol/errors.ts); any other is "could not be sent".
+ */
+const REFUSALS: Partial<Record<ErrorCode, (t: Localize, d: ErrorDetails) => string>> = {
+  invalid_contact: (t) => t.term('offlineContactInvalid'),
+  message_too_long: (t, d) => t.term('messageTooLong', d.limit ?? 4000),
+  rate_limited: (t, d) => t.term('rateLimited', d.retryAfter ?? 5),
+};
 
 /**
  * @summary The offline form: when a queue is closed or nobody of it is signed in, the visitor leaves a message.
@@ -23,6 +36,8 @@ import styles from './warmline-offline-form.styles.js';
  */
 export class WarmlineOfflineForm extends WarmlineElement {
   static override styles = [tokens, controls, forms, styles];
+  /** Focusing the element focuses its first field (the call panel does, when it shows the form). */
+  static override shadowRootOptions = { ...WarmlineElement.shadowRootOptions, delegatesFocus: true };
 
   /** Base URL of the Warmline server. */
   @property() server = '';
@@ -41,6 +56,9 @@ export class WarmlineOfflineForm extends WarmlineElement {
   /** When a closed queue opens next (ISO 8601). */
   @property({ attribute: 'opens-at' }) opensAt = '';
 
+  /** The IANA time zone the queue keeps its hours in: the opening time is worded in it, with the zone's name. */
+  @property() timezone = '';
+
   /** The visitor's conversation token, to add the message to their conversation. */
   @property({ attribute: false }) token: string | undefined;
 
@@ -48,17 +66,21 @@ export class WarmlineOfflineForm extends WarmlineElement {
   @state() private error = '';
   @state() private sentTo = '';
 
-  private readonly localize = new Localize(this, enQueue);
+  private readonly localize = new Localize(this, queuePack, visitorPack);
 
   override render() {
     const t = this.localize;
-    if (this.sentTo) return html`<p class="sent" role="status">${t.term('offlineSent', this.sentTo)}</p>`;
+    if (this.sentTo) {
+      // Closed: we answer when it opens; unstaffed: when someone is free, which may be sooner.
+      return html`<p class="sent" role="status">${t.term(this.reason === 'closed' ? 'offlineSent' : 'offlineSentUnstaffed', this.sentTo)}</p>`;
+    }
     const identity = collectContext().visitor.identity;
-    const label = this.queueLabel || t.term('chatTitle');
+    // No sentence at all rather than "We open again ." for a date that cannot be read.
+    const opens = this.reason === 'closed' && this.opensAt ? this.when(this.opensAt) : '';
     return html`<form part="form" @submit=${this.onSubmit} aria-describedby="why">
       <p id="why" class="why">
-        ${this.reason === 'closed' ? t.term('offlineClosed', label) : t.term('offlineUnstaffed', label)}
-        ${this.reason === 'closed' && this.opensAt ? t.term('offlineOpensAt', this.when(this.opensAt)) : nothing}
+        ${this.whyText()}
+        ${opens ? t.term('offlineOpensAt', opens) : nothing}
         ${t.term('offlineIntro')}
       </p>
       <label>${t.term('offlineName')} <input name="name" autocomplete="name" required maxlength="200" .value=${identity?.name ?? ''} /></label>
@@ -72,10 +94,31 @@ export class WarmlineOfflineForm extends WarmlineElement {
     </form>`;
   }
 
+  /** Why the form shows, naming the queue when it has a name. */
+  private whyText(): string {
+    const t = this.localize;
+    const label = this.queueLabel;
+    if (this.reason === 'closed') return label ? t.term('offlineClosed', label) : t.term('offlineClosedNoName');
+    return label ? t.term('offlineUnstaffed', label) : t.term('offlineUnstaffedNoName');
+  }
+
+  /**
+   * "Monday 09:00 GMT+3" in the queue's zone, which means the same hour to
+   * every visitor wherever they are; with the date when it is more than a
+   * week away (a holiday closure), so that the weekday is not ambiguous.
+   */
   private when(iso: string): string {
     const at = new Date(iso);
     if (Number.isNaN(at.getTime())) return '';
-    return new Intl.DateTimeFormat(this.localize.lang, { weekday: 'long', hour: '2-digit', minute: '2-digit' }).format(at);
+    const farOff = at.getTime() - Date.now() > 6 * 24 * 3600_000;
+    return dateTime(this.localize.lang, at, {
+      weekday: 'long',
+      ...(farOff && { month: 'long', day: 'numeric' }),
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+      ...(this.timezone && { timeZone: this.timezone }),
+    });
   }
 
   private async onSubmit(event: SubmitEvent) {
@@ -97,8 +140,8 @@ export class WarmlineOfflineForm extends WarmlineElement {
       this.sentTo = field('name');
       this.emit('warmline-offline-sent', { detail: sent });
     } catch (err) {
-      // The server's words are for people (e.g. "contact must be an email address or a phone number").
-      this.error = err instanceof QueueApiError && err.status < 500 ? err.message : this.localize.term('offlineFailed');
+      // The server's English message is for logs: the visitor reads the words for its code.
+      this.error = (err instanceof ApiError && REFUSALS[err.code]?.(this.localize, err.details)) || this.localize.term('offlineFailed');
     } finally {
       this.sending = false;
     }

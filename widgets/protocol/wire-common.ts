@@ -11,6 +11,7 @@
  *   everything after it.
  */
 import * as v from 'valibot';
+import type { ErrorCode, TransferRefusalCode } from './errors.js';
 
 export const ClientIdSchema = v.pipe(
   v.string('must be a string'),
@@ -66,13 +67,22 @@ export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
 export const ReceiptSchema = v.object({ delivered: SeqSchema, read: SeqSchema });
 export type Receipt = v.InferOutput<typeof ReceiptSchema>;
 
+/**
+ * The server refused a frame (or an action): its code and details, to word
+ * in the reader's language, and its English message, for logs (errors.ts).
+ * Any string passes as a code: one newer than the client gets its generic words.
+ */
 export const ErrorFrameSchema = v.object({
   type: v.literal('error'),
-  code: v.string(),
+  code: v.custom<ErrorCode>((c) => typeof c === 'string'),
   message: v.string(),
   cid: v.optional(v.string()),
   interactionId: v.optional(v.string()),
   /** Rate limited: seconds until the same request may succeed. */
   retryAfter: v.optional(v.number()),
+  /** `message_too_long`: the most characters a message may have. */
+  limit: v.optional(v.number()),
+  /** A refused transfer: why the target cannot take it. */
+  reason: v.optional(v.custom<TransferRefusalCode>((r) => typeof r === 'string')),
 });
 export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;

@@ -5,22 +5,10 @@
  * the call widgets; small, since it can sit in the chat's first load.
  */
 
-export interface QueueInfo {
-  id: string;
-  label: string;
-  /** Within business hours. */
-  open: boolean;
-  /** An agent of the queue is signed in. */
-  staffed: boolean;
-  /** When a closed queue opens next (ISO 8601). */
-  opensAt?: string;
-}
+import type { QueueInfo, SiteQueues } from '../protocol/site-queues.js';
+import { apiError } from '../net/api-error.js';
 
-export interface SiteQueues {
-  /** The queue chats go to. */
-  chatQueue: string;
-  queues: QueueInfo[];
-}
+export type { QueueInfo, SiteQueues };
 
 /** Where the visitor stands in a queue: 1 is next. */
 export interface QueuePlace {
@@ -32,20 +20,10 @@ export type Fetch = typeof fetch;
 
 const json = { 'content-type': 'application/json' };
 
-/** A refusal from the server, with its message for the visitor. */
-export class QueueApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
+/** The answer's body; a refusal throws an ApiError, whose code the widgets word for the visitor. */
 async function parse<T>(res: Response): Promise<T> {
-  const body = (await res.json().catch(() => ({}))) as T & { error?: { code?: string; message?: string } };
-  if (!res.ok) throw new QueueApiError(res.status, body.error?.code ?? 'error', body.error?.message ?? `HTTP ${res.status}`);
+  const body = (await res.json().catch(() => ({}))) as T;
+  if (!res.ok) throw apiError(res, body);
   return body;
 }
 

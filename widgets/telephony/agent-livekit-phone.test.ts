@@ -221,7 +221,7 @@ describe('AgentLiveKitPhone', () => {
     await setUp(() => Response.json({ error: { message: 'This call is no longer ringing for you.' } }, { status: 409 }));
     socket.serverSends({ type: 'offer', offer: offer() });
     await phone.accept('in_callabcdef');
-    expect(call()).to.include({ state: 'ended', endReason: 'remote-hangup', problem: 'This call is no longer ringing for you.' });
+    expect(call()).to.include({ state: 'ended', endReason: 'remote-hangup', problem: 'gone' }, 'the server’s refusal, for the bar to word');
     expect(rooms).to.have.length(0);
   });
 });

@@ -36,7 +36,7 @@ import {
 } from 'livekit-client';
 import { TypedEventTarget } from '../net/typed-event-target.js';
 import { canTransition, type CallEndReason } from './call-state.js';
-import type { AgentCall, AgentPhone, AgentPhoneEvents, AgentPhoneSnapshot, PhoneFeatures, RegistrationState } from './agent-phone.js';
+import type { AgentCall, AgentPhone, AgentPhoneEvents, AgentPhoneSnapshot, CallProblem, PhoneFeatures, RegistrationState } from './agent-phone.js';
 import type { DtmfDigit } from './dtmf.js';
 import type { Offer } from '../protocol/agent-server-messages.js';
 
@@ -173,7 +173,8 @@ export class AgentLiveKitPhone extends TypedEventTarget<AgentPhoneEvents> implem
       mic = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     } catch (err) {
       this.o.decline(callId);
-      this.end(line, 'failed', `The microphone is not available (${(err as Error).message}).`);
+      console.warn('[warmline] the microphone is not available', err);
+      this.end(line, 'failed', 'no-mic');
       return this.release(line);
     }
     line.mic = mic;
@@ -187,7 +188,10 @@ export class AgentLiveKitPhone extends TypedEventTarget<AgentPhoneEvents> implem
     try {
       grant = (await this.post<{ livekit: LiveKitGrant }>('answer', callId)).livekit;
     } catch (err) {
-      this.end(line, (err as AnswerError).status === 409 ? 'remote-hangup' : 'failed', (err as Error).message);
+      // The server's English message is for logs; the bar words why.
+      console.warn(`[warmline] the call could not be answered: ${(err as Error).message}`);
+      const gone = (err as AnswerError).status === 409;
+      this.end(line, gone ? 'remote-hangup' : 'failed', gone ? 'gone' : 'join-failed');
       return this.release(line);
     }
     if (isEnded(line)) return this.leave(line);
@@ -199,7 +203,8 @@ export class AgentLiveKitPhone extends TypedEventTarget<AgentPhoneEvents> implem
     try {
       await room.connect(grant.url, grant.token, options);
     } catch (err) {
-      this.end(line, 'failed', `The call could not be joined (${(err as Error).message}).`);
+      console.warn('[warmline] the call could not be joined', err);
+      this.end(line, 'failed', 'join-failed');
       return this.leave(line);
     }
     if (isEnded(line)) return this.leave(line);
@@ -207,7 +212,8 @@ export class AgentLiveKitPhone extends TypedEventTarget<AgentPhoneEvents> implem
     this.update(line, { state: 'connected', connectedAt: Date.now() });
     room.localParticipant.publishTrack(mic, { source: Track.Source.Microphone }).catch((err: Error) => {
       if (line.call.state === 'ended' || line.mic !== mic) return;
-      this.end(line, 'failed', `Your microphone could not be sent (${err.message}).`);
+      console.warn('[warmline] the microphone could not be sent', err);
+      this.end(line, 'failed', 'mic-not-sent');
       void this.leave(line);
     });
   }
@@ -342,7 +348,7 @@ export class AgentLiveKitPhone extends TypedEventTarget<AgentPhoneEvents> implem
     return body;
   }
 
-  private end(line: Line, reason: CallEndReason, problem?: string) {
+  private end(line: Line, reason: CallEndReason, problem?: CallProblem) {
     if (isEnded(line)) return;
     clearTimeout(line.expiry);
     this.update(line, { state: 'ended', endReason: reason, ...(problem ? { problem } : {}) });

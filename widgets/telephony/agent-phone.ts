@@ -8,6 +8,7 @@
 import type { CallEndReason, CallState } from './call-state.js';
 import type { DtmfDigit } from './dtmf.js';
 import type { TransferLeg } from './transfer-header.js';
+import type { ConsultRefusalCode } from '../protocol/errors.js';
 
 /**
  * `registered`: the phone is ready for calls (on SIP, the registrar has the
@@ -38,18 +39,31 @@ export interface AgentCall {
   consultFor: string | undefined;
   /** A transfer of this call did not go through (the colleague did not answer, the REFER failed). */
   transferFailed?: boolean;
-  /** Why, in the server's words when it gave them ("Bob Chen did not answer"). */
-  transferProblem?: string;
-  /** Why the call could not go on (no microphone, the room could not be joined), for the agent to read. */
-  problem?: string;
+  /** Why, when the server said (X-Warmline-Refusal): its code, and whom the consultation called, for the bar to word. */
+  transferRefusal?: { reason: ConsultRefusalCode; who: string };
+  /** Why the call could not go on, for the console to word (the details go to the browser's console). */
+  problem?: CallProblem;
   /** The visitor's side ended it by leaving the page (their widget's BYE says so, RFC 3326 Reason). */
   leftPage?: boolean;
 }
 
+/**
+ * Why a call could not go on: no microphone to answer with, the call no
+ * longer rings for this agent (answered elsewhere, the caller left), the
+ * call could not be joined, the agent's microphone could not be sent.
+ */
+export type CallProblem = 'no-mic' | 'gone' | 'join-failed' | 'mic-not-sent';
+
+/**
+ * Why the phone is not ready: its server cannot be reached, the agent's
+ * session is no longer valid there, or it refused the registration.
+ */
+export type RegistrationProblem = 'unreachable' | 'signed-out' | 'refused';
+
 export interface AgentPhoneSnapshot {
   registration: RegistrationState;
-  /** Why the phone is not ready, for the agent to read. */
-  problem: string | undefined;
+  /** Why the phone is not ready, for the console to word. */
+  problem: RegistrationProblem | undefined;
   /** Every line, oldest first (ended ones until dismissed). */
   calls: AgentCall[];
 }

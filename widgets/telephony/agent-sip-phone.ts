@@ -16,7 +16,8 @@
 import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web, type Session } from 'sip.js';
 import { TypedEventTarget } from '../net/typed-event-target.js';
 import { canTransition, type CallEndReason } from './call-state.js';
-import type { AgentCall, AgentPhoneEvents, AgentPhoneSnapshot, PhoneFeatures, RegistrationState, TransferringPhone } from './agent-phone.js';
+import type { AgentCall, AgentPhoneEvents, AgentPhoneSnapshot, PhoneFeatures, RegistrationProblem, RegistrationState, TransferringPhone } from './agent-phone.js';
+import { CONSULT_REFUSAL_HEADER, type ConsultRefusalCode } from '../protocol/errors.js';
 import { DTMF_CONTENT_TYPE, dtmfBody, parseDtmfBody, type DtmfDigit } from './dtmf.js';
 import { parseTransferHeader, sipfragStatus } from './transfer-header.js';
 import { interactionOf } from '../protocol/interaction-header.js';
@@ -69,7 +70,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
   /** The queue addresses registered too, on an external platform. */
   private queueRegisterers: Registerer[] = [];
   private registration: RegistrationState = 'unregistered';
-  private problem: string | undefined;
+  private problem: RegistrationProblem | undefined;
   private readonly lines = new Map<string, Line>();
   private reconnector: SipReconnector | undefined;
   /** The agent wants calls (available): the phone registers whenever it is connected. */
@@ -117,7 +118,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
         await ua.start();
       } catch {
         // The reconnector keeps trying by its policy and registers once through.
-        this.setRegistration('failed', 'The phone server cannot be reached.');
+        this.setRegistration('failed', 'unreachable');
         this.reconnector?.lost();
         return;
       }
@@ -177,8 +178,9 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
             resolve(true);
           },
           onReject: (response) => {
-            const warning = response.message.getHeader('Warning');
-            this.setRegistration('failed', warning?.replace(/^\d+ \S+ "?|"$/g, '') ?? `Registration refused (${response.message.statusCode}).`);
+            // The Warning says why in English, for logs; the console words the status.
+            console.warn(`[warmline] registration refused: ${response.message.statusCode} ${response.message.getHeader('Warning') ?? ''}`);
+            this.setRegistration('failed', response.message.statusCode === 401 ? 'signed-out' : 'refused');
             resolve(false);
           },
         },
@@ -201,7 +203,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
       return;
     }
     if (event === 'gave-up') {
-      this.setRegistration('failed', 'The phone server cannot be reached. Calls come back when the network does.');
+      this.setRegistration('failed', 'unreachable');
       for (const session of this.pendingByes) void session.dispose().catch(() => undefined);
       this.pendingByes.clear();
       return;
@@ -337,8 +339,9 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
         onProgress: (r) => {
           if (r.message.statusCode === 180 || r.message.statusCode === 183) this.update(call.id, { state: 'ringing' });
         },
-        // The proxy says why in a Warning ("Bob Chen did not answer"): a consultation's customer line shows it.
-        onReject: (r) => this.rejected(call.id, r.message.statusCode === 486 || r.message.statusCode === 603 ? 'busy' : 'no-agent', warningText(r.message.getHeader('Warning'))),
+        // The proxy says why as a code (and in a Warning, in English, for logs): a consultation's customer line words it.
+        onReject: (r) =>
+          this.rejected(call.id, r.message.statusCode === 486 || r.message.statusCode === 603 ? 'busy' : 'no-agent', refusalIn(r.message.getHeader(CONSULT_REFUSAL_HEADER))),
       },
     });
     return call.id;
@@ -348,7 +351,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
   async blindTransfer(callId: string, referTo: string): Promise<void> {
     const line = this.lines.get(callId);
     if (!line) return;
-    this.update(callId, { transferring: 'referred', transferFailed: false, transferProblem: undefined });
+    this.update(callId, { transferring: 'referred', transferFailed: false, transferRefusal: undefined });
     if (await this.refer(line, referTo)) await this.hangup(callId);
     else this.update(callId, { transferring: undefined, transferFailed: true });
   }
@@ -361,7 +364,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     const line = this.lines.get(callId);
     if (!line) return undefined;
     if (line.call.state === 'connected') await this.setHold(callId, true);
-    this.update(callId, { transferring: 'consulting', transferFailed: false, transferProblem: undefined });
+    this.update(callId, { transferring: 'consulting', transferFailed: false, transferRefusal: undefined });
     const consultId = await this.dial(referTo, who, line.call.interactionId);
     const consult = this.lines.get(consultId);
     if (consult) {
@@ -553,14 +556,16 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     this.changed();
   }
 
-  private end(callId: string, reason: CallEndReason, why?: string) {
+  private end(callId: string, reason: CallEndReason, why?: ConsultRefusalCode) {
     const line = this.lines.get(callId);
     if (!line || line.call.state === 'ended') return;
     this.update(callId, { state: 'ended', endReason: reason });
     // A consultation that ended before the transfer was completed: the customer's call is the
     // agent's again (still on hold), with word that the transfer did not happen.
     const customer = line.consultFor && this.lines.get(line.consultFor.callId);
-    if (customer?.call.transferring === 'consulting') this.update(customer.call.id, { transferring: undefined, transferFailed: reason !== 'local-hangup', transferProblem: why });
+    if (customer?.call.transferring === 'consulting') {
+      this.update(customer.call.id, { transferring: undefined, transferFailed: reason !== 'local-hangup', transferRefusal: why && { reason: why, who: line.call.caller } });
+    }
   }
 
   /**
@@ -568,12 +573,12 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
    * hands over the response, so the line may have ended already (as if hung
    * up): the refusal's reason, and why, are what it ended with.
    */
-  private rejected(callId: string, reason: CallEndReason, why: string | undefined) {
+  private rejected(callId: string, reason: CallEndReason, why: ConsultRefusalCode | undefined) {
     const line = this.lines.get(callId);
     if (line?.call.state !== 'ended') return this.end(callId, reason, why);
     this.update(callId, { endReason: reason });
     const customer = line.consultFor && this.lines.get(line.consultFor.callId);
-    if (customer?.call.transferFailed && why) this.update(customer.call.id, { transferProblem: why });
+    if (customer?.call.transferFailed && why) this.update(customer.call.id, { transferRefusal: { reason: why, who: line.call.caller } });
   }
 
   private update(callId: string, change: Partial<AgentCall>) {
@@ -584,7 +589,7 @@ export class AgentSipPhone extends TypedEventTarget<AgentPhoneEvents> implements
     this.changed();
   }
 
-  private setRegistration(state: RegistrationState, problem?: string) {
+  private setRegistration(state: RegistrationState, problem?: RegistrationProblem) {
     this.registration = state;
     this.problem = problem;
     this.changed();
@@ -611,7 +616,7 @@ function retryAfter(message: { statusCode?: number; getHeader(name: string): str
   return undefined;
 }
 
-/** The text of a Warning header (RFC 3261 §20.43: `399 warmline "text"`), if any. */
-function warningText(header: string | undefined): string | undefined {
-  return header?.replace(/^\d+ \S+ "?|"$/g, '') || undefined;
+/** Why a consultation was refused, as the proxy's code says it (X-Warmline-Refusal), if it did. */
+function refusalIn(header: string | undefined): ConsultRefusalCode | undefined {
+  return (header?.trim() || undefined) as ConsultRefusalCode | undefined;
 }

@@ -20,6 +20,7 @@
  */
 import { createLocalAudioTrack, Room, RoomEvent, Track, type LocalAudioTrack, type RemoteTrack, type RoomConnectOptions } from 'livekit-client';
 import { TypedEventTarget } from '../net/typed-event-target.js';
+import { apiError } from '../net/api-error.js';
 import type { LiveKitGrant } from './agent-livekit-phone.js';
 
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
@@ -31,9 +32,16 @@ export interface MonitorSnapshot {
   /** The call and how the supervisor is in it (while joining or in). */
   interactionId: string | undefined;
   mode: MonitorMode | undefined;
-  /** What went wrong, for the supervisor to read (`failed`). */
-  problem: string | undefined;
+  /** What went wrong (`failed`), for the list to word; the details go to the browser's console. */
+  problem: MonitorProblem | undefined;
 }
+
+/**
+ * Why joining a call failed: the server refused (`no-call`: it is over; a
+ * refusal of any other code: `refused`), no microphone for a whisper or a
+ * barge, the room could not be joined, the microphone could not be sent.
+ */
+export type MonitorProblem = 'no-call' | 'refused' | 'no-mic' | 'join-failed' | 'mic-not-sent';
 
 interface MonitorEvents extends Record<string, unknown> {
   change: MonitorSnapshot;
@@ -65,7 +73,7 @@ interface Session {
 
 export class CallMonitor extends TypedEventTarget<MonitorEvents> {
   private state: MonitorState = 'idle';
-  private problem: string | undefined;
+  private problem: MonitorProblem | undefined;
   private session: Session | undefined;
   private readonly fetch: typeof fetch;
 
@@ -90,11 +98,24 @@ export class CallMonitor extends TypedEventTarget<MonitorEvents> {
         headers: { authorization: `Bearer ${this.o.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ interactionId, mode }),
       });
-      const body = (await res.json().catch(() => ({}))) as { livekit?: LiveKitGrant; agentIdentity?: string; error?: { message?: string } };
-      if (!res.ok || !body.livekit) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+      const body = (await res.json().catch(() => ({}))) as { livekit?: LiveKitGrant; agentIdentity?: string };
+      if (!res.ok || !body.livekit) {
+        const refused = apiError(res, body);
+        console.warn(`[warmline] joining the call was refused: ${refused.message}`);
+        if (this.session === session) this.fail(session, refused.code === 'not_found' ? 'no-call' : 'refused');
+        return;
+      }
       if (this.session !== session) return;
       // The microphone before joining, so that a refused one leaves no trace in the call.
-      if (mode !== 'listen') session.mic = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+      if (mode !== 'listen') {
+        try {
+          session.mic = await createLocalAudioTrack({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+        } catch (err) {
+          console.warn('[warmline] the microphone is not available', err);
+          if (this.session === session) this.fail(session, 'no-mic');
+          return;
+        }
+      }
       if (this.session !== session) return this.release(session);
       const room = this.o.createRoom?.() ?? new Room();
       session.room = room;
@@ -107,12 +128,14 @@ export class CallMonitor extends TypedEventTarget<MonitorEvents> {
         if (mode === 'whisper') room.localParticipant.setTrackSubscriptionPermissions(false, [{ participantIdentity: body.agentIdentity ?? '', allowAll: true }]);
         const mic = session.mic;
         room.localParticipant.publishTrack(mic, { source: Track.Source.Microphone }).catch((err: Error) => {
-          if (this.session === session && session.mic === mic) this.fail(session, `your microphone could not be sent (${err.message})`);
+          console.warn('[warmline] the microphone could not be sent', err);
+          if (this.session === session && session.mic === mic) this.fail(session, 'mic-not-sent');
         });
       }
       this.set('in');
     } catch (err) {
-      if (this.session === session) this.fail(session, (err as Error).message);
+      console.warn('[warmline] the call could not be joined', err);
+      if (this.session === session) this.fail(session, 'join-failed');
     }
   }
 
@@ -151,7 +174,7 @@ export class CallMonitor extends TypedEventTarget<MonitorEvents> {
       });
   }
 
-  private fail(session: Session, problem: string) {
+  private fail(session: Session, problem: MonitorProblem) {
     void this.release(session);
     this.problem = problem;
     this.set('failed');

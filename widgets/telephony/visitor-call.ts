@@ -30,9 +30,11 @@ import {
   fetchQueues,
   requestCallback,
   type CallbackLine,
-  type QueueInfo,
+  type SiteQueues,
   type QueuePlace,
 } from '../queue/queue-api.js';
+import { apiError } from '../net/api-error.js';
+import type { ErrorCode, ErrorDetails } from '../protocol/errors.js';
 import type { CallEndReason, CallState } from './call-state.js';
 import type { VisitorCallTransport } from './call-transport.js';
 import type { DtmfDigit } from './dtmf.js';
@@ -47,7 +49,8 @@ export interface VisitorCallSnapshot {
   state: CallState;
   endReason: CallEndReason | undefined;
   problem: StartProblem | undefined;
-  problemDetail: string | undefined;
+  /** Behind a `server` problem, the server's refusal: its code and details, for the widget to word (protocol/errors.ts). */
+  refusal: ({ code: ErrorCode } & ErrorDetails) | undefined;
   muted: boolean;
   agentName: string | undefined;
   connectedAt: number | undefined;
@@ -102,7 +105,7 @@ const IDLE: VisitorCallSnapshot = {
   state: 'idle',
   endReason: undefined,
   problem: undefined,
-  problemDetail: undefined,
+  refusal: undefined,
   muted: false,
   agentName: undefined,
   connectedAt: undefined,
@@ -150,9 +153,9 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
     this.store.update({ token, interactionId });
   }
 
-  /** The queues the site offers callers, with whether each takes calls now. */
-  async queues(): Promise<QueueInfo[]> {
-    return (await fetchQueues(this.o.server, this.o.site, this.doFetch)).queues;
+  /** The queues the site offers callers, with whether each takes calls now (and the site's default language). */
+  queues(): Promise<SiteQueues> {
+    return fetchQueues(this.o.server, this.o.site, this.doFetch);
   }
 
   /**
@@ -160,7 +163,7 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
    * is happening while the browser asks, and offer a way back if refused.
    */
   async openMicrophone(): Promise<boolean> {
-    this.update({ problem: undefined, problemDetail: undefined });
+    this.update({ problem: undefined, refusal: undefined });
     const getUserMedia = this.o.getUserMedia ?? ((c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c));
     if (!this.o.getUserMedia && !navigator.mediaDevices?.getUserMedia) {
       this.update({ problem: 'unsupported' });
@@ -200,7 +203,7 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ site: this.o.site, token: saved.token, queue, context: this.o.collectContext() }),
       });
-      const body = (await res.json().catch(() => ({}))) as typeof prepared & { error?: { code?: string; message?: string } };
+      const body = (await res.json().catch(() => ({}))) as typeof prepared;
       if (!res.ok) {
         // A conversation the server no longer knows: forget it and try once as a new one.
         if (res.status === 401 && saved.token) {
@@ -208,8 +211,9 @@ export class VisitorCall extends TypedEventTarget<CallEvents> {
           return this.start(queue);
         }
         this.stopMicrophone();
-        const offline = body.error?.code === 'queue_closed' || body.error?.code === 'queue_unstaffed';
-        this.update({ problem: offline ? 'offline' : 'server', problemDetail: body.error?.message });
+        const { code, details } = apiError(res, body);
+        const offline = code === 'queue_closed' || code === 'queue_unstaffed';
+        this.update({ problem: offline ? 'offline' : 'server', refusal: { code, ...details } });
         return;
       }
       prepared = body;

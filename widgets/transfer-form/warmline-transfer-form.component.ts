@@ -2,11 +2,12 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
+import { agentPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
 import { forms } from '../base/forms.js';
-import enAgent from '../base/translations/en-agent.js';
 import { fetchDirectory, type Directory, type Eligibility, type TransferRequest } from '../chat/agent-api.js';
 import type {} from '../events/warmline-transfer.js';
+import { refusalOf } from './transfer-refusals.js';
 import styles from './warmline-transfer-form.styles.js';
 
 /**
@@ -18,11 +19,11 @@ import styles from './warmline-transfer-form.styles.js';
  *
  * Given the `interaction`, it asks the server who can take it now: a target
  * that cannot (without the queue's skills, away, closed…) is shown disabled,
- * with the server's reason as its text. The server still judges the
+ * with why, worded by the server's code. The server still judges the
  * transfer itself.
  *
  * @event warmline-transfer - The agent chose; `detail` is the request and the target's name.
- * @event warmline-transfer-cancel - The agent closed the form.
+ * @event warmline-transfer-cancel - The agent closed the form (Cancel, or Escape).
  *
  * @csspart form - The form.
  */
@@ -45,7 +46,7 @@ export class WarmlineTransferForm extends WarmlineElement {
   @state() private directory: Directory | undefined;
   @state() private error = '';
 
-  private readonly localize = new Localize(this, enAgent);
+  private readonly localize = new Localize(this, agentPack);
 
   override connectedCallback() {
     super.connectedCallback();
@@ -56,16 +57,16 @@ export class WarmlineTransferForm extends WarmlineElement {
     const t = this.localize;
     const d = this.directory;
     const stateOf = (a: Directory['agents'][number]) => (a.online ? t.term(a.presence === 'available' ? 'available' : 'away') : t.term('stateOffline')).toLowerCase();
-    return html`<form part="form" @submit=${this.onSubmit} aria-label=${t.term('transferTitle')}>
+    return html`<form part="form" @submit=${this.onSubmit} @keydown=${this.onKeydown} aria-label=${t.term('transferTitle')}>
       <label
         >${t.term('transferTarget')}
         <select name="target" required>
           <optgroup label=${t.term('agentsGroup')}>
             ${(d?.agents ?? [])
               .filter((a) => a.id !== this.self)
-              .map((a) => this.renderOption(`agent:${a.id}`, t.term('agentState', a.name, stateOf(a)), a))}
+              .map((a) => this.renderOption(`agent:${a.id}`, a.name, t.term('agentState', a.name, stateOf(a)), a))}
           </optgroup>
-          <optgroup label=${t.term('queuesGroup')}>${(d?.queues ?? []).map((q) => this.renderOption(`queue:${q.id}`, q.label, q))}</optgroup>
+          <optgroup label=${t.term('queuesGroup')}>${(d?.queues ?? []).map((q) => this.renderOption(`queue:${q.id}`, q.label, q.label, q))}</optgroup>
         </select>
       </label>
       <label>${t.term('transferNote')} <textarea name="note" rows="3" maxlength="2000"></textarea></label>
@@ -78,10 +79,10 @@ export class WarmlineTransferForm extends WarmlineElement {
     </form>`;
   }
 
-  /** A target; one that cannot take the interaction is disabled and says why (the server's words name it). */
-  private renderOption(value: string, text: string, target: Eligibility) {
+  /** A target; one that cannot take the interaction is disabled and says why ("Bob Chen (away)"). */
+  private renderOption(value: string, name: string, text: string, target: Eligibility) {
     return target.eligible === false && target.reason
-      ? html`<option value=${value} disabled>${target.reason.message}</option>`
+      ? html`<option value=${value} disabled>${refusalOf(this.localize, name, target.reason.code)}</option>`
       : html`<option value=${value}>${text}</option>`;
   }
 
@@ -90,14 +91,20 @@ export class WarmlineTransferForm extends WarmlineElement {
     const about = this.interaction ? { interaction: this.interaction, channel: this.channel } : undefined;
     try {
       this.directory = await fetchDirectory(this.server, this.token, about);
-    } catch (err) {
+    } catch {
       if (!about) {
         this.error = this.localize.term('transferFailed');
         return;
       }
-      this.error = this.localize.term('transferTargetsUnchecked', (err as Error).message);
+      this.error = this.localize.term('transferTargetsUnchecked');
       this.directory = await fetchDirectory(this.server, this.token).catch(() => undefined);
     }
+  }
+
+  private onKeydown(event: KeyboardEvent) {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    this.emit('warmline-transfer-cancel');
   }
 
   private onSubmit(event: SubmitEvent) {
