@@ -16,8 +16,12 @@ export default css`
     background: var(--_surface);
     border-bottom: 1px solid var(--_border);
   }
+  /* Focused as a whole (tabindex="-1") when its controls change: no ring around the whole bar. */
+  [part~='base']:focus {
+    outline: none;
+  }
   .ringing[part~='base'] {
-    background: #e8f1fc;
+    background: color-mix(in srgb, var(--_primary) 12%, var(--_surface));
     border-bottom: 2px solid var(--_primary);
   }
   .what {
@@ -54,14 +58,14 @@ export default css`
   .answer {
     border: 0;
     background: var(--_success);
-    color: #fff;
+    color: var(--_on-success);
     font-weight: 700;
   }
   .decline,
   .hangup {
     border: 0;
     background: var(--_danger);
-    color: #fff;
+    color: var(--_on-danger);
     font-weight: 700;
   }
   .keypad {

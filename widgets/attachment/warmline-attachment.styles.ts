@@ -33,17 +33,19 @@ export default css`
     padding: 8px;
     color: var(--_muted);
   }
+  /* On its own background, so in the text colour (not the message bubble's, which it would inherit). */
   .pdf {
     padding: 8px 10px;
     border: 1px solid var(--_border);
     border-radius: 10px;
     background: var(--_surface);
+    color: var(--_text);
   }
   .name {
     overflow-wrap: anywhere;
     font-weight: 600;
   }
-  .size {
+  .pdf .size {
     color: var(--_muted);
   }
   button {

@@ -42,9 +42,18 @@ export default css`
     border-radius: var(--_radius);
     box-shadow: var(--_shadow);
   }
+  .panel.start {
+    left: 0;
+    right: auto;
+  }
+  /* Focused as a whole (tabindex="-1") when its controls change: no ring around the whole panel. */
+  .panel:focus {
+    outline: none;
+  }
   /* Phones: a sheet at the bottom of the screen. */
   @media (max-width: 480px) {
-    .panel {
+    .panel,
+    .panel.start {
       position: fixed;
       top: auto;
       left: 0;
@@ -54,7 +63,8 @@ export default css`
       border-radius: var(--_radius) var(--_radius) 0 0;
     }
   }
-  header {
+  /* Not a <header>: in the page's accessibility tree that could be a second banner landmark. */
+  .header {
     display: flex;
     align-items: center;
     justify-content: space-between;
@@ -88,6 +98,10 @@ export default css`
     font-weight: 600;
     font-size: 1.05em;
   }
+  /* Empty, the live region stays (so that its next words are announced) but takes no room. */
+  .status:empty {
+    position: absolute;
+  }
   .timer {
     font-variant-numeric: tabular-nums;
     color: var(--_muted);
@@ -116,9 +130,10 @@ export default css`
     flex-wrap: wrap;
     gap: 8px;
   }
+  /* Words differ in length by language ("Выключить микрофон"): a control is never narrower than its longest word, and a row that cannot hold them wraps. */
   .control {
-    flex: 1;
-    min-width: 80px;
+    flex: 1 1 auto;
+    min-width: min-content;
     padding: 10px;
     border: 1px solid var(--_border);
     border-radius: 10px;
@@ -129,14 +144,14 @@ export default css`
     border-color: var(--_text);
   }
   .hangup {
-    flex: 1;
+    flex: 1 1 auto;
     white-space: nowrap;
-    min-width: 80px;
+    min-width: min-content;
     padding: 10px;
     border: 0;
     border-radius: 10px;
     background: var(--_danger);
-    color: #fff;
+    color: var(--_on-danger);
     font-weight: 600;
   }
   .primary {

@@ -54,7 +54,7 @@ export default css`
     padding: 0 6px;
     border-radius: 11px;
     background: var(--_danger);
-    color: #fff;
+    color: var(--_on-danger);
     font-size: 12px;
     line-height: 22px;
     text-align: center;
@@ -95,7 +95,8 @@ export default css`
     }
   }
 
-  header {
+  /* Not a <header>: in the page's accessibility tree that could be a second banner landmark. */
+  .header {
     display: grid;
     grid-template-columns: 1fr auto;
     align-items: start;
@@ -127,15 +128,15 @@ export default css`
     line-height: 1;
   }
   .close:hover {
-    background: rgb(255 255 255 / 0.15);
+    background: color-mix(in srgb, var(--_on-primary) 15%, transparent);
   }
 
   .banner {
     margin: 0;
     padding: 8px 16px;
     font-size: 0.85em;
-    background: #fff4d6;
-    color: var(--_warning);
+    background: color-mix(in srgb, var(--_warning) 18%, var(--_surface));
+    color: var(--_text);
     display: flex;
     gap: 8px;
     align-items: center;

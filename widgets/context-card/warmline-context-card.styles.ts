@@ -28,8 +28,9 @@ export default css`
   p {
     margin: 0;
   }
+  /* Links in the text colour, underlined: a brand colour is not always readable as text (nor in dark mode). */
   a {
-    color: var(--_primary);
+    color: inherit;
     overflow-wrap: anywhere;
   }
   .name {
@@ -46,12 +47,12 @@ export default css`
     vertical-align: middle;
   }
   .verified {
-    background: #dafbe1;
-    color: var(--_success);
+    background: color-mix(in srgb, var(--_success) 18%, var(--_surface));
+    box-shadow: inset 0 0 0 1px var(--_success);
   }
   .unverified {
-    background: #fff1e5;
-    color: #bc4c00;
+    background: color-mix(in srgb, var(--_warning) 18%, var(--_surface));
+    box-shadow: inset 0 0 0 1px var(--_warning);
   }
   .muted {
     color: var(--_muted);

@@ -74,7 +74,7 @@ export default css`
     justify-self: start;
     border: 0;
     background: var(--_danger);
-    color: #fff;
+    color: var(--_on-danger);
     font-weight: 700;
   }
 `;

@@ -173,7 +173,7 @@ export default css`
     padding: 0 6px;
     border-radius: 10px;
     background: var(--_danger);
-    color: #fff;
+    color: var(--_on-danger);
     font-size: 12px;
     line-height: 20px;
     text-align: center;
