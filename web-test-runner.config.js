@@ -1,12 +1,14 @@
 /**
  * Browser tests of the widgets (`widgets/**\/*.test.ts`) in real headless
- * Chromium. A real Warmline server (the built one, in its own process with a
- * throwaway database) runs beside the test pages; tests find its URL at
- * `/__warmline`.
+ * Chromium, then in real headless Firefox (the system's, driven by
+ * puppeteer-core over WebDriver BiDi). A real Warmline server (the built
+ * one, in its own process with a throwaway database) runs beside the test
+ * pages; tests find its URL at `/__warmline`.
  */
-import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { findChrome, CHROME_FLAGS } from './scripts/find-chrome.mjs';
+import { findFirefox, FIREFOX_PREFS } from './scripts/find-firefox.mjs';
 import { spawnServer } from './test/support/spawn-server.mjs';
 
 let server;
@@ -33,10 +35,20 @@ export default {
   files: ['widgets/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
   middleware: [serverUrlRoute],
-  browsers: [chromeLauncher({ launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_FLAGS } })],
+  browsers: [
+    chromeLauncher({ launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_FLAGS } }),
+    // The same launcher drives Firefox when given puppeteer-core and `browser: 'firefox'` (what
+    // @web/test-runner-puppeteer does, without the full puppeteer package and its browser download).
+    chromeLauncher({
+      puppeteer: puppeteerCore,
+      launchOptions: { browser: 'firefox', executablePath: findFirefox(), headless: true, extraPrefsFirefox: FIREFOX_PREFS },
+    }),
+  ],
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), warmlineServer],
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 5 * 60_000,
-  // One test file at a time: they share one server, whose agents' presence is global.
+  // One test file at a time: they share one server, whose agents' presence is global. So also
+  // one browser at a time: every file in Chromium, then every file in Firefox.
   concurrency: 1,
+  concurrentBrowsers: 1,
 };
