@@ -2,7 +2,8 @@
  * What a page loads, in bytes: minified, gzip (level 9) and brotli (quality
  * 11), each file compressed on its own as it is served, from the built
  * dist/ (built first with `npm run build` if it is missing). The moments:
- * the loader alone (every page), loader + chat (first chat click), loader +
+ * the loader alone (every page), loader + chat (first chat click, with the
+ * chat's terms in each language), loader +
  * call button, what a call adds when it starts (sip.js, or livekit-client on
  * the LiveKit media path), and the agent console. The graphs and the
  * measuring are scripts/bundle-sizes.mjs's, the same code `npm run size`
@@ -57,12 +58,16 @@ interface BundleSizesModule {
 
 /** terser's options in rollup.config.js (`browserPlugins`), for references built the same way. */
 const TERSER_OPTIONS = { ecma: 2021, module: true, compress: { passes: 3 }, format: { comments: false } } as const;
-const TERSER_SOURCE = 'terser({ ecma: 2021, module: true, compress: { passes: 3 }, format: { comments: false } })';
+// The call chunks are built with `format` empty (only the loader adds ascii_only), as the references are.
+const TERSER_SOURCE = 'terser({ ecma: 2021, module: true, compress: { passes: 3 }, format: { comments: false, ...format } })';
 
 /** bundleSizes() keys, with how the table names each moment. */
 const MOMENTS: Array<[key: string, label: string]> = [
   ['loader', 'loader (every page)'],
-  ['loader + chat', 'loader + chat (first chat click)'],
+  ['loader + chat (en)', 'loader + chat in English (first chat click)'],
+  ['loader + chat (zh-Hans)', 'loader + chat in Simplified Chinese'],
+  ['loader + chat (zh-Hant)', 'loader + chat in Traditional Chinese'],
+  ['loader + chat (ru)', 'loader + chat in Russian'],
   ['loader + call button', 'loader + call button (placed in a page)'],
   ['call start (sip.js)', 'call start on SIP (sip.js chunk)'],
   ['call start (livekit-client)', 'call start on LiveKit (livekit-client chunk)'],

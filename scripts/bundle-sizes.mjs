@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * What each moment of a visit costs in bytes, from the built files in dist/:
- * the loader alone (every page), what the chat needs (first chat click), the
+ * the loader alone (every page), what the chat needs (first chat click, with
+ * the chat's terms in the visitor's language: one row per language), the
  * call button placed in a page, what a call adds when it starts (sip.js, or
  * livekit-client on the LiveKit media path), and the agent console. A graph's
  * size is its entry plus every chunk it imports statically, followed
@@ -21,11 +22,23 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-/** Budgets in gzip bytes (Intercom's loader is 1.96 KB, Crisp's 2.8 KB; Crisp's whole widget about 130 KB). */
+/**
+ * Budgets in gzip bytes (Intercom's loader is 1.96 KB, Crisp's 2.8 KB; Crisp's whole widget about 130 KB).
+ * Raised with the four languages from 2.5 KB and 20 KB, which they no longer fit: the loader names
+ * its button in the page's language and checks the two language methods (about 0.5 KB); the chat
+ * carries its dark theme and the visitor's terms, Russian's the longest (README, "What a page loads").
+ */
+const CHAT_BUDGET = 21.5 * 1024;
 export const BUDGETS = {
-  loader: 2.5 * 1024,
-  'loader + chat': 20 * 1024,
+  loader: 3 * 1024,
+  'loader + chat (en)': CHAT_BUDGET,
+  'loader + chat (zh-Hans)': CHAT_BUDGET,
+  'loader + chat (zh-Hant)': CHAT_BUDGET,
+  'loader + chat (ru)': CHAT_BUDGET,
 };
+
+/** The chat's terms (the visitor pack) in each language, by source file: each is a lazy chunk. */
+const CHAT_TERMS = { en: 'en.ts', 'zh-Hans': 'zh-hans.ts', 'zh-Hant': 'zh-hant.ts', ru: 'ru.ts' };
 
 /** Libraries that may only load when a call starts. */
 const CALL_ONLY = ['node_modules/sip.js/', 'node_modules/livekit-client/'];
@@ -93,9 +106,19 @@ export function bundleSizes() {
     const chunk = [...modules].find(([, mods]) => mods.some((m) => m.includes(`telephony/${transport}.ts`)))?.[0];
     return chunk ? graph(join(dist, chunk)).filter((f) => !callButton.includes(f)) : [];
   };
+  const chatGraph = graph(chat);
+  // The chunk holding a language's chat terms, and what it imports that the chat has not loaded already.
+  const chatTerms = (file) => {
+    const chunk = [...modules].find(([, mods]) => mods.some((m) => m === `widgets/base/translations/${file}`))?.[0];
+    if (!chunk) throw new Error(`no chunk holds widgets/base/translations/${file}: the chat's terms must load lazily, one language each.`);
+    return graph(join(dist, chunk)).filter((f) => !chatGraph.includes(f));
+  };
+  const chatIn = Object.fromEntries(
+    Object.entries(CHAT_TERMS).map(([code, file]) => [`loader + chat (${code})`, measure([loader, ...chatGraph, ...chatTerms(file)])]),
+  );
   return {
     loader: measure([loader]),
-    'loader + chat': measure([loader, ...graph(chat)]),
+    ...chatIn,
     'loader + call button': measure([loader, ...callButton]),
     'call start (sip.js)': measure(callStart('sip-call-transport')),
     'call start (livekit-client)': measure(callStart('livekit-call-transport')),
@@ -123,7 +146,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
     const modules = modulesByFile();
     // The agent console too: its phone (sip.js, or livekit-client on the LiveKit path) is imported when the agent is available.
-    for (const name of ['loader', 'loader + chat', 'loader + call button', 'agent console']) {
+    for (const name of ['loader', ...Object.keys(CHAT_TERMS).map((code) => `loader + chat (${code})`), 'loader + call button', 'agent console']) {
       for (const file of sizes[name].files) {
         const inside = modules.get(file);
         if (!inside) {
