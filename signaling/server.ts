@@ -51,7 +51,7 @@ export function createServer(services: Services): WarmlineServer {
     '/ws/v1/visitor': (ws, opened) =>
       new VisitorConnection(
         ws,
-        { interactions: services.interactions, hub: services.hub, siteAllows, messages: services.limits.messages, limits: services.config.limits, log },
+        { interactions: services.interactions, hub: services.hub, siteAllows, siteLanguage: (key) => services.sites.get(key)?.language, messages: services.limits.messages, limits: services.config.limits, log },
         opened,
       ),
     '/ws/v1/agent': (ws) =>

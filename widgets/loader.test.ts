@@ -4,6 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { until } from '../test/support/browser.js';
+import { expectAxeClean } from '../test/support/axe.js';
 
 function addScript(src: string, attrs: Record<string, string> = {}) {
   return new Promise<void>((resolve, reject) => {
@@ -25,7 +26,7 @@ describe('the loader script', () => {
     w.dataLayer = [{ event: 'add_to_cart', ecommerce: { currency: 'EUR', items: [{ item_id: 'KET', item_name: 'Kettle', price: 59, quantity: 1 }] } }];
     w.Warmline = [['setContext', { plan: 'gold' }]];
     document.title = 'Loader test page';
-    await addScript('/dist/warmline.js', { 'data-site': 'demo' });
+    await addScript('/dist/warmline.js', { 'data-site': 'demo', 'data-theme': 'dark' });
     await addScript('/dist/warmline.js', { 'data-site': 'demo' });
   });
 
@@ -56,12 +57,14 @@ describe('the loader script', () => {
     expect(scripts()).to.deep.equal(['/dist/warmline.js']);
     const launcher = document.querySelector('[data-warmline-launcher]')!.shadowRoot!.querySelector('button')!;
     expect(launcher.getAttribute('aria-label')).to.contain('Chat');
+    await expectAxeClean(document.querySelector('[data-warmline-launcher]')!);
     launcher.click();
     const chat = await until(() => document.querySelector('warmline-chat'), 'the chat element');
     await customElements.whenDefined('warmline-chat');
     await until(() => (chat as HTMLElement & { open: boolean }).open, 'the chat to open');
     expect(scripts()).to.include('/dist/widgets/warmline-chat.js');
     expect(chat.getAttribute('site')).to.equal('demo');
+    expect(chat.getAttribute('theme')).to.equal('dark', 'the script tag’s data-theme');
     expect(document.querySelector('[data-warmline-launcher]')).to.equal(null);
   });
 });

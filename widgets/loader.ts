@@ -10,14 +10,17 @@
  *
  * Script tag options: `data-site` (required), `data-launcher="none"` (no
  * floating button; place <warmline-chat> yourself or call Warmline.open()),
- * `data-label` (the button's accessible name), `nonce` (the page's CSP
+ * `data-label` (the button's accessible name), `data-lang` (the language,
+ * above the page's and the browser's), `data-theme="light|dark"` (the
+ * widgets' colours, instead of the visitor's system's), `nonce` (the page's CSP
  * nonce, for the <style> elements Lit writes in browsers without
  * constructable stylesheets). It creates no <script>, <style> or <link>
  * itself: the widget modules come by import(), which script-src governs.
  */
 import { createApi, type WarmlineApi } from './loader/public-api.js';
-import { autoload } from './loader/autoload.js';
-import { showLauncher } from './loader/launcher.js';
+import { autoload, TAGS } from './loader/autoload.js';
+import { showLauncher, type Launcher } from './loader/launcher.js';
+import { launcherLabel } from './loader/languages.js';
 import { watchJourney } from './context/journey.js';
 import { watchDataLayer } from './context/data-layer.js';
 
@@ -45,7 +48,15 @@ function boot(queued: unknown[]) {
   // lacks constructable stylesheets. The browser hides the attribute; the property keeps it.
   if (script?.nonce) window.litNonce ??= script.nonce;
 
-  let removeLauncher: (() => void) | undefined;
+  let launcher: Launcher | undefined;
+  // What the autoloader gives each Warmline element; `lang` is the language data-lang or Warmline.setLanguage chose.
+  const attributes = { server, site, lang: script?.dataset.lang, theme: script?.dataset.theme };
+  // Translations the site registered (the widgets read them when they load).
+  const translations = (window.WarmlineTranslations ??= []);
+  const relabel = () => {
+    const [text, tag] = launcherLabel([attributes.lang, document.documentElement.lang, ...navigator.languages], translations);
+    launcher?.label(script?.dataset.label || text, tag);
+  };
   const chat = () => document.querySelector('warmline-chat') as ChatElement | null;
   const mountChat = async (open: boolean) => {
     let el = chat();
@@ -57,8 +68,8 @@ function boot(queued: unknown[]) {
     }
     await load('warmline-chat');
     await customElements.whenDefined('warmline-chat');
-    removeLauncher?.();
-    removeLauncher = undefined;
+    launcher?.remove();
+    launcher = undefined;
     if (open) el.show();
   };
 
@@ -66,6 +77,18 @@ function boot(queued: unknown[]) {
     __VERSION__,
     () => void mountChat(true),
     () => chat()?.hide(),
+    {
+      setLanguage(code) {
+        attributes.lang = code ?? undefined;
+        for (const el of document.querySelectorAll(TAGS)) code ? el.setAttribute('lang', code) : el.removeAttribute('lang');
+        relabel();
+      },
+      register(list) {
+        translations.push(...list);
+        dispatchEvent(new CustomEvent('warmline-translation', { detail: list }));
+        relabel();
+      },
+    },
   );
   window.Warmline = api;
 
@@ -84,7 +107,7 @@ function boot(queued: unknown[]) {
   }
 
   const start = () => {
-    autoload(server, site, load);
+    autoload(attributes, load);
     const placed = chat() !== null;
     if (placed || script?.dataset.launcher === 'none') return;
     // A conversation under way (or unsent messages) follows the visitor to every page at once.
@@ -96,11 +119,11 @@ function boot(queued: unknown[]) {
     }
     if (ongoing) void mountChat(false);
     else {
-      removeLauncher = showLauncher(
-        script?.dataset.label || 'Chat with us',
+      launcher = showLauncher(
         () => void load('warmline-chat'),
         () => void mountChat(true),
       );
+      relabel();
     }
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });

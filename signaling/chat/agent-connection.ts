@@ -15,7 +15,7 @@ import { AgentClientMessageSchema, type AgentClientMessage } from '../../widgets
 import type { AgentServerMessage } from '../../widgets/protocol/agent-server-messages.js';
 import { CloseCode } from '../../widgets/protocol/close-codes.js';
 import type { AgentPeer, ChatHub } from './chat-hub.js';
-import { toAgentInteraction, toWorkView } from './agent-views.js';
+import { toAgentInteraction, toProfile, toWorkView } from './agent-views.js';
 import { JsonSocket } from './json-socket.js';
 import { runHandler, type HandlerTable } from './frame-handlers.js';
 
@@ -140,7 +140,7 @@ export class AgentConnection implements AgentPeer {
       for (const view of views) this.watching.add(view.id);
       this.send({
         type: 'welcome',
-        agent: { id: agentId, username: session.agent.username, name: session.agent.name },
+        agent: toProfile(session.agent),
         presence: this.deps.routing.presenceOf(agentId),
         offers: this.deps.routing.openOffersFor(agentId),
         interactions: views,

@@ -1,9 +1,15 @@
-import type { AgentInteraction, PriorInteraction } from '../../widgets/protocol/agent-server-messages.js';
+import type { AgentInteraction, AgentProfile, PriorInteraction } from '../../widgets/protocol/agent-server-messages.js';
+import type { AgentRecord } from '../store/agent-store.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import type { InteractionRecord } from '../store/interaction-store.js';
 import { toWire } from '../store/message-store.js';
 import type { NoteRecord } from '../store/note-store.js';
 import type { WorkItemRecord } from '../store/work-item-store.js';
+
+/** Who an agent is, as their console knows them (sign-in, /me, the socket's welcome). */
+export function toProfile(agent: AgentRecord): AgentProfile {
+  return { id: agent.id, username: agent.username, name: agent.name, ...(agent.language && { language: agent.language }) };
+}
 
 /**
  * The work an agent holds beyond a conversation, as the console shows it:

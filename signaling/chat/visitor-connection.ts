@@ -27,6 +27,8 @@ export interface VisitorConnectionDeps {
   messages: RateLimiter;
   /** Whether the site's pages may come from the origin this socket was opened from (http/origins.ts). */
   siteAllows: (site: string, origin: string | undefined) => boolean;
+  /** The site's default language, told to its visitors' widgets. */
+  siteLanguage: (site: string) => string | undefined;
   limits: { contextBytes: number; messageChars: number };
   log: (line: string, err: unknown) => void;
 }
@@ -87,6 +89,7 @@ export class VisitorConnection implements VisitorPeer {
       }
       this.id = interaction.id;
       this.deps.hub.addVisitor(this);
+      const language = this.deps.siteLanguage(interaction.site);
       this.send({
         type: 'welcome',
         interactionId: interaction.id,
@@ -94,6 +97,7 @@ export class VisitorConnection implements VisitorPeer {
         receipt: interaction.agentReceipt,
         readUpTo: interaction.visitorReceipt.read,
         messageLimit: this.deps.limits.messageChars,
+        ...(language && { language }),
       });
       const status = this.deps.hub.statusFor(interaction);
       this.lastStatus = status;

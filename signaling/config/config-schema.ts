@@ -11,6 +11,19 @@ const positiveInt = (max: number) =>
 
 const QueueIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits or -'));
 const TimeSchema = v.pipe(v.string(), v.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time such as 09:00 (24:00 for midnight)'));
+/** A BCP 47 language tag (en, zh-Hans, zh-TW, ru), checked by Intl and kept in its canonical form. */
+export const LanguageSchema = v.pipe(
+  v.string('must be a language tag such as en, zh-Hans, zh-TW or ru'),
+  v.check((tag) => {
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a language tag such as en, zh-Hans, zh-TW or ru'),
+  v.transform((tag) => Intl.getCanonicalLocales(tag)[0]!),
+);
+
 const RangesSchema = v.array(v.tuple([TimeSchema, TimeSchema], 'must be ["from", "to"]'));
 
 /** Opening hours of a queue, in its time zone (see routing/business-hours.ts). */
@@ -32,6 +45,12 @@ export const HoursSchema = v.strictObject({
 export const QueueSchema = v.strictObject({
   id: QueueIdSchema,
   label: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+  /**
+   * The label in other languages, by language tag: { "zh-Hans": "技术支持",
+   * "zh-Hant": "技術支援", "ru": "Поддержка" }. A visitor sees the one
+   * closest to the language their widget speaks, else `label`.
+   */
+  labels: v.optional(v.record(LanguageSchema, v.pipe(v.string(), v.minLength(1), v.maxLength(60)))),
   skills: v.optional(v.array(v.pipe(v.string(), v.maxLength(40))), []),
   /** Without hours the queue is always open. */
   hours: v.optional(HoursSchema),
@@ -48,6 +67,11 @@ export const SiteSchema = v.strictObject({
    * IVR), called at sip:<queue>@<sip.domain>. Default: every queue.
    */
   queues: v.optional(v.array(QueueIdSchema)),
+  /**
+   * The language the widgets speak when neither the page (`<html lang>`,
+   * `data-lang`) nor the visitor's browser names one they have. Default: English.
+   */
+  language: v.optional(LanguageSchema),
   /** The queue chats go to. Default: the site's first queue. */
   chatQueue: v.optional(QueueIdSchema),
   /**

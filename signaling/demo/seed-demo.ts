@@ -25,11 +25,11 @@ export const DEMO_SITE = {
 /** The customer the demo shop's "Sign in as Jamie" signs in. */
 export const DEMO_CUSTOMER = { id: 'cust-1042', name: 'Jamie Rivera', email: 'jamie@example.com' };
 
-/** The demo's queues: anyone can help choosing; orders and billing need those skills. */
+/** The demo's queues, named in each language the widgets speak: anyone can help choosing; orders and billing need those skills. */
 export const DEMO_QUEUES = [
-  { id: 'advice', label: 'Help choosing', skills: [] },
-  { id: 'orders', label: 'An order or delivery', skills: ['orders'] },
-  { id: 'billing', label: 'Billing and refunds', skills: ['billing'] },
+  { id: 'advice', label: 'Help choosing', labels: { 'zh-Hans': '选购咨询', 'zh-Hant': '選購諮詢', ru: 'Помощь с выбором' }, skills: [] },
+  { id: 'orders', label: 'An order or delivery', labels: { 'zh-Hans': '订单与配送', 'zh-Hant': '訂單與配送', ru: 'Заказ и доставка' }, skills: ['orders'] },
+  { id: 'billing', label: 'Billing and refunds', labels: { 'zh-Hans': '账单与退款', 'zh-Hant': '帳單與退款', ru: 'Оплата и возврат' }, skills: ['billing'] },
 ];
 
 /** alice does billing and orders and supervises (listens in on LiveKit calls); bob does orders only. */

@@ -3,7 +3,8 @@ import Router from '@koa/router';
 import * as v from 'valibot';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
-import { toAgentInteraction } from '../chat/agent-views.js';
+import { toAgentInteraction, toProfile } from '../chat/agent-views.js';
+import { LanguageSchema } from '../config/config-schema.js';
 import { requireAgent, type AgentState } from './require-agent.js';
 import { agentCors } from './cors.js';
 import { agentOriginAllowed } from './origins.js';
@@ -24,6 +25,8 @@ const DirectoryQuery = v.object({
   interaction: v.optional(v.pipe(v.string('interaction must be given once'), v.maxLength(64))),
   channel: v.optional(v.picklist(['chat', 'call'], 'channel must be chat or call')),
 });
+
+const SettingsBody = v.strictObject({ language: v.optional(v.nullable(LanguageSchema)) }, 'send an object of settings; the settings are { language }');
 
 const SignInBody = v.object({
   username: v.pipe(v.string('username is required'), v.maxLength(64)),
@@ -64,11 +67,7 @@ export function agentRoutes(services: Services) {
     services.log.info(`${session.agent.username} signed in from ${ctx.ip}`);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
-      token,
-      expiresAt: session.expiresAt,
-      agent: { id: session.agent.id, username: session.agent.username, name: session.agent.name },
-    };
+    ctx.body = { token, expiresAt: session.expiresAt, agent: toProfile(session.agent) };
   });
 
   router.delete('/sessions/current', agentOnly, (ctx) => {
@@ -80,10 +79,19 @@ export function agentRoutes(services: Services) {
   router.get('/me', agentOnly, (ctx) => {
     const { session } = ctx.state as AgentState;
     ctx.body = {
-      agent: { id: session.agent.id, username: session.agent.username, name: session.agent.name },
+      agent: toProfile(session.agent),
       presence: services.routing.presenceOf(session.agent.id),
       expiresAt: session.expiresAt,
     };
+  });
+
+  /** The agent's own settings: `language` (a BCP 47 tag, or null for the browser's). */
+  router.patch('/me', agentOnly, (ctx) => {
+    const { session } = ctx.state as AgentState;
+    const parsed = v.safeParse(SettingsBody, ctx.request.body);
+    if (!parsed.success) throw AppError.badRequest(`${v.getDotPath(parsed.issues[0]) ?? 'body'}: ${parsed.issues[0].message}`);
+    if (parsed.output.language !== undefined) services.stores.agents.setLanguage(session.agent.id, parsed.output.language);
+    ctx.body = { agent: toProfile(services.stores.agents.findById(session.agent.id)!) };
   });
 
   /** What the softphone's SIP user agent needs: its address of record and the ICE servers. */

@@ -51,6 +51,6 @@ export const attachmentCors = () =>
 export const agentCors = (allowed: readonly string[]) =>
   cors({
     allowOrigin: (origin) => allowed.includes('*') || allowed.includes(origin),
-    methods: 'GET, POST, DELETE, OPTIONS',
+    methods: 'GET, POST, PATCH, DELETE, OPTIONS',
     headers: 'Content-Type, Authorization',
   });

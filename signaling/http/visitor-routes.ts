@@ -2,13 +2,14 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import * as v from 'valibot';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { enforce } from '../limits/limits.js';
 import { assertSameVisitor, validateContext, validateContextUpdate } from '../context/validate-context.js';
 import type { SiteConfig } from '../config/config-schema.js';
 import { chatQueueOf, queuesOf } from '../config/sites.js';
 import { nextOpening } from '../routing/business-hours.js';
 import type { ContextInput } from '../../widgets/protocol/context-envelope.js';
+import type { SiteQueues } from '../../widgets/protocol/site-queues.js';
 import type { Services } from '../services.js';
 import { iceServersFor } from '../sip/ice-servers.js';
 import { visitorCall } from '../sip/sip-side.js';
@@ -93,12 +94,17 @@ function siteFor(services: Services, ctx: Context, key: string): SiteConfig {
   return site;
 }
 
-function parseBody<T>(schema: v.GenericSchema<unknown, T>, body: unknown): T {
+/**
+ * The body, checked. A refused field is `bad_request`, unless `codes` gives
+ * it a code of its own: one a widget words for the visitor to put right
+ * (`invalid_contact`), rather than a slip of the widget's.
+ */
+function parseBody<T>(schema: v.GenericSchema<unknown, T>, body: unknown, codes: Record<string, ErrorCode> = {}): T {
   const parsed = v.safeParse(schema, body);
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const path = v.getDotPath(issue);
-    throw AppError.badRequest(`${path ? `${path}: ` : ''}${issue.message}`);
+    throw AppError.badRequest(`${path ? `${path}: ` : ''}${issue.message}`, (path && codes[path]) || 'bad_request');
   }
   return parsed.output;
 }
@@ -145,14 +151,24 @@ export function visitorRoutes(services: Services) {
   router.get('/sites/:site/queues', (ctx) => {
     const site = siteFor(services, ctx, ctx.params.site ?? '');
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = {
+    const body: SiteQueues = {
       chatQueue: chatQueueOf(services.config, site),
+      ...(site.language && { language: site.language }),
       queues: queuesOf(services.config, site).map((q) => {
         const { open, staffed } = services.routing.availability(q.id);
         const opensAt = open ? undefined : nextOpening(q.hours, services.clock.now());
-        return { id: q.id, label: q.label, open, staffed, ...(opensAt ? { opensAt: new Date(opensAt).toISOString() } : {}) };
+        return {
+          id: q.id,
+          label: q.label,
+          ...(q.labels && { labels: q.labels }),
+          open,
+          staffed,
+          // The widget words the opening time in the queue's zone: "Monday 09:00 GMT+3" means the same to everyone.
+          ...(opensAt && { opensAt: new Date(opensAt).toISOString(), timezone: q.hours!.timezone }),
+        };
       }),
     };
+    ctx.body = body;
   });
 
   /**
@@ -197,13 +213,13 @@ export function visitorRoutes(services: Services) {
    * are offered it when the queue opens.
    */
   router.post('/offline', (ctx) => {
-    const body = parseBody(OfflineBody, ctx.request.body);
+    const body = parseBody(OfflineBody, ctx.request.body, { contact: 'invalid_contact' });
     const site = siteFor(services, ctx, body.site);
     const queue = body.queue ?? chatQueueOf(services.config, site);
     if (!queuesOf(services.config, site).some((q) => q.id === queue)) throw AppError.badRequest(`There is no queue "${queue}" on this site.`, 'unknown_queue');
     // Checked before anything is stored, so a refused message leaves no conversation behind.
     const limit = services.config.limits.messageChars;
-    if (body.message.length > limit) throw AppError.tooLarge(`A message has at most ${limit} characters.`, 'message_too_long');
+    if (body.message.length > limit) throw AppError.messageTooLong(limit);
     const context = validateContext(body.context, services.config.limits.contextBytes);
     const contact = body.contact.trim();
     const identity = { ...context.visitor.identity, name: body.name.trim() };
@@ -229,7 +245,7 @@ export function visitorRoutes(services: Services) {
 
   /** "Call me back when an agent is free": the waiting call becomes a callback that keeps its place. */
   router.post('/callbacks', (ctx) => {
-    const body = parseBody(CallbackBody, ctx.request.body);
+    const body = parseBody(CallbackBody, ctx.request.body, { phone: 'invalid_phone' });
     const interaction = visitorInteraction(services, ctx);
     const item = services.routing.requestCallback(interaction, body.phone?.trim() || undefined);
     ctx.status = 201;

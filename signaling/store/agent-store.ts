@@ -6,6 +6,8 @@ export interface AgentRecord {
   name: string;
   passwordHash: string;
   presence: 'available' | 'away';
+  /** The console's language the agent chose (BCP 47); null: the browser's. */
+  language: string | null;
   createdAt: number;
 }
 
@@ -15,6 +17,7 @@ interface AgentRow {
   display_name: string;
   password_hash: string;
   presence: 'available' | 'away';
+  language: string | null;
   created_at: number;
 }
 
@@ -24,6 +27,7 @@ const toRecord = (row: AgentRow): AgentRecord => ({
   name: row.display_name,
   passwordHash: row.password_hash,
   presence: row.presence,
+  language: row.language,
   createdAt: row.created_at,
 });
 
@@ -33,6 +37,7 @@ export class AgentStore {
   private readonly insertStmt;
   private readonly presenceStmt;
   private readonly passwordStmt;
+  private readonly languageStmt;
   private readonly listStmt;
 
   constructor(db: Db) {
@@ -43,10 +48,11 @@ export class AgentStore {
     );
     this.presenceStmt = db.prepare('UPDATE agents SET presence = ? WHERE id = ?');
     this.passwordStmt = db.prepare('UPDATE agents SET password_hash = ? WHERE id = ?');
+    this.languageStmt = db.prepare('UPDATE agents SET language = ? WHERE id = ?');
     this.listStmt = db.prepare<[], AgentRow>('SELECT * FROM agents ORDER BY username');
   }
 
-  insert(agent: Omit<AgentRecord, 'presence'>) {
+  insert(agent: Omit<AgentRecord, 'presence' | 'language'>) {
     this.insertStmt.run(agent);
   }
 
@@ -66,6 +72,10 @@ export class AgentStore {
 
   setPasswordHash(id: string, hash: string) {
     this.passwordStmt.run(hash, id);
+  }
+
+  setLanguage(id: string, language: string | null) {
+    this.languageStmt.run(language, id);
   }
 
   list(): AgentRecord[] {

@@ -140,4 +140,8 @@ export const MIGRATIONS: readonly string[] = [
     created_at     INTEGER NOT NULL
   );
   `,
+  `
+  -- The language an agent chose for their console (a BCP 47 tag); NULL: their browser's.
+  ALTER TABLE agents ADD COLUMN language TEXT;
+  `,
 ];

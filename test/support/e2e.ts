@@ -4,6 +4,7 @@
  * process.
  */
 import { after, before, type TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { CHROME_FLAGS, findChrome } from '../../scripts/find-chrome.mjs';
 import { spawnServer, type SpawnedServer } from './spawn-server.mjs';
@@ -65,7 +66,42 @@ export function useServerAndBrowser(
   };
 }
 
-type CallHolder = 'warmline-call' | 'warmline-softphone' | 'warmline-live-calls';
+export type CallHolder = 'warmline-call' | 'warmline-softphone' | 'warmline-live-calls';
+
+export interface CallStats {
+  bytes: number;
+  energy: number;
+  candidates: string[];
+}
+
+/**
+ * Runs in the page (Playwright's or Puppeteer's `evaluate`, so it uses
+ * nothing from outside itself): what getStats says about the call held by
+ * the element `tag` (`<warmline-call>` or `<warmline-softphone>`).
+ */
+export async function callStatsInPage(tag: CallHolder): Promise<CallStats> {
+  // The element may sit in another component's shadow root (the supervisor's live calls in the console).
+  let el0: Element | null = document.querySelector(tag);
+  const roots: Array<Document | ShadowRoot> = [document];
+  while (!el0 && roots.length) {
+    const root = roots.pop()!;
+    for (const e of root.querySelectorAll('*')) {
+      if (e.localName === tag) el0 = e;
+      if (e.shadowRoot) roots.push(e.shadowRoot);
+    }
+  }
+  const el = el0 as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
+  const report = await (el?.getStats?.() ?? el?.getCallStats?.());
+  const summary: CallStats = { bytes: 0, energy: 0, candidates: [] };
+  report?.forEach((s: { type: string; kind?: string; bytesReceived?: number; totalAudioEnergy?: number; candidateType?: string }) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+      summary.bytes += s.bytesReceived ?? 0;
+      summary.energy += s.totalAudioEnergy ?? 0;
+    }
+    if (s.type === 'local-candidate' && s.candidateType) summary.candidates.push(s.candidateType);
+  });
+  return summary;
+}
 
 /**
  * What getStats says about the call in `page`, read from the element that
@@ -73,41 +109,24 @@ type CallHolder = 'warmline-call' | 'warmline-softphone' | 'warmline-live-calls'
  * energy received so far (energy stays flat while the other side is muted),
  * and the types of the local ICE candidates.
  */
-export async function callStats(page: Page, tag: CallHolder): Promise<{ bytes: number; energy: number; candidates: string[] }> {
-  return page.evaluate(async (selector) => {
-    // The element may sit in another component's shadow root (the supervisor's live calls in the console).
-    let el0: Element | null = document.querySelector(selector);
-    const roots: Array<Document | ShadowRoot> = [document];
-    while (!el0 && roots.length) {
-      const root = roots.pop()!;
-      for (const e of root.querySelectorAll('*')) {
-        if (e.localName === selector) el0 = e;
-        if (e.shadowRoot) roots.push(e.shadowRoot);
-      }
-    }
-    const el = el0 as (HTMLElement & { getStats?(): Promise<RTCStatsReport | undefined>; getCallStats?(): Promise<RTCStatsReport | undefined> }) | null;
-    const report = await (el?.getStats?.() ?? el?.getCallStats?.());
-    const summary = { bytes: 0, energy: 0, candidates: [] as string[] };
-    report?.forEach((s: { type: string; kind?: string; bytesReceived?: number; totalAudioEnergy?: number; candidateType?: string }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-        summary.bytes += s.bytesReceived ?? 0;
-        summary.energy += s.totalAudioEnergy ?? 0;
-      }
-      if (s.type === 'local-candidate' && s.candidateType) summary.candidates.push(s.candidateType);
-    });
-    return summary;
-  }, tag);
+export function callStats(page: Page, tag: CallHolder): Promise<CallStats> {
+  return page.evaluate(callStatsInPage, tag);
+}
+
+/** Waits until the inbound audio `read` reports for the call held by `tag` grows past `than` bytes. */
+export async function inboundAudioRising(read: () => Promise<CallStats>, tag: CallHolder, than: number, timeoutMs = 10_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const { bytes } = await read();
+    if (bytes > than) return bytes;
+    if (Date.now() - started > timeoutMs) throw new Error(`${tag}: inbound audio stuck at ${bytes} bytes`);
+    await sleep(200);
+  }
 }
 
 /** Waits until the audio received by the call in `page` grows past `than` bytes. */
-export async function audioRising(page: Page, tag: CallHolder, than: number, timeoutMs = 10_000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    const { bytes } = await callStats(page, tag);
-    if (bytes > than) return bytes;
-    if (Date.now() - started > timeoutMs) throw new Error(`${tag}: inbound audio stuck at ${bytes} bytes`);
-    await page.waitForTimeout(200);
-  }
+export function audioRising(page: Page, tag: CallHolder, than: number, timeoutMs = 10_000): Promise<number> {
+  return inboundAudioRising(() => callStats(page, tag), tag, than, timeoutMs);
 }
 
 /** How much audio energy arrives at `page` over `ms`. */

@@ -1,18 +1,25 @@
 import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
-import { Localize } from '../base/localize.js';
+import { Localize, type TermKey } from '../base/localize.js';
+import { agentPack, callPack, visitorPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
-import enAgent from '../base/translations/en-agent.js';
-import enCall from '../base/translations/en-call.js';
-import { isTransferringPhone, type AgentCall, type AgentPhone } from '../telephony/agent-phone.js';
+import { FocusKeeper } from '../base/focus-keeper.js';
+import { isTransferringPhone, type AgentCall, type AgentPhone, type CallProblem } from '../telephony/agent-phone.js';
 import { DTMF_DIGITS } from '../telephony/dtmf.js';
 import { keyTone } from '../telephony/tones.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
 import type { WarmlineTransferEvent } from '../events/warmline-transfer.js';
 import type {} from '../events/warmline-call-transfer.js';
 import '../transfer-form/warmline-transfer-form.js';
+import { refusalOf } from '../transfer-form/transfer-refusals.js';
 import styles from './warmline-agent-call.styles.js';
+
+/** Why a call could not go on, in the agent's words. */
+const CALL_PROBLEM_TERMS = { 'no-mic': 'callNoMic', gone: 'callGone', 'join-failed': 'callJoinFailed', 'mic-not-sent': 'callMicNotSent' } as const satisfies Record<
+  CallProblem,
+  TermKey
+>;
 
 /**
  * @summary One of the agent's calls: ringing with Answer and Decline, then the call's controls and its transfer.
@@ -45,6 +52,9 @@ export class WarmlineAgentCall extends WarmlineElement {
   /** Hides the keypad: the phone's path sends no keys to the other side (LiveKit). */
   @property({ type: Boolean, attribute: 'no-keypad' }) noKeypad = false;
 
+  /** The bar's name as a landmark ("Call" by default): the console numbers its calls when it holds several, so that each has its own. */
+  @property() label = '';
+
   /** Server and agent session, for the transfer directory. */
   @property() server = '';
   @property({ attribute: false }) token = '';
@@ -55,8 +65,10 @@ export class WarmlineAgentCall extends WarmlineElement {
   @state() private now = Date.now();
   @query('audio') private audio!: HTMLAudioElement;
 
-  private readonly localize = new Localize(this, enAgent, enCall);
+  private readonly localize = new Localize(this, agentPack, callPack, visitorPack);
   private ticker: ReturnType<typeof setInterval> | undefined;
+  /** Answer gone once answered, Hang up once the call ended: focus stays on the bar, whose next Tab reaches what is there now. */
+  private readonly focusKeeper = new FocusKeeper(this, () => this.shadowRoot?.querySelector<HTMLElement>('[part~="base"]'));
 
   override connectedCallback() {
     super.connectedCallback();
@@ -82,11 +94,11 @@ export class WarmlineAgentCall extends WarmlineElement {
     const who = call.direction === 'out' || call.transfer?.kind === 'consult' ? call.caller : this.context?.visitor.identity?.name || call.caller || t.term('visitor');
     const ringingIn = call.state === 'ringing' && call.direction === 'in';
     return html`
-      <section part="base" class=${ringingIn ? 'ringing' : ''} role="region" aria-label=${t.term('call')}>
+      <section part="base" class=${ringingIn ? 'ringing' : ''} role="region" aria-label=${this.label || t.term('call')} tabindex="-1">
         ${ringingIn ? this.renderRinging(call, who) : call.state === 'ended' ? this.renderEnded(call) : this.renderInCall(call, who)}
-        ${call.digits ? html`<p class="digits" role="status">${t.term('keysPressed')}: <strong>${call.digits}</strong></p>` : nothing}
+        ${call.digits ? html`<p class="digits" role="status">${t.term('fieldLabel', t.term('keysPressed'))}<strong>${call.digits}</strong></p>` : nothing}
         ${call.transferFailed && call.state !== 'ended'
-          ? html`<p class="problem" role="alert">${call.transferProblem ? t.term('transferFailedBecause', call.transferProblem) : t.term('transferFailed')}</p>`
+          ? html`<p class="problem" role="alert">${this.transferFailure(call)}</p>`
           : nothing}
         ${this.transferOpen && call.state !== 'ended'
           ? html`<warmline-transfer-form
@@ -96,9 +108,9 @@ export class WarmlineAgentCall extends WarmlineElement {
               server=${this.server}
               .token=${this.token}
               .self=${this.self}
-              lang=${t.lang}
+             
               @warmline-transfer=${this.onTransfer}
-              @warmline-transfer-cancel=${() => (this.transferOpen = false)}
+              @warmline-transfer-cancel=${this.closeTransfer}
             ></warmline-transfer-form>`
           : nothing}
         <audio autoplay></audio>
@@ -125,13 +137,13 @@ export class WarmlineAgentCall extends WarmlineElement {
     return html`<p class="what" role="status"><span class="title">${t.term('callEndedAgent')}</span>
         <span class="detail">${call.connectedAt ? this.duration(call.connectedAt) : ''}</span></p>
       ${call.problem
-        ? html`<p class="problem" role="alert">${call.problem}</p>`
+        ? html`<p class="problem" role="alert">${t.term(CALL_PROBLEM_TERMS[call.problem])}</p>`
         : call.endReason === 'connection-lost'
           ? html`<p class="problem" role="alert">${t.term('callLost')}</p>`
           : call.leftPage
             ? html`<p class="problem" role="status">${t.term('visitorLeftPage')}</p>`
             : nothing}
-      <div class="controls"><button type="button" @click=${() => this.phone?.dismiss(call.id)}>${t.term('closeChat')}</button></div>`;
+      <div class="controls"><button type="button" @click=${() => this.phone?.dismiss(call.id)}>${t.term('dismiss')}</button></div>`;
   }
 
   private renderInCall(call: AgentCall, who: string) {
@@ -141,11 +153,11 @@ export class WarmlineAgentCall extends WarmlineElement {
     const title = call.consultFor
       ? t.term('consulting', who)
       : call.transferring
-        ? t.term('transferring')
+        ? t.term('transferringCall')
         : call.state === 'reconnecting'
           ? t.term('callReconnecting', who)
           : !connected
-            ? `${t.term('stateRinging')} ${who}`
+            ? t.term('callingOut', who)
             : held
               ? t.term('callOnHold', who)
               : t.term('onCallWith', who);
@@ -166,7 +178,7 @@ export class WarmlineAgentCall extends WarmlineElement {
           ? nothing
           : html`<button type="button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} ?disabled=${!connected} @click=${() => (this.keypadOpen = !this.keypadOpen)}>${t.term('keypad')}</button>`}
         ${call.direction === 'in' && call.interactionId && !call.transfer?.kind.startsWith('consult') && !this.noTransfer
-          ? html`<button type="button" aria-expanded=${this.transferOpen ? 'true' : 'false'} ?disabled=${!connected || !!call.transferring} @click=${() => (this.transferOpen = !this.transferOpen)}>
+          ? html`<button class="transfer-toggle" type="button" aria-expanded=${this.transferOpen ? 'true' : 'false'} ?disabled=${!connected || !!call.transferring} @click=${() => (this.transferOpen = !this.transferOpen)}>
               ${t.term('transfer')}
             </button>`
           : nothing}
@@ -181,9 +193,23 @@ export class WarmlineAgentCall extends WarmlineElement {
         : nothing}`;
   }
 
+  /** Why a transfer did not go through: the colleague and why, when the server said ("Bob Chen (did not answer)"). */
+  private transferFailure(call: AgentCall): string {
+    const t = this.localize;
+    const refusal = call.transferRefusal;
+    return refusal ? t.term('transferFailedBecause', refusalOf(t, refusal.who, refusal.reason)) : t.term('transferFailed');
+  }
+
   /** The phone's transfers: a consultation only happens on a phone that has them. */
   private transfers() {
     return this.phone && isTransferringPhone(this.phone) ? this.phone : undefined;
+  }
+
+  /** The form closed without a transfer: back to the button that opened it. */
+  private async closeTransfer() {
+    this.transferOpen = false;
+    await this.updateComplete;
+    this.shadowRoot?.querySelector<HTMLElement>('.transfer-toggle')?.focus();
   }
 
   private onTransfer(event: WarmlineTransferEvent) {

@@ -3,7 +3,9 @@ import { serverUrl, TestAgent, until } from '../../test/support/browser.js';
 import type { WarmlineAgentCall } from './warmline-agent-call.component.js';
 import './warmline-agent-call.js';
 import type { AgentCall, AgentSipPhone } from '../telephony/agent-sip-phone.js';
+import { agentCall } from '../../test/support/agent-call.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
+import { expectAxeClean, expectContrastClean } from '../../test/support/axe.js';
 
 /** Records what the bar asks of the phone (the phone itself is tested end to end). */
 function recordingPhone() {
@@ -22,22 +24,7 @@ function recordingPhone() {
   return { phone, calls };
 }
 
-const call = (change: Partial<AgentCall> = {}): AgentCall => ({
-  id: 'c1',
-  direction: 'in',
-  interactionId: 'in_abcdefgh',
-  caller: 'Visitor',
-  state: 'ringing',
-  muted: false,
-  digits: '',
-  ringingSince: Date.now(),
-  connectedAt: undefined,
-  endReason: undefined,
-  transfer: undefined,
-  transferring: undefined,
-  consultFor: undefined,
-  ...change,
-});
+const call = agentCall;
 
 const context = {
   v: 1,
@@ -57,10 +44,25 @@ describe('<warmline-agent-call>', () => {
     expect(region.getAttribute('aria-label')).to.equal('Call');
     expect(region.textContent).to.contain('Incoming call from Jamie Rivera');
     expect(region.textContent).to.contain('Copper Kettle · Help choosing');
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
     buttonNamed(el, 'Answer')!.click();
     buttonNamed(el, 'Decline')!.click();
     expect(calls).to.deep.equal(['accept:c1', 'decline:c1']);
+    // Answered: the Answer button goes, and focus stays on the bar rather than falling to the page.
+    buttonNamed(el, 'Answer')!.focus();
+    el.call = call({ state: 'connected', connectedAt: Date.now() });
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(region);
+  });
+
+  it('is readable in dark, ringing and under way', async () => {
+    const { phone } = recordingPhone();
+    const el = await fixture<WarmlineAgentCall>(html`<warmline-agent-call theme="dark" .phone=${phone} .call=${call()} .context=${context}></warmline-agent-call>`);
+    await expectContrastClean(el);
+    el.call = call({ state: 'connected', connectedAt: Date.now(), digits: '7' });
+    await el.updateComplete;
+    await expectContrastClean(el);
+    await expectAxeClean(el);
   });
 
   it('offers mute, hold, keypad and hang-up during the call, and shows the keys the visitor pressed', async () => {
@@ -79,11 +81,12 @@ describe('<warmline-agent-call>', () => {
     buttonNamed(el, 'Key 5')!.click();
     buttonNamed(el, 'Hang up')!.click();
     expect(calls).to.deep.equal(['mute:c1:true', 'hold:c1:true', 'dtmf:c1:5', 'hangup:c1']);
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
     el.call = call({ state: 'on-hold', connectedAt: Date.now() });
     await el.updateComplete;
     expect(el.shadowRoot!.textContent).to.contain('Jamie Rivera is on hold');
     expect(buttonNamed(el, 'Resume')).to.exist;
+    await expectAxeClean(el);
   });
 
   it('offers to transfer a call in progress, and names the target and the note in the event', async () => {
@@ -106,7 +109,7 @@ describe('<warmline-agent-call>', () => {
       expect(options).to.include.members(['Help choosing', 'An order or delivery', 'Billing and refunds']);
       const bob = [...form.querySelectorAll('option')].find((o) => o.textContent!.startsWith('Bob'))!;
       form.querySelector('select')!.value = bob.value;
-      await expect(formEl).shadowDom.to.be.accessible();
+      await expectAxeClean(el);
       (form.querySelector('textarea') as HTMLTextAreaElement).value = 'Wants a refund for the kettle';
       const chosen = oneEvent(el, 'warmline-call-transfer');
       const warm = [...form.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Talk to them first')!;
@@ -130,6 +133,7 @@ describe('<warmline-agent-call>', () => {
     buttonNamed(el, 'Cancel transfer')!.click();
     expect(calls).to.deep.equal(['complete:c2', 'cancel:c2']);
     expect(buttonNamed(el, 'Transfer'), 'a consultation is not transferred itself').to.equal(undefined);
+    await expectAxeClean(el);
   });
 
   it('says so when a transfer did not go through, and the call is the agent’s again', async () => {
@@ -140,16 +144,38 @@ describe('<warmline-agent-call>', () => {
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('The transfer could not be made.');
     expect(buttonNamed(el, 'Resume')!.disabled).to.equal(false);
     expect(buttonNamed(el, 'Transfer')!.disabled).to.equal(false, 'and can try again');
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
   });
 
-  it('says why in the server’s words when it gave them (a consultation nobody answered)', async () => {
+  it('says why when the server gave a code (a consultation nobody answered), in the agent’s language', async () => {
     const { phone } = recordingPhone();
-    const el = await fixture<WarmlineAgentCall>(
-      html`<warmline-agent-call .phone=${phone} .call=${call({ state: 'on-hold', connectedAt: Date.now(), transferFailed: true, transferProblem: 'Bob Chen did not answer' })} .context=${context}></warmline-agent-call>`,
-    );
-    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('Bob Chen did not answer: the transfer was not made. The customer is still with you.');
-    expect(buttonNamed(el, 'Resume')!.disabled).to.equal(false);
+    const refused = call({ state: 'on-hold', connectedAt: Date.now(), transferFailed: true, transferRefusal: { reason: 'no_answer', who: 'Bob Chen' } });
+    for (const [lang, words] of [
+      ['en', 'Bob Chen (did not answer): the transfer was not made. The customer is still with you.'],
+      ['ru', 'Bob Chen (не ответил(а)): перевод не выполнен. Клиент по-прежнему с вами.'],
+      ['zh-Hant', 'Bob Chen（未接聽）：轉接未完成，客戶仍由您服務。'],
+    ] as const) {
+      const el = await fixture<WarmlineAgentCall>(html`<warmline-agent-call lang=${lang} .phone=${phone} .call=${refused} .context=${context}></warmline-agent-call>`);
+      expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal(words);
+    }
+  });
+
+  it('says whom an outgoing call rings in one term, and closes an ended call with the agent’s own word', async () => {
+    const { phone, calls } = recordingPhone();
+    for (const [lang, calling, close] of [
+      ['en', 'Calling Anna Li…', 'Close'],
+      ['ru', 'Вызов: Anna Li…', 'Закрыть'],
+      ['zh-Hant', '正在撥打給Anna Li…', '關閉'],
+    ] as const) {
+      const el = await fixture<WarmlineAgentCall>(
+        html`<warmline-agent-call lang=${lang} .phone=${phone} .call=${call({ direction: 'out', caller: 'Anna Li', state: 'ringing' })}></warmline-agent-call>`,
+      );
+      expect(el.shadowRoot!.querySelector('.title')!.textContent).to.equal(calling);
+      el.call = call({ state: 'ended', endReason: 'remote-hangup' });
+      await el.updateComplete;
+      buttonNamed(el, close)!.click();
+    }
+    expect(calls).to.deep.equal(['dismiss:c1', 'dismiss:c1', 'dismiss:c1']);
   });
 
   it('on a path without transfers or keys (LiveKit), offers neither, and says why a call could not go on', async () => {
@@ -160,9 +186,9 @@ describe('<warmline-agent-call>', () => {
     expect(buttonNamed(el, 'Hold')).to.exist;
     expect(buttonNamed(el, 'Transfer')).to.equal(undefined);
     expect(buttonNamed(el, 'Keypad')).to.equal(undefined);
-    el.call = call({ state: 'ended', endReason: 'failed', problem: 'The microphone is not available (Permission denied).' });
+    el.call = call({ state: 'ended', endReason: 'failed', problem: 'no-mic' });
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('The microphone is not available (Permission denied).');
-    await expect(el).shadowDom.to.be.accessible();
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('The microphone is not available.');
+    await expectAxeClean(el);
   });
 });

@@ -2,8 +2,8 @@ import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
+import { attachmentPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
-import enAttachment from '../base/translations/en-attachment.js';
 import type { VisitorChatClient } from '../chat/visitor-chat-client.js';
 import { UploadError, uploadAttachment, type UploadProblem } from '../chat/attachment-upload.js';
 import type {} from '../events/warmline-message-send.js';
@@ -43,7 +43,7 @@ export class WarmlineAttach extends WarmlineElement {
   @state() private busy = false;
   @query('input') private input!: HTMLInputElement;
 
-  private readonly localize = new Localize(this, enAttachment);
+  private readonly localize = new Localize(this, attachmentPack);
   private root: Node | undefined;
 
   /** The chat's attachments (in the message list beside this) fetch with this conversation's token. */
@@ -55,9 +55,6 @@ export class WarmlineAttach extends WarmlineElement {
   override connectedCallback() {
     super.connectedCallback();
     this.root = this.getRootNode();
-    // Speak the chat's language, unless given one.
-    const lang = ((this.root as ShadowRoot).host as HTMLElement | undefined)?.lang;
-    if (!this.lang && lang) this.lang = lang;
     this.root.addEventListener('warmline-attachment-auth', this.answerAuth as EventListener);
   }
 

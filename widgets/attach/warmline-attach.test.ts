@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { WarmlineChat } from '../chat-panel/warmline-chat.component.js';
 import '../chat-panel/warmline-chat.js';
 import { clearStorage, serverUrl, TestAgent, until } from '../../test/support/browser.js';
+import { expectAxeClean } from '../../test/support/axe.js';
 
 /** A 1×1 PNG and a minimal PDF. */
 const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
@@ -49,7 +50,7 @@ describe('<warmline-attach> in <warmline-chat>', () => {
     const input = a.shadowRoot!.querySelector<HTMLInputElement>('input[type="file"]')!;
     expect(input.hidden).to.equal(true);
     expect(input.accept).to.equal('image/png,image/jpeg,image/gif,image/webp,application/pdf');
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
   });
 
   it('uploads a chosen photo, sends it, and the visitor and the agent see it; the host page was asked first', async () => {
@@ -62,6 +63,7 @@ describe('<warmline-attach> in <warmline-chat>', () => {
     const img = await until(() => item.shadowRoot?.querySelector<HTMLImageElement>('img'), 'its thumbnail');
     expect(img.src).to.match(/^blob:/);
     await until(() => list(el).shadowRoot!.textContent!.includes('Sent'), 'the message to be sent');
+    await expectAxeClean(el);
 
     const agent = await TestAgent.signIn(server, 'alice');
     try {
@@ -80,6 +82,7 @@ describe('<warmline-attach> in <warmline-chat>', () => {
     await until(() => note(a).includes('cannot be attached'), 'the refusal');
     expect(note(a)).to.equal('notes.txt cannot be attached: only photos (PNG, JPEG, GIF, WebP) and PDF files can.');
     expect(a.shadowRoot!.querySelector('[part="note"]')!.getAttribute('role')).to.equal('alert');
+    await expectAxeClean(el);
     // HTML that calls itself a PNG: only the server's look at the content tells.
     await choose(el, new File(['<script>alert(1)</script>'], 'photo.png', { type: 'image/png' }));
     await until(() => note(a).startsWith('photo.png cannot be attached'), 'the server’s refusal');
@@ -102,6 +105,7 @@ describe('<warmline-attach> in <warmline-chat>', () => {
     const item = await until(() => list(el).shadowRoot!.querySelector('warmline-attachment'), 'the PDF in the conversation');
     const button = await until(() => item.shadowRoot?.querySelector<HTMLButtonElement>('[part="download"]'), 'its download button');
     expect(button.getAttribute('aria-label')).to.equal('Download receipt.pdf');
+    await expectAxeClean(el);
     // Catch the download the button starts.
     const clicked: HTMLAnchorElement[] = [];
     const original = HTMLAnchorElement.prototype.click;

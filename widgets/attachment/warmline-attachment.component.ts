@@ -2,8 +2,8 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
+import { attachmentPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
-import enAttachment from '../base/translations/en-attachment.js';
 import { ATTACHMENT_TYPES, type AttachmentInfo } from '../protocol/wire-common.js';
 import type {} from '../events/warmline-attachment-auth.js';
 import styles from './warmline-attachment.styles.js';
@@ -44,7 +44,7 @@ export class WarmlineAttachment extends WarmlineElement {
   @state() private url: string | undefined;
   @state() private status: 'idle' | 'loading' | 'failed' = 'idle';
 
-  private readonly localize = new Localize(this, enAttachment);
+  private readonly localize = new Localize(this, attachmentPack);
   /** Which file and credentials `url` (or the load under way) is for: a change starts again. */
   private shown = '';
   private abort: AbortController | undefined;
@@ -52,9 +52,6 @@ export class WarmlineAttachment extends WarmlineElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    // Speak the language of the list it is in, unless given one.
-    const lang = ((this.getRootNode() as ShadowRoot).host as HTMLElement | undefined)?.lang;
-    if (!this.lang && lang) this.lang = lang;
     // Back in the page (moved in a list): load again what leaving released.
     this.requestUpdate();
   }

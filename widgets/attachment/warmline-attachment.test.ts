@@ -5,6 +5,7 @@ import type { WarmlineSoftphone } from '../softphone/warmline-softphone.componen
 import '../softphone/warmline-softphone.js';
 import type { AttachmentInfo } from '../protocol/wire-common.js';
 import { clearStorage, sampleContext, serverUrl, until } from '../../test/support/browser.js';
+import { expectAxeClean } from '../../test/support/axe.js';
 
 const button = (el: HTMLElement, text: string) =>
   [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent!.trim() === text);
@@ -84,6 +85,8 @@ describe('<warmline-attachment>', () => {
       const img = await until(() => item!.shadowRoot?.querySelector<HTMLImageElement>('img'), 'its thumbnail');
       expect(img.src).to.match(/^blob:/);
       expect(item!.shadowRoot!.querySelector('[part="name"]')!.textContent).to.equal(name);
+      await expectAxeClean(item!);
+      await expectAxeClean(el);
       // Leave the queue as it was for the tests after this one.
       button(el, 'End chat')!.click();
       await until(() => statuses.includes('closed'), 'the chat to end');

@@ -9,6 +9,22 @@ type EventDetail<K extends keyof GlobalEventHandlersEventMap> =
   GlobalEventHandlersEventMap[K] extends CustomEvent<infer D> ? D : never;
 
 export class WarmlineElement extends LitElement {
+  /** What the first render waits for: the terms of the language it shows (see Localize). */
+  private firstUpdateHolds: Promise<unknown>[] | undefined;
+
+  /** Delays the first render until `until` settles; later renders never wait. */
+  holdFirstUpdate(until: Promise<unknown>) {
+    if (!this.hasUpdated) (this.firstUpdateHolds ??= []).push(until);
+  }
+
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const holds = this.firstUpdateHolds;
+    if (!holds) return super.scheduleUpdate();
+    this.firstUpdateHolds = undefined;
+    // Lit awaits what this returns before `updateComplete` resolves.
+    return Promise.all(holds).then(() => super.scheduleUpdate());
+  }
+
   /**
    * Dispatches a typed, bubbling, composed event. Intent events are created
    * cancelable so the host page can veto them; check `defaultPrevented`.

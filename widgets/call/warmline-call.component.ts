@@ -1,14 +1,16 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
-import { Localize } from '../base/localize.js';
+import { Localize, setSiteLanguage } from '../base/localize.js';
+import { callPack, queuePack, visitorPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
+import { FocusKeeper } from '../base/focus-keeper.js';
 import { PHONE_ICON } from '../base/icons.js';
-import enCall from '../base/translations/en-call.js';
-import enQueue from '../base/translations/en-queue.js';
 import { collectContext } from '../context/collect-context.js';
 import { VisitorCall, type VisitorCallSnapshot } from '../telephony/visitor-call.js';
 import { takesWork, type QueueInfo, type QueuePlace } from '../queue/queue-api.js';
+import { ApiError } from '../net/api-error.js';
+import type { ErrorCode, ErrorDetails } from '../protocol/errors.js';
 import { DTMF_DIGITS, type DtmfDigit } from '../telephony/dtmf.js';
 import { holdMusic, keyTone, ring, ringback } from '../telephony/tones.js';
 import type { CallState } from '../telephony/call-state.js';
@@ -52,6 +54,20 @@ const PROBLEM_TERMS = {
 } as const;
 
 const CALLBACK_END_TERMS = { reached: 'callbackDone', closed: 'callbackClosed', cancelled: 'callbackCancelled', failed: 'callbackFailed' } as const;
+
+type Wording = (t: Localize, details: ErrorDetails) => string;
+
+/** The server's refusals of a call, worded by their code (protocol/errors.ts); any other: `serverProblem`. */
+const START_REFUSALS: Partial<Record<ErrorCode, Wording>> = {
+  rate_limited: (t, d) => t.term('rateLimited', d.retryAfter ?? 5),
+};
+
+/** The server's refusals of a callback, worded by their code; any other: `callbackFailed`. */
+const CALLBACK_REFUSALS: Partial<Record<ErrorCode, Wording>> = {
+  invalid_phone: (t) => t.term('callbackPhoneInvalid'),
+  conflict: (t) => t.term('callbackAlready'),
+  rate_limited: (t, d) => t.term('rateLimited', d.retryAfter ?? 5),
+};
 
 /**
  * @summary The visitor's call button: a call from the browser to an agent who sees the visitor's context.
@@ -100,7 +116,9 @@ export class WarmlineCall extends WarmlineElement {
   @query('audio') private audio!: HTMLAudioElement;
   @query('[part="button"]') private button!: HTMLButtonElement;
 
-  private readonly localize = new Localize(this, enCall, enQueue);
+  private readonly localize = new Localize(this, callPack, queuePack, visitorPack);
+  /** Hang up gone once the call ended, the keypad closed: focus stays in the panel. */
+  private readonly focusKeeper = new FocusKeeper(this, () => this.shadowRoot?.querySelector<HTMLElement>('.panel'));
   private call: VisitorCall | undefined;
   private stopTone: (() => void) | undefined;
   private tone: 'ringback' | 'ring' | 'hold' | undefined;
@@ -150,19 +168,34 @@ export class WarmlineCall extends WarmlineElement {
         <span>${this.label || t.term('callUs')}</span>
         ${waitingBack && this.snap?.callback?.place ? html`<span class="badge" aria-label=${this.placeText(this.snap.callback.place)}>#${this.snap.callback.place.position}</span>` : nothing}
       </button>
-      <section part="panel" class="panel" role="dialog" aria-labelledby="call-title" ?hidden=${this.step === 'idle'} @keydown=${this.onKeydown}>
-        <header>
+      <section part="panel" class="panel" role="dialog" aria-labelledby="call-title" tabindex="-1" ?hidden=${this.step === 'idle'} @keydown=${this.onKeydown}>
+        <div class="header">
           <h2 id="call-title">${t.term('callTitle')}</h2>
           ${this.inCall() ? nothing : html`<button class="close" type="button" aria-label=${t.term('closeCall')} @click=${this.close}>×</button>`}
-        </header>
-        <div class="body">${this.renderStep()}</div>
+        </div>
+        <div class="body">
+          <p class="status" role="status" aria-live="polite">${this.statusText()}</p>
+          ${this.renderStep()}
+        </div>
         <audio autoplay></audio>
       </section>
     `;
   }
 
   override updated(changed: PropertyValues) {
+    if (changed.has('step') && changed.get('step') === 'idle') this.placePanel();
     if (changed.has('step') && this.step !== 'idle') this.focusFirst();
+  }
+
+  /**
+   * The panel hangs under the button, its right edge on the button's; a
+   * button near the left of the page (a shop's header, left to right) would
+   * push it off the screen, so there it starts at the button's left edge.
+   */
+  private placePanel() {
+    const panel = this.shadowRoot?.querySelector<HTMLElement>('.panel');
+    if (!panel) return;
+    panel.classList.toggle('start', this.getBoundingClientRect().right < panel.offsetWidth + 8);
   }
 
   /** Starts a call, as clicking the button does (or shows the callback waiting). */
@@ -176,7 +209,9 @@ export class WarmlineCall extends WarmlineElement {
     try {
       const call = this.ensureCall();
       try {
-        this.queues = await call.queues();
+        const site = await call.queues();
+        setSiteLanguage(site.language);
+        this.queues = site.queues;
       } catch {
         // Without the list, the call goes to the site's default queue.
         this.queues = [];
@@ -207,7 +242,7 @@ export class WarmlineCall extends WarmlineElement {
           <div class="choices" role="group" aria-labelledby="topic-q">
             ${this.queues.map(
               (q) => html`<button class="choice" type="button" @click=${() => this.choose(q)}>
-                ${q.label}${takesWork(q) ? nothing : html`<span class="hint">${t.term('leaveMessageHint')}</span>`}
+                ${t.pick(q.label, q.labels)}${takesWork(q) ? nothing : html`<span class="hint">${t.term('leaveMessageHint')}</span>`}
               </button>`,
             )}
           </div>
@@ -227,28 +262,29 @@ export class WarmlineCall extends WarmlineElement {
     const t = this.localize;
     const s = this.snap;
     if (s?.problem && s.problem !== 'offline') {
-      return html`<p class="problem" role="alert">${s.problem === 'server' && s.problemDetail ? s.problemDetail : t.term(PROBLEM_TERMS[s.problem])}</p>
+      const refused = s.problem === 'server' && s.refusal ? START_REFUSALS[s.refusal.code]?.(t, s.refusal) : undefined;
+      return html`<p class="problem" role="alert">${refused ?? t.term(PROBLEM_TERMS[s.problem])}</p>
         <div class="row">
           <button class="primary" type="button" @click=${() => this.withQueue(this.chosenQueue)}>${t.term('tryAgain')}</button>
           <button class="secondary" type="button" @click=${this.close}>${t.term('back')}</button>
         </div>`;
     }
-    return html`<p role="status">${t.term('micPrompt')}</p>
-      <button class="secondary" type="button" @click=${this.close}>${t.term('cancelCall')}</button>`;
+    return html`<button class="secondary" type="button" @click=${this.close}>${t.term('cancelCall')}</button>`;
   }
 
   private renderOffline() {
+    const t = this.localize;
     const q = this.offlineQueue;
     return html`<warmline-offline-form
       class="offline"
       server=${this.base}
       site=${this.site}
       queue=${q?.id ?? ''}
-      queue-label=${q?.label ?? ''}
+      queue-label=${q ? t.pick(q.label, q.labels) : ''}
       reason=${q && !q.open ? 'closed' : 'unstaffed'}
       opens-at=${q?.opensAt ?? ''}
+      timezone=${q?.timezone ?? ''}
       .token=${this.call?.token}
-      lang=${this.localize.lang}
       @warmline-offline-sent=${(e: WarmlineOfflineSentEvent) => this.call?.adopt(e.detail.token, e.detail.interactionId)}
     ></warmline-offline-form>`;
   }
@@ -258,11 +294,9 @@ export class WarmlineCall extends WarmlineElement {
     const cb = this.snap?.callback;
     if (!cb || cb.state === 'ringing') return nothing;
     if (cb.state !== 'waiting') {
-      return html`<p role="status">${t.term(CALLBACK_END_TERMS[cb.state])}</p>
-        <button class="secondary" type="button" @click=${this.close}>${t.term('closeCall')}</button>`;
+      return html`<button class="secondary" type="button" @click=${this.close}>${t.term('closeCall')}</button>`;
     }
-    return html`<p class="status" role="status" aria-live="polite">${cb.place ? this.placeText(cb.place) : t.term('stateWaiting')}</p>
-      <p>${t.term('callbackWaiting')}</p>
+    return html`<p>${t.term('callbackWaiting')}</p>
       <div class="row">
         <button class="secondary" type="button" @click=${() => this.call?.cancelCallback()}>${t.term('callbackCancel')}</button>
         <button class="secondary" type="button" @click=${this.close}>${t.term('closeCall')}</button>
@@ -272,8 +306,7 @@ export class WarmlineCall extends WarmlineElement {
   private renderCall(s: VisitorCallSnapshot) {
     const t = this.localize;
     if (s.state === 'ended') {
-      return html`<p class="status" role="status">${t.term('callEnded')}</p>
-        <p>${t.term(END_TERMS[s.endReason ?? 'failed'])}</p>
+      return html`<p>${t.term(END_TERMS[s.endReason ?? 'failed'])}</p>
         <div class="row">
           <button class="primary" type="button" @click=${this.again}>${t.term('callAgain')}</button>
           <button class="secondary" type="button" @click=${this.close}>${t.term('closeCall')}</button>
@@ -287,23 +320,14 @@ export class WarmlineCall extends WarmlineElement {
         </div>
         ${s.problem ? html`<p class="problem" role="alert">${t.term(PROBLEM_TERMS[s.problem as keyof typeof PROBLEM_TERMS])}</p>` : nothing}`;
     }
-    const state = s.state;
-    const connected = state === 'connected';
-    const status = s.transferring
-      ? t.term('transferring')
-      : state === 'connected'
-        ? t.term('stateConnected', s.agentName ?? '')
-        : state === 'waiting' && s.place
-          ? this.placeText(s.place)
-          : t.term(STATE_TERMS[state]);
-    return html`<p class="status" role="status" aria-live="polite">${status}</p>
-      ${s.connectedAt && !s.transferring ? html`<p class="timer" role="timer" aria-label=${t.term('callDuration')}>${this.duration(s.connectedAt)}</p>` : nothing}
+    const connected = s.state === 'connected';
+    return html`${s.connectedAt && !s.transferring ? html`<p class="timer" role="timer" aria-label=${t.term('callDuration')}>${this.duration(s.connectedAt)}</p>` : nothing}
       ${this.soundBlocked ? html`<button class="primary" type="button" @click=${this.playAudio}>${t.term('startAudio')}</button>` : nothing}
       <div class="row">
         <button class="control" type="button" aria-pressed=${s.muted ? 'true' : 'false'} ?disabled=${!connected && s.state !== 'on-hold'} @click=${() => this.call?.setMuted(!s.muted)}>
           ${t.term('mute')}
         </button>
-        <button class="control" type="button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} aria-controls="keypad" ?disabled=${!connected} @click=${() => (this.keypadOpen = !this.keypadOpen)}>
+        <button class="control" type="button" aria-expanded=${this.keypadOpen ? 'true' : 'false'} aria-controls=${this.keypadOpen && connected ? 'keypad' : nothing} ?disabled=${!connected} @click=${() => (this.keypadOpen = !this.keypadOpen)}>
           ${t.term('keypad')}
         </button>
         <button class="hangup" type="button" @click=${() => this.hangup()}>${t.term('hangUp')}</button>
@@ -314,6 +338,31 @@ export class WarmlineCall extends WarmlineElement {
           </div>`
         : nothing}
       ${s.state === 'waiting' && !s.transferring && s.callbacks ? this.renderCallbackOffer() : nothing}`;
+  }
+
+  /**
+   * The call's state, or the place in line, in words: one live region that
+   * stays in the panel whatever the step, so that each change is announced
+   * (a live region added with its text already in it often is not).
+   */
+  private statusText(): string {
+    const t = this.localize;
+    const s = this.snap;
+    if (this.step === 'microphone') return s?.problem && s.problem !== 'offline' ? '' : t.term('micPrompt');
+    if (this.step === 'callback') {
+      const cb = s?.callback;
+      if (!cb || cb.state === 'ringing') return '';
+      if (cb.state !== 'waiting') return t.term(CALLBACK_END_TERMS[cb.state]);
+      return cb.place ? this.placeText(cb.place) : t.term('stateWaiting');
+    }
+    if (this.step !== 'call' || !s) return '';
+    // A callback ringing is an alert of its own.
+    if (s.callback?.state === 'ringing' && s.state === 'ringing') return '';
+    if (s.state === 'ended') return t.term('callEnded');
+    if (s.transferring) return t.term('transferring');
+    if (s.state === 'connected') return t.term('stateConnected', s.agentName ?? '');
+    if (s.state === 'waiting' && s.place) return this.placeText(s.place);
+    return t.term(STATE_TERMS[s.state]);
   }
 
   /** While waiting in line: keep the place without staying on the line. */
@@ -338,7 +387,8 @@ export class WarmlineCall extends WarmlineElement {
       this.askingCallback = false;
       this.step = 'callback';
     } catch (err) {
-      this.callbackError = err instanceof Error && err.message ? err.message : this.localize.term('callbackFailed');
+      // The server's English message is for logs: the visitor reads the words for its code.
+      this.callbackError = (err instanceof ApiError && CALLBACK_REFUSALS[err.code]?.(this.localize, err.details)) || this.localize.term('callbackFailed');
     }
   }
 
@@ -368,7 +418,7 @@ export class WarmlineCall extends WarmlineElement {
     const problem = call.snapshot.problem;
     if (problem === 'offline') {
       // It closed (or its last agent left) since the list was fetched.
-      const fresh = await call.queues().catch(() => this.queues);
+      const fresh = await call.queues().then((site) => site.queues, () => this.queues);
       await this.showOffline(fresh.find((q) => q.id === queue) ?? this.queues.find((q) => q.id === queue));
     } else if (problem) this.step = 'microphone';
   }
@@ -485,9 +535,23 @@ export class WarmlineCall extends WarmlineElement {
     }
   }
 
+  /**
+   * A new step: focus on its first choice (a topic, Try again), into the
+   * offline form, or, once the call is placed, on the panel itself, whose
+   * live region says how the call goes: the first control there may be
+   * Hang up, which nobody should press by pressing Enter twice.
+   */
   private async focusFirst() {
     await this.updateComplete;
-    this.shadowRoot?.querySelector<HTMLElement>('.body button')?.focus();
+    const panel = this.shadowRoot?.querySelector<HTMLElement>('.panel');
+    const body = panel?.querySelector('.body');
+    const form = body?.querySelector('warmline-offline-form');
+    if (form) {
+      await form.updateComplete;
+      return form.focus();
+    }
+    const first = this.step === 'call' ? undefined : body?.querySelector<HTMLElement>('button:not(:disabled)');
+    (first ?? panel)?.focus();
   }
 }
 

@@ -1,10 +1,11 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
-import { Localize } from '../base/localize.js';
+import { Localize, setSiteLanguage } from '../base/localize.js';
+import { sendOnEnter } from '../base/send-on-enter.js';
+import { visitorPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
 import { VisitorChatClient, type VisitorChatSnapshot } from '../chat/visitor-chat-client.js';
-import { collectContext } from '../context/collect-context.js';
 import { CHAT_ICON } from '../base/icons.js';
 import '../message-list/warmline-message-list.js';
 import type { QueueInfo } from '../queue/queue-api.js';
@@ -14,7 +15,11 @@ import type {} from '../events/warmline-message-send.js';
 import type {} from '../events/warmline-message-receive.js';
 import type {} from '../events/warmline-connection-change.js';
 import type { WarmlineOfflineSentEvent } from '../events/warmline-offline-sent.js';
+import type { ErrorCode } from '../protocol/errors.js';
 import styles from './warmline-chat.styles.js';
+
+/** Messages the server refused for good, worded by its code (protocol/errors.ts); any other code: the generic words. */
+const REFUSALS: Partial<Record<ErrorCode, 'messageRefused'>> = { invalid_message: 'messageRefused' };
 
 /**
  * @summary The visitor's chat: a launcher button and a panel with the conversation.
@@ -70,7 +75,7 @@ export class WarmlineChat extends WarmlineElement {
   @query('textarea') private input!: HTMLTextAreaElement;
   @query('.launcher') private launcher!: HTMLButtonElement;
 
-  private readonly localize = new Localize(this);
+  private readonly localize = new Localize(this, visitorPack);
   private client: VisitorChatClient | undefined;
   private unsubscribe: Array<() => void> = [];
   private readonly onContextChange = () => this.client?.contextChanged();
@@ -120,11 +125,11 @@ export class WarmlineChat extends WarmlineElement {
         ?hidden=${!this.open}
         @keydown=${this.onPanelKeydown}
       >
-        <header part="header">
+        <div part="header" class="header">
           <h2 id="title">${title}</h2>
           <p class="subtitle" role="status">${this.statusText(s)}</p>
           <button class="close" type="button" aria-label=${this.localize.term('closeChat')} @click=${this.hide}>×</button>
-        </header>
+        </div>
         ${this.renderBanner(s)}
         <warmline-message-list
           part="messages"
@@ -132,7 +137,7 @@ export class WarmlineChat extends WarmlineElement {
           me="visitor"
           .entries=${s?.entries ?? []}
           typing=${this.typingText(s)}
-          lang=${this.localize.lang}
+         
         ></warmline-message-list>
         ${s?.error ? html`<p class="error" role="alert">${this.errorText(s.error)}</p>` : nothing}
         ${this.offline
@@ -141,10 +146,10 @@ export class WarmlineChat extends WarmlineElement {
               site=${this.site}
               queue=${this.offline.id}
               .token=${this.client?.token}
-              queue-label=${this.offline.label}
+              queue-label=${this.localize.pick(this.offline.label, this.offline.labels)}
               reason="closed"
               opens-at=${this.offline.opensAt ?? ''}
-              lang=${this.localize.lang}
+              timezone=${this.offline.timezone ?? ''}
               @warmline-offline-sent=${this.onOfflineSent}
             ></warmline-offline-form>`
           : nothing}
@@ -157,7 +162,7 @@ export class WarmlineChat extends WarmlineElement {
             rows="1"
             maxlength=${s?.messageLimit ?? 4000}
             placeholder=${this.localize.term('placeholder')}
-            @keydown=${this.onInputKeydown}
+            @keydown=${sendOnEnter}
             @input=${this.onInput}
           ></textarea>
           <button part="send-button" class="send" type="submit">${this.localize.term('send')}</button>
@@ -211,7 +216,9 @@ export class WarmlineChat extends WarmlineElement {
     const status = this.snap?.status;
     if (status && status !== 'new' && status !== 'closed') return;
     try {
-      this.offline = await (await import('../queue/offline-check.js')).offlineChatQueue(this.base, this.site);
+      const { offline, language } = await (await import('../queue/offline-check.js')).offlineChatQueue(this.base, this.site);
+      this.offline = offline;
+      setSiteLanguage(language);
     } catch {
       // Cannot tell: keep the chat; a message waits in the queue.
     }
@@ -227,13 +234,16 @@ export class WarmlineChat extends WarmlineElement {
     const client = new VisitorChatClient({
       server: this.base,
       site: this.site,
-      collectContext,
+      // What the page knows of the visitor is read only when a conversation starts or changes: a visitor
+      // who opens the chat and closes it again never loads the code (about 1.5 KB gzipped).
+      collectContext: async () => (await import('../context/collect-context.js')).collectContext(),
     });
     this.client = client;
     let lastConnection = client.snapshot.connection;
     this.unsubscribe = [
       client.on('change', (snap) => {
         this.snap = snap;
+        if (snap.language) setSiteLanguage(snap.language);
         if (snap.connection !== lastConnection) {
           lastConnection = snap.connection;
           this.emit('warmline-connection-change', { detail: { state: snap.connection } });
@@ -265,7 +275,7 @@ export class WarmlineChat extends WarmlineElement {
         if (s.place) return this.localize.term('queuePlace', s.place.position, Math.ceil(s.place.waitSeconds / 60));
         return this.localize.term('statusWaiting');
       case 'active':
-        return this.localize.term('statusActive', s.agentName ?? '');
+        return s.agentName ? this.localize.term('statusActive', s.agentName) : this.localize.term('statusActiveNoName');
       case 'closed':
         return this.localize.term('statusClosed');
       default:
@@ -275,7 +285,8 @@ export class WarmlineChat extends WarmlineElement {
 
   private typingText(s: VisitorChatSnapshot | undefined): string {
     if (s?.agentTyping === null || s?.agentTyping === undefined) return '';
-    return this.localize.term('typing', s.agentTyping || s.agentName || this.localize.term('chatTitle'));
+    const name = s.agentTyping || s.agentName;
+    return name ? this.localize.term('typing', name) : this.localize.term('typingNoName');
   }
 
   private renderBanner(s: VisitorChatSnapshot | undefined) {
@@ -293,7 +304,7 @@ export class WarmlineChat extends WarmlineElement {
 
   private errorText(error: NonNullable<VisitorChatSnapshot['error']>): string {
     if (error.kind === 'too-long') return this.localize.term('messageTooLong', error.max);
-    if (error.kind === 'refused') return error.message;
+    if (error.kind === 'refused') return this.localize.term(REFUSALS[error.code] ?? 'errorGeneric');
     if (error.kind === 'slow-down') return this.localize.term('slowDown', error.seconds);
     return this.localize.term('errorGeneric');
   }
@@ -304,14 +315,6 @@ export class WarmlineChat extends WarmlineElement {
     if (!text || !this.client) return;
     if (this.emit('warmline-message-send', { cancelable: true, detail: { text } }).defaultPrevented) return;
     if (this.client.send(text)) this.input.value = '';
-  }
-
-  private onInputKeydown(event: KeyboardEvent) {
-    // Enter sends, Shift+Enter starts a new line (and IME composition is left alone).
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      this.input.form?.requestSubmit();
-    }
   }
 
   private onInput() {

@@ -2,6 +2,8 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { WarmlineChat } from './warmline-chat.component.js';
 import './warmline-chat.js';
 import { clearStorage, serverUrl, TestAgent, until } from '../../test/support/browser.js';
+import { expectAxeClean, expectContrastClean } from '../../test/support/axe.js';
+import type { VisitorChatClient } from '../chat/visitor-chat-client.js';
 
 const shadow = (el: WarmlineChat) => el.shadowRoot!;
 const launcher = (el: WarmlineChat) => shadow(el).querySelector<HTMLButtonElement>('[part="launcher"]')!;
@@ -32,7 +34,7 @@ describe('<warmline-chat>', () => {
     expect(launcher(el).getAttribute('aria-label')).to.contain('Chat');
     expect(launcher(el).getAttribute('aria-expanded')).to.equal('false');
     expect(panel(el).hidden).to.equal(true);
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
   });
 
   it('opens on click with focus in the text box, and closes with Escape back to the launcher', async () => {
@@ -49,7 +51,7 @@ describe('<warmline-chat>', () => {
     // The conversation is a live region (role=log) and the status line is announced (role=status).
     expect(list(el).shadowRoot!.querySelector('[role="log"]')).to.exist;
     expect(shadow(el).querySelector('[role="status"]')!.textContent).to.contain('Ask us anything');
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
 
     setTimeout(() => panel(el).dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true })));
     await oneEvent(el, 'warmline-chat-close');
@@ -154,15 +156,83 @@ describe('<warmline-chat>', () => {
     }
   });
 
+  // The real server refuses, for good, a message whose attachment is not in the conversation (`invalid_message`).
+  for (const [lang, words] of [
+    ['ru', 'Это сообщение не удалось отправить.'],
+    ['zh-Hant', '這則訊息無法傳送。'],
+  ] as const) {
+    it(`says a message the server refused in the visitor’s language, by the refusal’s code (${lang})`, async () => {
+      const el = await fixture<WarmlineChat>(html`<warmline-chat lang=${lang} server=${server} site="demo" open></warmline-chat>`);
+      const text = `refusal test ${Math.random().toString(36).slice(2)}`;
+      await send(el, text);
+      // Taken, so that it leaves no one waiting in line ahead of the tests after.
+      const interactionId = await staff.acceptOfferFor(text);
+      try {
+        const client = (el as unknown as { client: VisitorChatClient }).client;
+        client.send('', { id: 'at_notinthisconversation', name: 'receipt.png', type: 'image/png', size: 2048 });
+        const alert = await until(() => shadow(el).querySelector('.error[role="alert"]'), 'the refusal');
+        expect(alert.textContent).to.equal(words);
+        expect(client.snapshot.entries.some((e) => e.attachment)).to.equal(false, 'the refused message is taken out');
+      } finally {
+        staff.send({ type: 'close', interactionId });
+      }
+    });
+  }
+
   it('shows the place in the queue while the visitor waits', async () => {
     const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo" open></warmline-chat>`);
     const text = `place test ${Math.random().toString(36).slice(2)}`;
     await send(el, text);
-    await until(() => shadow(el).querySelector('[role="status"]')!.textContent!.includes('You are next'), 'the place in line');
+    const line = await until(() => shadow(el).querySelector<HTMLElement>('.subtitle[role="status"]'), 'the status line');
+    // Next, or further back if a chat from another test file still waits in the same queue.
+    await until(() => /You are (next|number \d+ in line)/.test(line.textContent!), 'the place in line');
+    await expectAxeClean(el);
+    // The same live region says it in each language.
+    for (const [lang, words] of [['ru', /[\u0400-\u04ff]/], ['zh-Hans', /[\u4e00-\u9fff]/], ['zh-Hant', /[\u4e00-\u9fff]/], ['en', /You are (next|number)/]] as const) {
+      el.lang = lang;
+      await until(() => words.test(line.textContent!), `the place in line in ${lang}`);
+      expect(shadow(el).querySelector('.subtitle[role="status"]')).to.equal(line);
+    }
     const agent = await TestAgent.signIn(server, 'alice');
     try {
       const interactionId = await agent.acceptOfferFor(text);
       await until(() => shadow(el).querySelector('[role="status"]')!.textContent!.includes('Alice Martin'), 'the agent to join');
+      agent.send({ type: 'send', interactionId, cid: 'agent-cid-0003', text: 'Hello, how can I help?' });
+      await until(() => messages(el).some((m) => m.includes('Hello, how can I help?')), 'the reply');
+      await expectAxeClean(el);
+      agent.send({ type: 'close', interactionId });
+    } finally {
+      agent.close();
+    }
+  });
+
+  it('takes its colours from theme="dark" or "light", in the elements inside it too, with the site’s values first, and stays readable in dark', async () => {
+    const colours = (el: WarmlineChat) => ({
+      panel: getComputedStyle(panel(el)).backgroundColor,
+      messages: getComputedStyle(list(el)).color,
+    });
+    const light = await fixture<WarmlineChat>(html`<warmline-chat theme="light" server=${server} site="demo" open></warmline-chat>`);
+    expect(colours(light)).to.deep.equal({ panel: 'rgb(255, 255, 255)', messages: 'rgb(27, 31, 36)' });
+    const dark = await fixture<WarmlineChat>(html`<warmline-chat theme="dark" server=${server} site="demo" open></warmline-chat>`);
+    expect(colours(dark)).to.deep.equal({ panel: 'rgb(22, 27, 34)', messages: 'rgb(230, 237, 243)' }, 'the message list, inside the chat, is dark too');
+    dark.setAttribute('theme', 'light');
+    await dark.updateComplete;
+    expect(colours(dark)).to.deep.equal(colours(light), 'switched back');
+    dark.setAttribute('theme', 'dark');
+    dark.style.setProperty('--warmline-color-surface', 'rgb(1, 2, 3)');
+    expect(colours(dark).panel).to.equal('rgb(1, 2, 3)', 'the site owner’s value wins');
+    dark.style.removeProperty('--warmline-color-surface');
+
+    // A conversation in dark: both sides' messages, the status line, the composer.
+    const text = `dark test ${Math.random().toString(36).slice(2)}`;
+    await send(dark, text);
+    const agent = await TestAgent.signIn(server, 'alice');
+    try {
+      const interactionId = await agent.acceptOfferFor(text);
+      agent.send({ type: 'send', interactionId, cid: 'agent-cid-0004', text: 'Hello in the dark' });
+      await until(() => messages(dark).some((m) => m.includes('Hello in the dark')), 'the reply');
+      await expectContrastClean(dark);
+      await expectAxeClean(dark);
       agent.send({ type: 'close', interactionId });
     } finally {
       agent.close();
@@ -174,6 +244,7 @@ describe('<warmline-chat>', () => {
     const offline = await until(() => shadow(el).querySelector('warmline-offline-form'), 'the offline form');
     const form = await until(() => offline.shadowRoot?.querySelector('form'), 'its form');
     expect(shadow(el).querySelector<HTMLElement>('[part="composer"]')!.hidden).to.equal(true);
+    await expectAxeClean(el);
     (form.querySelector('[name="name"]') as HTMLInputElement).value = 'Sam Late';
     (form.querySelector('[name="contact"]') as HTMLInputElement).value = '+44 20 7946 0000';
     (form.querySelector('[name="message"]') as HTMLTextAreaElement).value = 'Do you ship to Norway?';

@@ -14,6 +14,7 @@ import type { ContextInput } from '../protocol/context-envelope.js';
 import { parseVisitorServerMessage, type VisitorServerMessage, type VisitorStatus } from '../protocol/visitor-server-messages.js';
 import type { VisitorClientMessage } from '../protocol/visitor-client-messages.js';
 import type { AttachmentInfo, ChatMessage } from '../protocol/wire-common.js';
+import type { ErrorCode } from '../protocol/errors.js';
 import type { ConnectionState } from '../net/connection-state.js';
 import { ReconnectingSocket } from '../net/reconnecting-socket.js';
 import { DefaultReconnectPolicy, type ReconnectPolicy } from '../net/reconnect-policy.js';
@@ -27,8 +28,8 @@ export interface VisitorChatOptions {
   /** The Warmline server's base URL, e.g. https://chat.example.com */
   server: string;
   site: string;
-  /** Called whenever the context is sent: at the start and after each change. */
-  collectContext: () => ContextInput;
+  /** Called whenever the context is sent: at the start and after each change (it may load its code first). */
+  collectContext: () => ContextInput | Promise<ContextInput>;
   storage?: Storage;
   policy?: ReconnectPolicy;
   WebSocket?: typeof WebSocket;
@@ -46,6 +47,8 @@ export interface VisitorChatSnapshot {
   agentTyping: string | null;
   unread: number;
   messageLimit: number;
+  /** The site's default language, as the server told it. */
+  language: string | undefined;
   error: ChatError | undefined;
 }
 
@@ -53,13 +56,13 @@ export interface VisitorChatSnapshot {
 export type ChatError =
   | { kind: 'too-long'; max: number }
   | { kind: 'start-failed' }
-  /** The server refused a message for good; `message` is its explanation. */
-  | { kind: 'refused'; message: string }
+  /** The server refused a message for good; `code` says why (protocol/errors.ts), for the widget to word. */
+  | { kind: 'refused'; code: ErrorCode }
   /** Sending too fast: what is queued goes again in `seconds`. */
   | { kind: 'slow-down'; seconds: number };
 
 /** Error codes after which resending the same message cannot succeed. */
-const PERMANENT = new Set(['message_too_long', 'invalid_message']);
+const PERMANENT = new Set<ErrorCode>(['message_too_long', 'invalid_message']);
 
 interface ChatEvents extends Record<string, unknown> {
   change: VisitorChatSnapshot;
@@ -83,6 +86,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
   private agentTyping: string | null = null;
   private readUpTo = 0;
   private messageLimit = 4000;
+  private language: string | undefined;
   private error: ChatError | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomed = false;
@@ -108,6 +112,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       agentTyping: this.agentTyping,
       unread: this.log.unreadAfter(this.readUpTo),
       messageLimit: this.messageLimit,
+      language: this.language,
       error: this.error,
     };
   }
@@ -210,7 +215,13 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
 
   private async createInteraction(attempt = 0, minimal = false): Promise<void> {
     const doFetch = this.options.fetch ?? fetch.bind(globalThis);
-    let context = this.options.collectContext();
+    let context: ContextInput;
+    try {
+      context = await this.options.collectContext();
+    } catch {
+      // Its code could not load (offline): like a failed request, try again.
+      return this.retryCreate(attempt);
+    }
     if (minimal) context = { v: 1, visitor: context.visitor, page: context.page };
     let res: Response;
     try {
@@ -307,6 +318,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       this.log.setReceipt(frame.receipt);
       this.readUpTo = Math.max(this.readUpTo, frame.readUpTo);
       this.messageLimit = frame.messageLimit;
+      this.language = frame.language;
       this.welcomed = true;
       this.resendOutbox();
       if (this.contextDirty) this.flushContext();
@@ -342,7 +354,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
         const cid = frame.cid;
         this.store.update({ outbox: this.store.load().outbox.filter((item) => item.cid !== cid) });
         this.log.drop(cid);
-        this.error = { kind: 'refused', message: frame.message };
+        this.error = frame.code === 'message_too_long' ? { kind: 'too-long', max: frame.limit ?? this.messageLimit } : { kind: 'refused', code: frame.code };
       } else if (frame.code === 'rate_limited') {
         // Too fast: it stays queued and goes again when the server says it may.
         const seconds = frame.retryAfter ?? 5;
@@ -366,7 +378,14 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
   private flushContext() {
     if (!this.welcomed) return;
     this.contextDirty = false;
-    this.frame({ type: 'context', context: this.options.collectContext() });
+    void Promise.resolve(this.options.collectContext()).then(
+      (context) => {
+        // The socket dropped meanwhile: the next welcome sends it.
+        if (this.welcomed) this.frame({ type: 'context', context });
+        else this.contextDirty = true;
+      },
+      () => (this.contextDirty = true),
+    );
   }
 
   private stopTyping() {

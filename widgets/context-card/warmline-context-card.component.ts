@@ -1,11 +1,12 @@
 import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
+import { dateTime, languageName, money, relativeTime } from '../base/formats.js';
 import { Localize } from '../base/localize.js';
+import { agentPack, visitorPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
 import type { Note, PriorInteraction } from '../protocol/agent-server-messages.js';
-import enAgent from '../base/translations/en-agent.js';
 import styles from './warmline-context-card.styles.js';
 
 /** Only http(s) URLs become links; anything else is shown as text. */
@@ -32,7 +33,7 @@ export class WarmlineContextCard extends WarmlineElement {
   /** The customer's earlier conversations, newest first (the server joins them only on a verified identity). */
   @property({ attribute: false }) history: PriorInteraction[] = [];
 
-  private readonly localize = new Localize(this, enAgent);
+  private readonly localize = new Localize(this, agentPack, visitorPack);
 
   override render() {
     const c = this.context;
@@ -46,7 +47,7 @@ export class WarmlineContextCard extends WarmlineElement {
               ${this.notes.map(
                 (n) => html`<blockquote>
                   <p>${n.text}</p>
-                  <footer class="muted">${t.term('noteBy', n.author)}, ${t.time(n.at)}</footer>
+                  <footer class="muted">${t.term('noteByAt', n.author, t.time(n.at))}</footer>
                 </blockquote>`,
               )}
             </section>`
@@ -56,7 +57,7 @@ export class WarmlineContextCard extends WarmlineElement {
           <h3>${t.term('currentPage')}</h3>
           ${this.link(c.page.url, c.page.title || c.page.url)}
           <p class="muted">${c.page.url}</p>
-          ${c.page.referrer ? html`<p class="muted">${t.term('referrer')}: ${c.page.referrer}</p>` : nothing}
+          ${c.page.referrer ? html`<p class="muted">${t.term('fieldLabel', t.term('referrer'))}${c.page.referrer}</p>` : nothing}
         </section>
         ${this.renderCart(c)} ${this.renderProduct(c)}
         ${c.topic || c.reason
@@ -96,11 +97,11 @@ export class WarmlineContextCard extends WarmlineElement {
       <h3>${t.term('earlierConversations')}</h3>
       ${this.history.map(
         (prior) => html`<details>
-          <summary>${new Intl.DateTimeFormat(t.lang, { dateStyle: 'medium', timeStyle: 'short' }).format(prior.createdAt)} · ${prior.topic ?? prior.pageTitle}</summary>
+          <summary>${dateTime(t.lang, prior.createdAt)} (${relativeTime(t.lang, (prior.createdAt - Date.now()) / 1000)}) · ${prior.topic ?? prior.pageTitle}</summary>
           ${prior.notes.map((n) => html`<blockquote><p>${n.text}</p><footer class="muted">${t.term('noteBy', n.author)}</footer></blockquote>`)}
           <ol class="transcript">
             ${prior.messages.map(
-              (m) => html`<li class=${m.from}><span class="muted">${m.from === 'visitor' ? t.term('visitor') : m.author ?? ''}:</span> ${m.text}</li>`,
+              (m) => html`<li class=${m.from}><span class="muted">${t.term('fieldLabel', m.from === 'visitor' ? t.term('visitor') : m.author ?? '')}</span>${m.text}</li>`,
             )}
           </ol>
         </details>`,
@@ -146,14 +147,14 @@ export class WarmlineContextCard extends WarmlineElement {
                 (item) => html`<tr>
                   <td>${this.link(item.url, item.name)}</td>
                   <td class="num">${item.qty}</td>
-                  <td class="num">${t.money(item.price, cart.currency)}</td>
+                  <td class="num">${money(t.lang, item.price, cart.currency)}</td>
                 </tr>`,
               )}
             </tbody>
             <tfoot>
               <tr>
                 <td colspan="2">${t.term('total')}</td>
-                <td class="num cart-total">${t.money(cart.total, cart.currency)}</td>
+                <td class="num cart-total">${money(t.lang, cart.total, cart.currency)}</td>
               </tr>
             </tfoot>
           </table>`
@@ -169,7 +170,7 @@ export class WarmlineContextCard extends WarmlineElement {
       <h3>${t.term('viewedProduct')}</h3>
       <p>${this.link(product.url, product.name)}</p>
       <p class="muted">
-        ${product.price !== undefined && product.currency ? t.money(product.price, product.currency) : nothing}
+        ${product.price !== undefined && product.currency ? money(t.lang, product.price, product.currency) : nothing}
         ${product.sku ? html` · ${product.sku}` : nothing} ${product.availability ? html` · ${product.availability}` : nothing}
       </p>
     </section>`;
@@ -183,7 +184,7 @@ export class WarmlineContextCard extends WarmlineElement {
       <dl>
         ${c.locale
           ? html`<dt>${t.term('locale')}</dt>
-              <dd>${[c.locale.language, c.locale.timezone].filter(Boolean).join(' · ')}</dd>`
+              <dd>${[c.locale.language && languageName(t.lang, c.locale.language), c.locale.timezone].filter(Boolean).join(' · ')}</dd>`
           : nothing}
         ${c.device
           ? html`<dt>${t.term('device')}</dt>

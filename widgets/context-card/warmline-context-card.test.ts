@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import type { WarmlineContextCard } from './warmline-context-card.component.js';
 import './warmline-context-card.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
+import { expectAxeClean, expectContrastClean } from '../../test/support/axe.js';
 
 const context: ContextEnvelope = {
   v: 1,
@@ -34,7 +35,7 @@ describe('<warmline-context-card>', () => {
     const region = el.shadowRoot!.querySelector('[role="region"]')!;
     expect(region.getAttribute('aria-label')).to.equal('Customer context');
     const t = text(el);
-    for (const expected of ['Jamie Rivera', 'Not verified', 'https://shop.example/products/kettle', 'Home', 'Stoneware Mug Set (4)', '€127.00', 'Read shipping and returns', 'en-GB · Europe/London', 'mobile', 'plan', 'gold']) {
+    for (const expected of ['Jamie Rivera', 'Not verified', 'https://shop.example/products/kettle', 'Home', 'Stoneware Mug Set (4)', '€127.00', 'Read shipping and returns', 'British English · Europe/London', 'mobile', 'plan', 'gold']) {
       expect(t).to.contain(expected);
     }
     const rows = [...el.shadowRoot!.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()));
@@ -42,13 +43,25 @@ describe('<warmline-context-card>', () => {
       ['Copper Pour-Over Kettle', '1', '€59.00'],
       ['Stoneware Mug Set (4)', '2', '€34.00'],
     ]);
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
   });
 
   it('marks a verified identity as verified', async () => {
     const verified = { ...context, visitor: { id: 'v-1', identity: { name: 'Jamie', verified: true } } };
     const el = await fixture<WarmlineContextCard>(html`<warmline-context-card .context=${verified}></warmline-context-card>`);
     expect(el.shadowRoot!.querySelector('.badge')!.textContent).to.equal('Verified');
+    await expectAxeClean(el);
+  });
+
+  it('is readable in dark: badges, notes, links and the muted lines', async () => {
+    const notes = [{ author: 'Alice Martin', text: 'Wants the kettle before Friday.', at: 1_700_000_100_000 }];
+    const el = await fixture<WarmlineContextCard>(html`<warmline-context-card theme="dark" lang="en" .context=${context} .notes=${notes}></warmline-context-card>`);
+    expect(getComputedStyle(el.shadowRoot!.querySelector('[part="base"]')!).backgroundColor).to.equal('rgb(22, 27, 34)');
+    await expectContrastClean(el);
+    await expectAxeClean(el);
+    el.context = { ...context, visitor: { id: 'v-1', identity: { name: 'Jamie', verified: true } } };
+    await el.updateComplete;
+    await expectContrastClean(el);
   });
 
   it('renders what the visitor sent as text and makes links of http(s) URLs only', async () => {
@@ -79,6 +92,20 @@ describe('<warmline-context-card>', () => {
     expect(ok.shadowRoot!.querySelector('.unverified-note')).to.equal(null);
   });
 
+  it('joins a label and its value, and a note’s author and time, with the punctuation of the agent’s language', async () => {
+    const notes = [{ author: 'Alice Martin', text: 'Refund approved.', at: Date.UTC(2026, 10, 20, 14, 5) }];
+    for (const [lang, referrer, noteBy] of [
+      ['en', 'Came from: https://search.example/', /^Alice Martin wrote, /],
+      ['ru', 'Источник перехода: https://search.example/', /^Автор: Alice Martin, /],
+      ['zh-Hant', '來源：https://search.example/', /^Alice Martin的備註，/],
+    ] as const) {
+      const el = await fixture<WarmlineContextCard>(html`<warmline-context-card lang=${lang} .context=${context} .notes=${notes}></warmline-context-card>`);
+      const muted = [...el.shadowRoot!.querySelectorAll('.muted')].map((p) => p.textContent!.trim());
+      expect(muted).to.include(referrer);
+      expect(el.shadowRoot!.querySelector('.notes footer')!.textContent!.trim()).to.match(noteBy);
+    }
+  });
+
   it('lists the customer’s earlier conversations, with their transcripts and notes, as text', async () => {
     const history = [
       {
@@ -102,7 +129,9 @@ describe('<warmline-context-card>', () => {
     for (const expected of ['An order or delivery', 'Where is order 1042? <img src=x onerror=alert(1)>', 'Alice Martin: It ships tomorrow.', 'Promised a discount next time.']) {
       expect(t).to.contain(expected);
     }
+    // When, as a date and as a distance the agent takes in at a glance.
+    expect(section.querySelector('summary')!.textContent).to.match(/^Nov 20, 2026, \d{1,2}:05\s[AP]M \(\d+ days ago\) · An order or delivery$/);
     expect(section.querySelector('img')).to.equal(null);
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
   });
 });

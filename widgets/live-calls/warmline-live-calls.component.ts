@@ -3,10 +3,11 @@ import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Room } from 'livekit-client';
 import { WarmlineElement } from '../base/warmline-element.js';
-import { Localize } from '../base/localize.js';
+import { Localize, type TermKey } from '../base/localize.js';
+import { agentPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
-import enAgent from '../base/translations/en-agent.js';
-import type { CallMonitor, MonitorMode, MonitorSnapshot } from '../telephony/call-monitor.js';
+import type { CallMonitor, MonitorMode, MonitorProblem, MonitorSnapshot } from '../telephony/call-monitor.js';
+import { ApiError, apiError } from '../net/api-error.js';
 import styles from './warmline-live-calls.styles.js';
 
 /** One call in progress, as `GET /api/v1/agent/livekit/calls` lists it. */
@@ -19,6 +20,15 @@ export interface LiveCall {
 }
 
 const IDLE: MonitorSnapshot = { state: 'idle', interactionId: undefined, mode: undefined, problem: undefined };
+
+/** Why joining a call failed, in the supervisor's words ("Could not join the call: …"). */
+const MONITOR_PROBLEM_TERMS = {
+  'no-call': 'monitorNoCall',
+  refused: 'monitorRefused',
+  'no-mic': 'monitorNoMic',
+  'join-failed': 'monitorJoinFailed',
+  'mic-not-sent': 'monitorMicNotSent',
+} as const satisfies Record<MonitorProblem, TermKey>;
 
 /**
  * @summary A supervisor's calls in progress (LiveKit path), to listen in, whisper to the agent or join the call.
@@ -53,12 +63,13 @@ export class WarmlineLiveCalls extends WarmlineElement {
 
   @state() private calls: LiveCall[] = [];
   @state() private loaded = false;
-  @state() private listProblem = '';
+  /** Why the list cannot be read: the server refused it (`forbidden`: not a supervisor), or it could not be reached. */
+  @state() private listProblem: 'forbidden' | 'failed' | undefined;
   @state() private monitorState: MonitorSnapshot = IDLE;
 
   @query('audio') private audio!: HTMLAudioElement;
 
-  private readonly localize = new Localize(this, enAgent);
+  private readonly localize = new Localize(this, agentPack);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading: AbortController | undefined;
   private monitor: CallMonitor | undefined;
@@ -95,7 +106,9 @@ export class WarmlineLiveCalls extends WarmlineElement {
         <h2 id="live-calls-h">${t.term('liveCalls')}</h2>
         <p part="status" class="status" role="status" aria-live="polite">${this.words(m)}</p>
         ${inCall ? html`<button class="leave" type="button" aria-label=${t.term('leaveMonitoredCall')} @click=${this.onLeave}>${t.term('leaveCall')}</button>` : nothing}
-        ${this.listProblem ? html`<p class="problem" role="alert">${t.term('liveCallsProblem', this.listProblem)}</p>` : nothing}
+        ${this.listProblem
+          ? html`<p class="problem" role="alert">${t.term('liveCallsProblem', t.term(this.listProblem === 'forbidden' ? 'liveCallsForbidden' : 'liveCallsFailed'))}</p>`
+          : nothing}
         ${this.calls.length
           ? html`<ul>
               ${repeat(this.calls, (c) => c.interactionId, (c) => this.renderCall(c, m))}
@@ -139,7 +152,7 @@ export class WarmlineLiveCalls extends WarmlineElement {
       case 'ended':
         return t.term('monitorEnded');
       case 'failed':
-        return t.term('monitorFailed', m.problem ?? '');
+        return t.term('monitorFailed', t.term(MONITOR_PROBLEM_TERMS[m.problem ?? 'join-failed']));
     }
   }
 
@@ -154,14 +167,16 @@ export class WarmlineLiveCalls extends WarmlineElement {
         headers: { authorization: `Bearer ${this.token}` },
         signal: reading.signal,
       });
-      const body = (await res.json().catch(() => ({}))) as { calls?: LiveCall[]; error?: { message?: string } };
+      const body = (await res.json().catch(() => ({}))) as { calls?: LiveCall[] };
       if (reading.signal.aborted) return;
-      if (!res.ok || !Array.isArray(body.calls)) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+      if (!res.ok || !Array.isArray(body.calls)) throw apiError(res, body);
       this.calls = body.calls;
-      this.listProblem = '';
+      this.listProblem = undefined;
     } catch (err) {
       if (reading.signal.aborted) return;
-      this.listProblem = (err as Error).message;
+      // The server's English message is for logs; the list says why in the supervisor's words.
+      console.warn('[warmline] the calls in progress could not be read', err);
+      this.listProblem = err instanceof ApiError && err.code === 'forbidden' ? 'forbidden' : 'failed';
     }
     this.loaded = true;
     if (this.isConnected) this.timer = setTimeout(() => void this.read(), this.refreshMs);

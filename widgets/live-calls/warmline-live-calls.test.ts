@@ -4,6 +4,7 @@ import type { WarmlineLiveCalls } from './warmline-live-calls.component.js';
 import './warmline-live-calls.js';
 import { until } from '../../test/support/browser.js';
 import { stubbedRoom, type StubbedRoom } from '../../test/support/livekit-room.js';
+import { expectAxeClean } from '../../test/support/axe.js';
 
 const SERVER = 'https://warmline.test';
 
@@ -76,7 +77,7 @@ describe('<warmline-live-calls>', () => {
       ['Join', "Join Alice Martin's call"],
     ]);
     expect(root().querySelector('[role="status"]')!.getAttribute('aria-live')).to.equal('polite');
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
   });
 
   it('listens: asks for a listen token, joins the room and publishes nothing', async () => {
@@ -87,7 +88,7 @@ describe('<warmline-live-calls>', () => {
     expect(rooms[0]!.connects).to.deep.equal([{ url: 'wss://livekit.test', token: 'lk-listen' }]);
     expect(rooms[0]!.published).to.deep.equal([]);
     expect(button('Leave the call')).to.exist;
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
   });
 
   it('whispers with the microphone only the agent may hear, then joins the call for everyone, then leaves', async () => {
@@ -122,6 +123,7 @@ describe('<warmline-live-calls>', () => {
     rooms[0]!.room.emit(RoomEvent.Disconnected, DisconnectReason.ROOM_DELETED);
     await until(() => status() === 'The call has ended.', 'the end');
     expect(button('Leave the call')).to.equal(undefined);
+    await expectAxeClean(el);
   });
 
   it('reads the list again while shown', async () => {
@@ -130,6 +132,7 @@ describe('<warmline-live-calls>', () => {
     await until(() => root().querySelectorAll('li').length === 1, 'the shorter list', 2000);
     server.setCalls([]);
     await until(() => root().querySelector('.empty')?.textContent === 'No calls in progress.', 'no calls', 2000);
+    await expectAxeClean(el);
     el.remove();
     const count = server.requests.length;
     await new Promise((r) => setTimeout(r, 200));

@@ -12,7 +12,13 @@ const CSS =
   'button{width:56px;height:56px;border:0;border-radius:50%;cursor:pointer;background:var(--warmline-color-primary,#0b5cad);' +
   'color:var(--warmline-color-on-primary,#fff);box-shadow:0 8px 30px #0003}svg{width:26px;fill:currentColor}';
 
-export function showLauncher(label: string, prefetch: () => void, open: () => void): () => void {
+/** The launcher on the page: `label` names it again (the language changed); `remove` takes it away. */
+export interface Launcher {
+  label(text: string, lang: string): void;
+  remove(): void;
+}
+
+export function showLauncher(prefetch: () => void, open: () => void): Launcher {
   const host = document.createElement('div');
   host.setAttribute('data-warmline-launcher', '');
   const root = host.attachShadow({ mode: 'open' });
@@ -21,12 +27,18 @@ export function showLauncher(label: string, prefetch: () => void, open: () => vo
   root.adoptedStyleSheets = [sheet];
   const button = document.createElement('button');
   button.type = 'button';
-  button.setAttribute('aria-label', label);
   button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${CHAT_ICON}"/></svg>`;
   button.addEventListener('pointerenter', prefetch, { once: true });
   button.addEventListener('focus', prefetch, { once: true });
   button.addEventListener('click', open);
   root.append(button);
   document.body.append(host);
-  return () => host.remove();
+  return {
+    label(text, lang) {
+      button.setAttribute('aria-label', text);
+      // Screen readers say the name in its language's voice.
+      host.lang = lang;
+    },
+    remove: () => host.remove(),
+  };
 }

@@ -6,7 +6,7 @@ import { clearStorage } from '../../test/support/browser.js';
 
 describe('window.Warmline API', () => {
   let opened = 0;
-  const api = createApi('test', () => opened++, () => {});
+  const api = createApi('test', () => opened++, () => {}, { setLanguage: () => {}, register: () => {} });
   beforeEach(clearStorage);
 
   it('setCart records the cart and announces the change', () => {

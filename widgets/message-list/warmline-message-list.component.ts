@@ -2,6 +2,7 @@ import { html, nothing } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
+import { visitorPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
 import type { LogEntry } from '../chat/message-log.js';
 import styles from './warmline-message-list.styles.js';
@@ -37,7 +38,7 @@ export class WarmlineMessageList extends WarmlineElement {
 
   @query('[part~="base"]') private scroller!: HTMLElement;
 
-  private readonly localize = new Localize(this);
+  private readonly localize = new Localize(this, visitorPack);
   private stickToBottom = true;
 
   override render() {

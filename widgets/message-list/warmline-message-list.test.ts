@@ -7,6 +7,7 @@ import type { WarmlineAttachmentAuthEvent } from '../events/warmline-attachment-
 // The host defines the attachment element (the chat when it opens, the softphone).
 import '../attachment/warmline-attachment.js';
 import { serverUrl, until } from '../../test/support/browser.js';
+import { expectAxeClean } from '../../test/support/axe.js';
 
 const entries: LogEntry[] = [
   { key: 'c1', seq: 1, cid: 'c1', from: 'visitor', text: 'Hi', at: 1_700_000_000_000, status: 'read' },
@@ -28,7 +29,7 @@ describe('<warmline-message-list>', () => {
     expect(items[0]!.querySelector('.status')).to.equal(null);
     expect(items[3]!.querySelector('.status')!.textContent).to.equal('Sending');
     expect(items[1]!.textContent!.trim()).to.equal('Alice Martin joined the chat.');
-    await expect(el).shadowDom.to.be.accessible();
+    await expectAxeClean(el);
   });
 
   it('shows the typing line in a polite live region', async () => {
@@ -91,7 +92,7 @@ describe('<warmline-message-list> with attachments', () => {
     expect(item.shadowRoot!.querySelectorAll('img').length).to.equal(1);
     expect(item.shadowRoot!.querySelector('img[src="x"]')).to.equal(null);
     expect(item.shadowRoot!.querySelector('a')!.getAttribute('aria-label')).to.equal(`Open ${hostile}`);
-    await expect(listEl).shadowDom.to.be.accessible();
+    await expectAxeClean(listEl);
   });
 
   it('frees the blob: URL when the message goes away', async () => {

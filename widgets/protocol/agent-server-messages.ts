@@ -86,7 +86,13 @@ export const AgentInteractionSchema = v.object({
 });
 export type AgentInteraction = v.InferOutput<typeof AgentInteractionSchema>;
 
-export const AgentProfileSchema = v.object({ id: v.string(), username: v.string(), name: v.string() });
+export const AgentProfileSchema = v.object({
+  id: v.string(),
+  username: v.string(),
+  name: v.string(),
+  /** The console language the agent chose (BCP 47); absent: the browser's. */
+  language: v.optional(v.string()),
+});
 export type AgentProfile = v.InferOutput<typeof AgentProfileSchema>;
 
 export const AgentServerMessageSchema = v.variant('type', [

@@ -39,6 +39,8 @@ export interface WelcomeFrame {
   /** How far this visitor has read the agent's messages (for the unread count after a reload). */
   readUpTo: number;
   messageLimit: number;
+  /** The site's default language (`sites[].language`), for a visitor whose page and browser name none the widgets speak. */
+  language?: string;
 }
 
 export type VisitorServerMessage =
@@ -77,7 +79,8 @@ const CHECKS: { [K in VisitorServerMessage['type']]: (f: Obj) => boolean } = {
     isObj(f.receipt) &&
     receipt(f.receipt) &&
     seq(f.readUpTo) &&
-    num(f.messageLimit),
+    num(f.messageLimit) &&
+    opt(f.language, str),
   status: (f) =>
     ['new', 'waiting', 'active', 'closed'].includes(f.status as string) &&
     typeof f.agentsAvailable === 'boolean' &&
@@ -88,7 +91,7 @@ const CHECKS: { [K in VisitorServerMessage['type']]: (f: Obj) => boolean } = {
   message: (f) => isChatMessage(f.message),
   typing: (f) => typeof f.active === 'boolean' && opt(f.name, str),
   receipt,
-  error: (f) => str(f.code) && str(f.message) && opt(f.cid, str) && opt(f.interactionId, str),
+  error: (f) => str(f.code) && str(f.message) && opt(f.cid, str) && opt(f.interactionId, str) && opt(f.retryAfter, num) && opt(f.limit, num),
 };
 
 /** The frame, if it is one the visitor's client understands; otherwise undefined. */

@@ -10,11 +10,15 @@
  */
 import { fetchQueues, type QueueInfo } from './queue-api.js';
 
-/** The chat's queue if it is closed now (with the form loaded, ready to show); otherwise undefined. */
-export async function offlineChatQueue(server: string, site: string): Promise<QueueInfo | undefined> {
-  const { chatQueue, queues } = await fetchQueues(server, site);
+/**
+ * `offline`: the chat's queue if it is closed now (with the form loaded,
+ * ready to show). `language`: the site's default language, which the
+ * answer carries too.
+ */
+export async function offlineChatQueue(server: string, site: string): Promise<{ offline?: QueueInfo; language?: string }> {
+  const { chatQueue, queues, language } = await fetchQueues(server, site);
   const queue = queues.find((q) => q.id === chatQueue);
-  if (!queue || queue.open) return undefined;
+  if (!queue || queue.open) return { language };
   await import('../offline-form/warmline-offline-form.js');
-  return queue;
+  return { offline: queue, language };
 }

@@ -16,6 +16,8 @@ import type { Presence } from '../protocol/agent-client-messages.js';
 import type { AgentSessionInfo } from '../chat/agent-session.js';
 import type { AgentChatClient } from '../chat/agent-chat-client.js';
 import { prepareCallTransfer, type TransferRequest } from '../chat/agent-api.js';
+import { ApiError } from '../net/api-error.js';
+import type { TransferRefusalCode } from '../protocol/errors.js';
 import { isTransferringPhone, type AgentCall, type AgentPhone, type AgentPhoneSnapshot } from '../telephony/agent-phone.js';
 import { ring } from '../telephony/tones.js';
 import { CallOffers, type CallOfferTarget } from './call-offers.js';
@@ -32,6 +34,15 @@ export type PhoneConfig =
     }
   | { mode: 'livekit'; supervisor: boolean; iceServers: RTCIceServer[] };
 
+/**
+ * What went wrong with a call action: no phone ready, calls back not made
+ * from this console, a callback not placed, a transfer not made (and, when
+ * the server refused it, why: `reason`).
+ */
+export type CallActionProblem =
+  | { kind: 'not-ready' | 'no-call-back' | 'call-back-failed' }
+  | { kind: 'transfer-failed'; target: string; reason?: TransferRefusalCode };
+
 export class PhoneController implements ReactiveController {
   phone: AgentPhone | undefined;
   /** What the server said of this agent's phone, once read (for the supervisor's "Live calls"). */
@@ -39,8 +50,8 @@ export class PhoneController implements ReactiveController {
   snapshot: AgentPhoneSnapshot | undefined;
   /** The interactions this controller follows on the agent socket, for the calls ringing or under way. */
   private readonly following = new Set<string>();
-  /** The last thing that went wrong with a call action, for the agent to read. */
-  problem = '';
+  /** The last thing that went wrong with a call action, for the console to word. */
+  problem: CallActionProblem | undefined;
   private session: AgentSessionInfo | undefined;
   private wanted = false;
   private stopRing: (() => void) | undefined;
@@ -120,12 +131,13 @@ export class PhoneController implements ReactiveController {
   /** Rings the visitor's browser for the callback this agent holds. */
   async callBack(interactionId: string, who: string) {
     const phone = this.phone;
-    if (!phone) return this.fail('The phone is not ready: set your status to Available.');
-    if (!isTransferringPhone(phone) || !phone.features.callBack) return this.fail('Calls back in the browser are not made from this console.');
+    if (!phone) return this.fail({ kind: 'not-ready' });
+    if (!isTransferringPhone(phone) || !phone.features.callBack) return this.fail({ kind: 'no-call-back' });
     try {
       await phone.dial(`sip:cb-${interactionId}@${phone.domain}`, who, interactionId);
     } catch (err) {
-      this.fail((err as Error).message);
+      console.warn('[warmline] the callback could not be placed', err);
+      this.fail({ kind: 'call-back-failed' });
     }
   }
 
@@ -134,18 +146,20 @@ export class PhoneController implements ReactiveController {
     const phone = this.phone;
     const token = this.session?.token;
     if (!phone || !isTransferringPhone(phone) || !phone.features.transfer || !token || !call.interactionId) return;
-    this.problem = '';
+    this.problem = undefined;
     try {
       const { referTo } = await prepareCallTransfer(this.base(), token, call.interactionId, request);
       if (request.mode === 'blind') await phone.blindTransfer(call.id, referTo);
       else await phone.consult(call.id, referTo, label);
     } catch (err) {
-      this.fail((err as Error).message);
+      // Refused by the server: why, as its code (its English message is for logs).
+      const reason = err instanceof ApiError ? err.details.reason : undefined;
+      this.fail({ kind: 'transfer-failed', target: label, ...(reason && { reason }) });
     }
   }
 
-  private fail(message: string) {
-    this.problem = message;
+  private fail(problem: CallActionProblem) {
+    this.problem = problem;
     this.host.requestUpdate();
   }
 

@@ -2,30 +2,63 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { WarmlineElement } from '../base/warmline-element.js';
-import { Localize } from '../base/localize.js';
+import { money } from '../base/formats.js';
+import { Localize, type TermKey } from '../base/localize.js';
+import { sendOnEnter } from '../base/send-on-enter.js';
+import { agentPack, visitorPack, BUILT_IN, LANGUAGE_NAMES } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
 import { AgentChatClient, type AgentChatSnapshot, type ConversationView } from '../chat/agent-chat-client.js';
-import { forgetSession, savedSession, signIn, signOut, type AgentSessionInfo } from '../chat/agent-session.js';
+import { forgetSession, saveLanguage, savedSession, signIn, SignInError, signOut, type AgentSessionInfo } from '../chat/agent-session.js';
+import type { AgentActionError } from '../chat/agent-chat-client.js';
+import type { ErrorCode, ErrorDetails } from '../protocol/errors.js';
 import type { Offer } from '../protocol/agent-server-messages.js';
 import type { Presence } from '../protocol/agent-client-messages.js';
 import '../message-list/warmline-message-list.js';
 import '../attachment/warmline-attachment.js';
 import type { WarmlineAttachmentAuthEvent } from '../events/warmline-attachment-auth.js';
 import '../context-card/warmline-context-card.js';
-import enAgent from '../base/translations/en-agent.js';
 import type {} from '../events/warmline-offer.js';
 import type {} from '../events/warmline-offer-accept.js';
 import type {} from '../events/warmline-sign-in.js';
 import type {} from '../events/warmline-sign-out.js';
 import { chime } from './ring-tone.js';
-import { PhoneController } from './phone-controller.js';
+import { PhoneController, type CallActionProblem } from './phone-controller.js';
+import { refusalOf } from '../transfer-form/transfer-refusals.js';
 import '../agent-call/warmline-agent-call.js';
 import '../transfer-form/warmline-transfer-form.js';
 import type { WarmlineAgentCall } from '../agent-call/warmline-agent-call.component.js';
 import type { WarmlineCallTransferEvent } from '../events/warmline-call-transfer.js';
 import type { WarmlineTransferEvent } from '../events/warmline-transfer.js';
-import type { AgentCall } from '../telephony/agent-phone.js';
+import type { AgentCall, RegistrationProblem } from '../telephony/agent-phone.js';
 import styles from './warmline-softphone.styles.js';
+
+type Wording = (t: Localize, details: ErrorDetails) => string;
+
+/** Why signing in failed, worded by the server's code (protocol/errors.ts); any other: `signInFailed`. */
+const SIGN_IN_REFUSALS: Partial<Record<ErrorCode | 'unreachable', Wording>> = {
+  unreachable: (t) => t.term('signInUnreachable'),
+  invalid_credentials: (t) => t.term('signInWrong'),
+  rate_limited: (t, d) => t.term('signInTooMany', d.retryAfter ?? 60),
+  session_expired: (t) => t.term('sessionEnded'),
+};
+
+/** The server's refusals of what the agent did on the socket, by code; any other: `errorGeneric`. A refused transfer says why (`reason`). */
+const ACTION_REFUSALS: Partial<Record<ErrorCode, Wording>> = {
+  conflict: (t) => t.term('offerGone'),
+  not_assigned: (t) => t.term('notAssigned'),
+  message_too_long: (t, d) => t.term('messageTooLong', d.limit ?? 4000),
+  invalid_message: (t) => t.term('messageRefused'),
+  rate_limited: (t, d) => t.term('sendTooFast', d.retryAfter ?? 5),
+};
+
+/** Why the phone is not ready, in the phone status ("Calls unavailable: …"). */
+const REGISTRATION_TERMS = { unreachable: 'phoneUnreachable', 'signed-out': 'phoneSignedOut', refused: 'phoneRefused' } as const satisfies Record<RegistrationProblem, TermKey>;
+
+/** What went wrong with a call action, other than a transfer. */
+const CALL_ACTION_TERMS = { 'not-ready': 'phoneNotReady', 'no-call-back': 'callBackUnavailable', 'call-back-failed': 'callBackFailed' } as const satisfies Record<
+  Exclude<CallActionProblem['kind'], 'transfer-failed'>,
+  TermKey
+>;
 
 /**
  * @summary The agent's console: sign in, set presence, take chats with the customer's context beside them.
@@ -47,14 +80,19 @@ export class WarmlineSoftphone extends WarmlineElement {
   @state() private snap: AgentChatSnapshot | undefined;
   @state() private selected: string | undefined;
   @state() private signInError = '';
+  @state() private languageError = '';
+  /** The `lang` the page gave this element before the agent's choice replaced it (null: none). */
+  private ownLang: string | null | undefined;
   @state() private busy = false;
   @state() private announcement = '';
   /** The chat whose transfer form is open. */
   @state() private transferring: string | undefined;
+  /** The chat transfer asked for last, to name its target if the server refuses it. */
+  private chatTransfer: { interactionId: string; label: string } | undefined;
 
   @query('textarea') private composer: HTMLTextAreaElement | undefined;
 
-  private readonly localize = new Localize(this, enAgent);
+  private readonly localize = new Localize(this, agentPack, visitorPack);
   private readonly phone = new PhoneController(
     this,
     () => this.base,
@@ -106,6 +144,7 @@ export class WarmlineSoftphone extends WarmlineElement {
   }
 
   override willUpdate(changed: PropertyValues) {
+    if (changed.has('session') && this.session) this.speak(this.session.agent.language);
     if (changed.has('session') || changed.has('snap')) {
       // The presence the server last welcomed this console with: the phone keeps it while the socket reconnects
       // (a server restart drops both; the phone comes back on its own).
@@ -153,10 +192,10 @@ export class WarmlineSoftphone extends WarmlineElement {
     const callInteraction = this.viewOf(focused?.interactionId);
     return html`
       <div part="base" class="console">
-        <header class="topbar">
+        <div class="topbar">
           <h1>${t.term('agentConsole')} — ${this.session?.agent.name}</h1>
           ${s && s.connection !== 'connected'
-            ? html`<span class="connection" role="status">${s.connection === 'disconnected' ? t.term('offline') : t.term('reconnecting')}</span>`
+            ? html`<span class="connection" role="status">${s.connection === 'disconnected' ? t.term('consoleOffline') : t.term('reconnecting')}</span>`
             : nothing}
           <label
             >${t.term('presence')}
@@ -165,15 +204,26 @@ export class WarmlineSoftphone extends WarmlineElement {
               <option value="away" ?selected=${s?.presence !== 'available'}>${t.term('away')}</option>
             </select>
           </label>
+          <label
+            >${t.term('language')}
+            <select @change=${this.onLanguage}>
+              <option value="" ?selected=${!this.session?.agent.language}>${t.term('languageAuto')}</option>
+              ${BUILT_IN.map(
+                (code) => html`<option value=${code} lang=${code} ?selected=${this.session?.agent.language === code}>${LANGUAGE_NAMES[code]}</option>`,
+              )}
+            </select>
+          </label>
+          ${this.languageError ? html`<span class="error" role="alert">${this.languageError}</span>` : nothing}
           <span class="phone-status" role="status">${this.phoneStatus()}</span>
           <button class="secondary" type="button" @click=${this.onSignOut}>${t.term('signOut')}</button>
-        </header>
+        </div>
         <div class="calls">
           ${repeat(
             calls,
             (c) => c.id,
-            (c) => html`<warmline-agent-call
+            (c, i) => html`<warmline-agent-call
               data-call=${c.id}
+              label=${calls.length > 1 ? `${t.term('call')} ${i + 1}` : ''}
               .phone=${this.phone.phone}
               .call=${c}
               .context=${this.viewOf(c.interactionId)?.context}
@@ -182,11 +232,11 @@ export class WarmlineSoftphone extends WarmlineElement {
               .self=${this.session?.agent.id ?? ''}
               ?no-transfer=${this.phone.phone?.features.transfer === false}
               ?no-keypad=${this.phone.phone?.features.keypad === false}
-              lang=${t.lang}
+             
               @warmline-call-transfer=${this.onCallTransfer}
             ></warmline-agent-call>`,
           )}
-          ${this.phone.problem ? html`<p class="alert" role="alert">${this.phone.problem}</p>` : nothing}
+          ${this.phone.problem ? html`<p class="alert" role="alert">${this.callActionText(this.phone.problem)}</p>` : nothing}
         </div>
         <div class="workspace">
           <nav class="sidebar" aria-label=${t.term('chats')}>
@@ -213,18 +263,18 @@ export class WarmlineSoftphone extends WarmlineElement {
             ${callInteraction
               ? html`<details open>
                     <summary>${t.term('customerContext')}</summary>
-                    <warmline-context-card .context=${callInteraction.context} .notes=${callInteraction.notes} .history=${callInteraction.history} lang=${t.lang}></warmline-context-card>
+                    <warmline-context-card .context=${callInteraction.context} .notes=${callInteraction.notes} .history=${callInteraction.history}></warmline-context-card>
                   </details>
                   ${callInteraction.entries.length
                     ? html`<section class="chat-so-far" aria-labelledby="so-far-h">
                         <h2 id="so-far-h">${t.term('chatSoFar')}</h2>
-                        <warmline-message-list me="agent" label=${t.term('chatSoFar')} .entries=${callInteraction.entries} lang=${t.lang}></warmline-message-list>
+                        <warmline-message-list me="agent" label=${t.term('chatSoFar')} .entries=${callInteraction.entries}></warmline-message-list>
                       </section>`
                     : nothing}`
               : current
                 ? html`<details open>
                     <summary>${t.term('customerContext')}</summary>
-                    <warmline-context-card .context=${current.context} .notes=${current.notes} .history=${current.history} lang=${t.lang}></warmline-context-card>
+                    <warmline-context-card .context=${current.context} .notes=${current.notes} .history=${current.history}></warmline-context-card>
                   </details>`
                 : nothing}
           </aside>
@@ -243,17 +293,19 @@ export class WarmlineSoftphone extends WarmlineElement {
     return html`<li>
       <article class="offer" aria-label=${title}>
         <p><strong>${who}</strong> · ${p.pageTitle}</p>
-        ${p.queue ? html`<p>${t.term('queueLabel')}: ${p.queue}</p>` : nothing}
-        ${p.transferFrom ? html`<p class="transfer-from">${t.term('transferredBy', p.transferFrom)}${p.note ? html`: “${p.note}”` : nothing}</p>` : nothing}
-        ${p.cartTotal !== undefined && p.currency
-          ? html`<p>${t.term('cart')}: ${p.cartItems ?? 0} · ${t.money(p.cartTotal, p.currency)}</p>`
+        ${p.queue ? html`<p>${t.term('fieldLabel', t.term('queueLabel'))}${p.queue}</p>` : nothing}
+        ${p.transferFrom
+          ? html`<p class="transfer-from">${p.note ? t.term('transferredWithNote', p.transferFrom, p.note) : t.term('transferredBy', p.transferFrom)}</p>`
           : nothing}
-        ${p.productName ? html`<p>${t.term('viewedProduct')}: ${p.productName}</p>` : nothing}
+        ${p.cartTotal !== undefined && p.currency
+          ? html`<p>${t.term('fieldLabel', t.term('cart'))}${p.cartItems ?? 0} · ${money(t.lang, p.cartTotal, p.currency)}</p>`
+          : nothing}
+        ${p.productName ? html`<p>${t.term('fieldLabel', t.term('viewedProduct'))}${p.productName}</p>` : nothing}
         ${offer.channel === 'callback'
           ? html`<p>${t.term(p.visitorOnline ? 'callbackOnSite' : 'callbackOffSite')}</p>
-              <p>${p.phone ? `${t.term('phoneLeft')}: ${p.phone}` : t.term('callbackNoPhone')}</p>`
+              <p>${p.phone ? `${t.term('fieldLabel', t.term('phoneLeft'))}${p.phone}` : t.term('callbackNoPhone')}</p>`
           : nothing}
-        ${p.firstMessage ? html`<p class="first">“${p.firstMessage}”</p>` : nothing}
+        ${p.firstMessage ? html`<p class="first">${t.term('quoted', p.firstMessage)}</p>` : nothing}
         <div class="actions">
           <button class="primary" type="button" @click=${() => this.onAccept(offer.interactionId)}>${t.term('accept')}</button>
           <button class="secondary" type="button" @click=${() => this.client?.decline(offer.interactionId)}>${t.term('decline')}</button>
@@ -265,7 +317,7 @@ export class WarmlineSoftphone extends WarmlineElement {
   /** A supervisor on the LiveKit path sees the calls in progress, to listen in, whisper or join (the element upgrades once its module is in). */
   private renderLiveCalls() {
     if (!this.supervises) return nothing;
-    return html`<warmline-live-calls server=${this.base} .token=${this.session?.token ?? ''} lang=${this.localize.lang}></warmline-live-calls>`;
+    return html`<warmline-live-calls server=${this.base} .token=${this.session?.token ?? ''}></warmline-live-calls>`;
   }
 
   private get supervises(): boolean {
@@ -290,7 +342,7 @@ export class WarmlineSoftphone extends WarmlineElement {
     const work = c.work;
     if (work?.kind === 'offline') {
       return html`<section class="work" aria-label=${t.term('offlineWork')}>
-        <p><strong>${t.term('offlineWork')}</strong>${work.contact ? html` · ${t.term('contactLeft')}: ${contactLink(work.contact)}` : nothing}</p>
+        <p><strong>${t.term('offlineWork')}</strong>${work.contact ? html` · ${t.term('fieldLabel', t.term('contactLeft'))}${contactLink(work.contact)}` : nothing}</p>
       </section>`;
     }
     if (work?.kind !== 'callback') return nothing;
@@ -301,7 +353,7 @@ export class WarmlineSoftphone extends WarmlineElement {
         <strong>${t.term('callback')}</strong> · ${t.term('callbackAttempt', work.attempt ?? 1)} ·
         ${work.reachable ? t.term('callbackOnSite') : t.term('callbackOffSite')}
       </p>
-      <p>${work.phone ? html`${t.term('phoneLeft')}: ${contactLink(work.phone)}` : t.term('callbackNoPhone')}</p>
+      <p>${work.phone ? html`${t.term('fieldLabel', t.term('phoneLeft'))}${contactLink(work.phone)}` : t.term('callbackNoPhone')}</p>
       <div class="actions">
         ${work.reachable && this.phone.callsBack
           ? html`<button class="primary" type="button" ?disabled=${dialling} @click=${() => this.phone.callBack(c.id, who)}>${t.term('callInBrowser')}</button>`
@@ -319,7 +371,7 @@ export class WarmlineSoftphone extends WarmlineElement {
       <button type="button" aria-current=${c.id === this.selected ? 'true' : 'false'} @click=${() => (this.selected = c.id)}>
         <span class="who">${who}</span>
         ${c.unread ? html`<span class="count" aria-label=${t.term('unread', c.unread)}>${c.unread}</span>` : html`<span></span>`}
-        <span class="where">${c.status === 'active' ? c.context.page.title : t.term('statusClosed')}</span>
+        <span class="where">${c.status === 'active' ? c.context.page.title : t.term('chatEnded')}</span>
       </button>
     </li>`;
   }
@@ -333,7 +385,7 @@ export class WarmlineSoftphone extends WarmlineElement {
         <span class="presence-dot">${c.visitorOnline ? t.term('visitorOnline') : t.term('visitorLeft')}</span>
         ${c.status === 'active'
           ? html`<button
-                class="secondary"
+                class="secondary transfer-toggle"
                 type="button"
                 aria-expanded=${this.transferring === c.id ? 'true' : 'false'}
                 @click=${() => (this.transferring = this.transferring === c.id ? undefined : c.id)}
@@ -351,9 +403,9 @@ export class WarmlineSoftphone extends WarmlineElement {
             server=${this.base}
             .token=${this.session?.token ?? ''}
             .self=${this.session?.agent.id ?? ''}
-            lang=${t.lang}
+           
             @warmline-transfer=${(e: WarmlineTransferEvent) => this.onChatTransfer(e, c.id)}
-            @warmline-transfer-cancel=${() => (this.transferring = undefined)}
+            @warmline-transfer-cancel=${this.closeTransfer}
           ></warmline-transfer-form>`
         : nothing}
       ${this.renderWork(c)}
@@ -362,9 +414,9 @@ export class WarmlineSoftphone extends WarmlineElement {
         me="agent"
         .entries=${c.entries}
         typing=${c.visitorTyping ? t.term('visitorTyping') : ''}
-        lang=${t.lang}
+       
       ></warmline-message-list>
-      ${this.snap?.error ? html`<p class="alert" role="alert">${this.snap.error}</p>` : html`<span></span>`}
+      ${this.snap?.error ? html`<p class="alert" role="alert">${this.actionErrorText(this.snap.error)}</p>` : html`<span></span>`}
       ${c.status === 'active'
         ? html`<form class="composer" @submit=${(e: SubmitEvent) => this.onSend(e, c.id)}>
             <label class="visually-hidden" for="composer">${t.term('message')}</label>
@@ -373,16 +425,33 @@ export class WarmlineSoftphone extends WarmlineElement {
               rows="2"
               maxlength=${this.snap?.messageLimit ?? 4000}
               placeholder=${t.term('placeholder')}
-              @keydown=${this.onComposerKeydown}
+              @keydown=${sendOnEnter}
               @input=${() => this.onComposerInput(c.id)}
             ></textarea>
             <button class="primary" type="submit">${t.term('send')}</button>
           </form>`
         : html`<p class="ended">
-            <span>${c.transferred ? t.term('chatTransferred') : t.term('statusClosed')}</span>
-            <button class="secondary" type="button" @click=${() => this.dismiss(c.id)}>${t.term('closeChat')}</button>
+            <span>${c.transferred ? t.term('chatTransferred') : t.term('chatEnded')}</span>
+            <button class="secondary" type="button" @click=${() => this.dismiss(c.id)}>${t.term('dismiss')}</button>
           </p>`}
     </section>`;
+  }
+
+  /** The server's refusal of what the agent did, in the agent's language; a refused transfer names the target and why. */
+  private actionErrorText(error: AgentActionError): string {
+    const t = this.localize;
+    if (error.reason) {
+      const target = this.chatTransfer?.interactionId === error.interactionId ? this.chatTransfer?.label : undefined;
+      return target ? t.term('transferFailedBecause', refusalOf(t, target, error.reason)) : t.term('transferFailed');
+    }
+    return ACTION_REFUSALS[error.code]?.(t, { ...error, limit: error.limit ?? this.snap?.messageLimit }) ?? t.term('errorGeneric');
+  }
+
+  /** What went wrong with a call action (a callback, a call transfer). */
+  private callActionText(problem: CallActionProblem): string {
+    const t = this.localize;
+    if (problem.kind !== 'transfer-failed') return t.term(CALL_ACTION_TERMS[problem.kind]);
+    return problem.reason ? t.term('transferFailedBecause', refusalOf(t, problem.target, problem.reason)) : t.term('transferFailed');
   }
 
   private phoneStatus(): string {
@@ -391,7 +460,7 @@ export class WarmlineSoftphone extends WarmlineElement {
     if (this.snap?.presence !== 'available') return t.term('phoneOff');
     if (!phone || phone.registration === 'registering' || phone.registration === 'unregistered') return t.term('phoneConnecting');
     if (phone.registration === 'reconnecting') return t.term('phoneReconnecting');
-    if (phone.registration === 'failed') return t.term('phoneProblem', phone.problem ?? '');
+    if (phone.registration === 'failed') return t.term('phoneProblem', t.term(REGISTRATION_TERMS[phone.problem ?? 'refused']));
     return t.term('phoneReady');
   }
 
@@ -454,7 +523,8 @@ export class WarmlineSoftphone extends WarmlineElement {
       const session = await signIn(this.base, String(data.get('username') ?? ''), String(data.get('password') ?? ''));
       this.start(session);
     } catch (err) {
-      this.signInError = err instanceof Error ? err.message : this.localize.term('errorGeneric');
+      // The server's English message is for logs: the agent reads the words for its code.
+      this.signInError = (err instanceof SignInError && SIGN_IN_REFUSALS[err.code]?.(this.localize, err.details)) || this.localize.term('signInFailed');
     } finally {
       this.busy = false;
     }
@@ -464,6 +534,34 @@ export class WarmlineSoftphone extends WarmlineElement {
     const token = this.session?.token;
     this.end('user');
     if (token) await signOut(this.base, token);
+  }
+
+  /**
+   * The agent's chosen language goes on this element's `lang`, above the
+   * page's and the browser's (Localize reads it; so do screen readers). With
+   * none chosen, whatever `lang` the embedding page gave stays.
+   */
+  private speak(language: string | undefined) {
+    if (language) {
+      this.ownLang ??= this.getAttribute('lang');
+      this.setAttribute('lang', language);
+    } else if (this.ownLang !== undefined) {
+      if (this.ownLang === null) this.removeAttribute('lang');
+      else this.setAttribute('lang', this.ownLang);
+      this.ownLang = undefined;
+    }
+  }
+
+  private async onLanguage(event: Event) {
+    const session = this.session;
+    if (!session) return;
+    const language = (event.target as HTMLSelectElement).value || null;
+    this.languageError = '';
+    try {
+      this.session = await saveLanguage(this.base, session, language);
+    } catch {
+      this.languageError = this.localize.term('languageNotSaved');
+    }
   }
 
   private onPresence(event: Event) {
@@ -487,13 +585,6 @@ export class WarmlineSoftphone extends WarmlineElement {
     }
   }
 
-  private onComposerKeydown(event: KeyboardEvent) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      (event.target as HTMLTextAreaElement).form?.requestSubmit();
-    }
-  }
-
   private onComposerInput(interactionId: string) {
     const now = Date.now();
     if (now - this.lastTypingAt > 2500) {
@@ -502,10 +593,18 @@ export class WarmlineSoftphone extends WarmlineElement {
     }
   }
 
+  /** The form closed without a transfer: back to the button that opened it. */
+  private async closeTransfer() {
+    this.transferring = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.thread-head .transfer-toggle')?.focus();
+  }
+
   private onChatTransfer(event: WarmlineTransferEvent, interactionId: string) {
     event.stopPropagation();
     this.transferring = undefined;
-    const { request } = event.detail;
+    const { request, label } = event.detail;
+    this.chatTransfer = { interactionId, label };
     this.client?.transfer(interactionId, request.to, request.note, request.mode);
   }
 

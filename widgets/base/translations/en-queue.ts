@@ -10,6 +10,9 @@ const enQueue = {
   offlineClosed: (label: string) => `${label} is closed right now.`,
   offlineOpensAt: (when: string) => `We open again ${when}.`,
   offlineUnstaffed: (label: string) => `Nobody from ${label} is available right now.`,
+  // Without a queue's name.
+  offlineClosedNoName: 'We are closed right now.',
+  offlineUnstaffedNoName: 'Nobody is available right now.',
   offlineIntro: 'Leave a message and we will get back to you.',
   offlineName: 'Your name',
   offlineContact: 'Email or phone number',
@@ -17,12 +20,15 @@ const enQueue = {
   offlineSend: 'Send message',
   offlineSending: 'Sending…',
   offlineSent: (name: string) => `Thank you, ${name}. Your message is with us; we will get back to you as soon as we open.`,
+  offlineSentUnstaffed: (name: string) => `Thank you, ${name}. Your message is with us; we will get back to you as soon as someone is available.`,
   offlineFailed: 'Your message could not be sent. Please try again.',
+  // The server's refusals, by their code (the server's own words are English, for logs).
+  offlineContactInvalid: 'Please enter an email address or a phone number.',
+  rateLimited: (seconds: number) => `Too many attempts. Please try again in ${seconds} s.`,
   callbackOffer: 'Call me back instead',
   callbackPhoneLabel: 'Phone number, in case you have left the site (optional)',
   callbackConfirm: 'Call me back',
   callbackWaiting: 'We will call you back here when it is your turn. You can keep browsing; keep this site open in a tab.',
-  callbackCalling: 'An agent is calling you back now.',
   callbackRinging: (name: string) => (name ? `${name} is calling you back` : 'We are calling you back'),
   callbackAnswer: 'Answer',
   callbackDecline: 'Not now',
@@ -31,6 +37,8 @@ const enQueue = {
   callbackCancelled: 'Your callback is cancelled.',
   callbackClosed: 'We could not reach you. Write to us in the chat, or call again.',
   callbackFailed: 'The callback could not be arranged. Please try again.',
+  callbackPhoneInvalid: 'Please enter a valid phone number.',
+  callbackAlready: 'A callback is already arranged for you.',
   transferring: 'Transferring your call. Please stay on the line…',
 };
 

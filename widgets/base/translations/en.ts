@@ -36,6 +36,11 @@ const en = {
   chatClosed: (name: string) => `${name} ended the chat.`,
   messageTooLong: (max: number) => `A message has at most ${max} characters.`,
   errorGeneric: 'Something went wrong. Please try again.',
+  // A message the server refused, by the refusal's code (the server's own words are English, for logs).
+  messageRefused: 'This message could not be sent.',
+  // When no agent's name is known.
+  statusActiveNoName: 'An agent is chatting with you.',
+  typingNoName: 'The agent is typing…',
 
 };
 

@@ -1,0 +1,45 @@
+/** Simplified Chinese terms of the call widget; see en-call.ts. */
+import type { CallTerms } from './en-call.js';
+
+const zhHansCall = {
+  $code: 'zh-Hans',
+  $name: '简体中文',
+
+  callUs: '语音咨询',
+  callTitle: '语音咨询',
+  closeCall: '关闭',
+  chooseTopic: '请问您要咨询什么问题？',
+  leaveMessageHint: '当前不在服务时间：可以留言',
+  micPrompt: '浏览器询问时，请允许使用麦克风，这样我们才能听到您的声音。',
+  micDenied: '麦克风已被禁止使用，我们听不到您的声音。请在浏览器的网站设置中允许使用麦克风后重试，或通过在线咨询给我们留言。',
+  noMic: '未找到麦克风。请连接麦克风后重试，或通过在线咨询给我们留言。',
+  micBusy: '麦克风正被其他应用占用。请关闭该应用后重试。',
+  unsupported: '此浏览器无法拨打电话。请换用其他浏览器，或通过在线咨询给我们留言。',
+  serverProblem: '无法发起通话，请稍后重试。',
+  back: '返回',
+  tryAgain: '重试',
+  cancelCall: '取消',
+  stateConnecting: '连接中…',
+  stateWaiting: '正在等待客服…',
+  stateRinging: '正在呼叫…',
+  stateConnected: (name: string) => (name ? `已与${name}接通` : '已接通'),
+  stateOnHold: '通话保持中，请不要挂断。',
+  stateReconnecting: '重新连接中…',
+  callEnded: '通话已结束',
+  endLocal: '您已挂断。',
+  endRemote: '客服已结束通话。',
+  endNoAgent: '目前没有客服可以接听。请稍后再试，或通过在线咨询给我们留言。',
+  endBusy: '客服都在忙，请过几分钟再试。',
+  endLost: '连接已断开。',
+  endFailed: '通话未能接通。',
+  mute: '静音',
+  keypad: '拨号键盘',
+  hangUp: '挂断',
+  startAudio: '开启声音',
+  callAgain: '重新拨打',
+  callDuration: '通话时长',
+  digitLabel: (digit: string) => `按键 ${digit}`,
+  leaveEndsCall: '离开此页面将结束通话。',
+} satisfies CallTerms;
+
+export default zhHansCall;

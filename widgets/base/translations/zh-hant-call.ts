@@ -1,0 +1,45 @@
+/** Traditional Chinese terms of the call widget; see en-call.ts. */
+import type { CallTerms } from './en-call.js';
+
+const zhHantCall = {
+  $code: 'zh-Hant',
+  $name: '繁體中文',
+
+  callUs: '語音諮詢',
+  callTitle: '語音諮詢',
+  closeCall: '關閉',
+  chooseTopic: '請問您想諮詢什麼問題？',
+  leaveMessageHint: '目前非服務時間：可以留言',
+  micPrompt: '瀏覽器詢問時，請允許使用麥克風，我們才能聽到您的聲音。',
+  micDenied: '麥克風已遭封鎖，我們聽不到您的聲音。請在瀏覽器的網站設定中允許使用麥克風後再試一次，或透過線上諮詢傳訊息給我們。',
+  noMic: '找不到麥克風。請連接麥克風後再試一次，或透過線上諮詢傳訊息給我們。',
+  micBusy: '麥克風正由其他應用程式使用中。請關閉該程式後再試一次。',
+  unsupported: '這個瀏覽器無法撥打電話。請改用其他瀏覽器，或透過線上諮詢傳訊息給我們。',
+  serverProblem: '無法撥出通話，請稍後再試。',
+  back: '返回',
+  tryAgain: '再試一次',
+  cancelCall: '取消',
+  stateConnecting: '連線中…',
+  stateWaiting: '正在等候客服人員…',
+  stateRinging: '響鈴中…',
+  stateConnected: (name: string) => (name ? `已與${name}接通` : '已接通'),
+  stateOnHold: '通話保留中，請勿掛斷。',
+  stateReconnecting: '重新連線中…',
+  callEnded: '通話已結束',
+  endLocal: '您已掛斷電話。',
+  endRemote: '客服人員已結束通話。',
+  endNoAgent: '目前沒有客服人員可以接聽。請稍後再試，或透過線上諮詢傳訊息給我們。',
+  endBusy: '客服人員目前都在忙線中，請過幾分鐘再試。',
+  endLost: '連線已中斷。',
+  endFailed: '通話無法接通。',
+  mute: '靜音',
+  keypad: '撥號鍵盤',
+  hangUp: '掛斷',
+  startAudio: '開啟聲音',
+  callAgain: '重新撥打',
+  callDuration: '通話時間',
+  digitLabel: (digit: string) => `按鍵 ${digit}`,
+  leaveEndsCall: '離開這個頁面會結束通話。',
+} satisfies CallTerms;
+
+export default zhHantCall;
