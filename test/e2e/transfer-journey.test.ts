@@ -3,13 +3,14 @@
  * server: alice answers a call and wants to talk to bob first; bob's phone
  * rings and he does not answer. Within the offer timeout (8 s here,
  * test/fixtures/short-offers.config.json) the consultation ends, alice's
- * call bar says bob did not answer, and the customer, on hold all along,
+ * call bar says bob did not answer (worded from the server’s code), and the customer, on hold all along,
  * is hers again: she resumes and they talk.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { audioRising, people, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
+import enAgent from '../../widgets/base/translations/en-agent.js';
 
 const OFFER_TIMEOUT_MS = 8_000;
 
@@ -54,7 +55,8 @@ describe('transfers that cannot go through come back', () => {
 
     // Bob does not answer: within the offer timeout and a few seconds, it is alice's again, with why.
     const notice = alice.getByRole('region', { name: 'Call' }).getByRole('alert');
-    await notice.getByText('Bob Chen did not answer: the transfer was not made. The customer is still with you.').waitFor({ timeout: OFFER_TIMEOUT_MS + 5_000 });
+    // The console words the server's code (no_answer) in alice's language: "Bob Chen (did not answer): the transfer was not made. …"
+    await notice.getByText(enAgent.transferFailedBecause(enAgent.refusalOf('Bob Chen', enAgent.refusedNoAnswer))).waitFor({ timeout: OFFER_TIMEOUT_MS + 5_000 });
     const tookMs = Date.now() - asked;
     assert.ok(tookMs >= OFFER_TIMEOUT_MS - 1_000, `not before the offer timeout (${tookMs} ms)`);
     await bobRinging.waitFor({ state: 'detached' });
