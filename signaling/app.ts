@@ -15,13 +15,15 @@ import { agentRoutes } from './http/agent-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { attachmentRoutes } from './http/attachment-routes.js';
 import { liveKitWebhookRoutes } from './http/livekit-routes.js';
+import { trustedProxies, useTrustedProxies } from './http/trusted-proxies.js';
 import { demoPages } from './demo/demo-pages.js';
 import { demoIdentity } from './demo/demo-identity.js';
 import { join } from 'node:path';
 
 export function createApp(services: Services): Koa {
   const app = new Koa();
-  app.proxy = process.env.WARMLINE_TRUST_PROXY === '1';
+  // ctx.ip and ctx.secure believe X-Forwarded-* only from the configured proxies.
+  useTrustedProxies(app, trustedProxies(services.config.trustedProxies));
   // Errors are answered by errorMiddleware; Koa's own handler would only log them again.
   app.silent = true;
 

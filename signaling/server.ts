@@ -13,9 +13,8 @@ import { VisitorConnection } from './chat/visitor-connection.js';
 import { AgentConnection } from './chat/agent-connection.js';
 import { CloseCode } from '../widgets/protocol/close-codes.js';
 import { SipFlow } from './sip/sip-flow.js';
-import type { TLSSocket } from 'node:tls';
 import { agentOriginAllowed, anyPartyAllows, requestOrigin, siteAllowsOrigin } from './http/origins.js';
-import { clientIp } from './http/client-ip.js';
+import { trustedProxies } from './http/trusted-proxies.js';
 import { startHeartbeat } from './heartbeat.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -96,11 +95,12 @@ export function createServer(services: Services): WarmlineServer {
     handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
   });
 
-  const isSecure = (req: IncomingMessage) => (req.socket as TLSSocket).encrypted === true || (app.proxy && req.headers['x-forwarded-proto'] === 'https');
+  // As ctx.ip and ctx.secure in the app: forwarded headers count from the configured proxies only.
+  const proxies = trustedProxies(services.config.trustedProxies);
 
   function attachSip(ws: WebSocket, req: IncomingMessage, origin: SipFlow['origin']) {
     heartbeat.alive(ws);
-    const flow = new SipFlow(ws, isSecure(req) ? 'WSS' : 'WS', origin);
+    const flow = new SipFlow(ws, proxies.secure(req) ? 'WSS' : 'WS', origin);
     services.sip.attach(flow);
     ws.on('pong', () => heartbeat.alive(ws));
     ws.on('message', (data, isBinary) => services.sip.receive(flow, isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)));
@@ -115,7 +115,7 @@ export function createServer(services: Services): WarmlineServer {
    */
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Counted from the upgrade to the close; over the limit, refused before anything else.
-    const ip = clientIp(req, app.proxy);
+    const ip = proxies.clientAddress(req);
     if (!services.limits.connections.acquire(ip)) return refuse(socket, 429, 'Too Many Requests', { 'Retry-After': '30' });
     // The socket closes once, whether refused below or at the end of its WebSocket's life.
     socket.once('close', () => services.limits.connections.release(ip));
@@ -126,7 +126,7 @@ export function createServer(services: Services): WarmlineServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const origin = req.headers.origin;
-    const own = requestOrigin(req.headers, isSecure(req));
+    const own = requestOrigin(req.headers, proxies.secure(req));
     if (path === '/sip') {
       const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
       if (!offered.includes('sip')) return refuse(socket, 400, 'Bad Request');

@@ -5,9 +5,20 @@
  * refuses to start with a message naming each wrong field.
  */
 import * as v from 'valibot';
+import proxyaddr from 'proxy-addr';
 
 const positiveInt = (max: number) =>
   v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(max, `must be at most ${max}`));
+
+/** What proxy-addr matches: an address, a CIDR range (10.0.0.0/8, fd00::/8), or loopback, linklocal, uniquelocal. */
+function isProxyAddress(entry: string): boolean {
+  try {
+    proxyaddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const QueueIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits or -'));
 const TimeSchema = v.pipe(v.string(), v.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time such as 09:00 (24:00 for midnight)'));
@@ -122,6 +133,16 @@ export const ConfigSchema = v.strictObject({
    * by this server. Agents always authenticate with a bearer token.
    */
   agentOrigins: v.optional(v.array(v.string()), []),
+  /**
+   * The reverse proxies and load balancers in front of this server. From
+   * these peers only, X-Forwarded-For (read from the right) names the client
+   * and X-Forwarded-Proto says whether it used HTTPS; from any other peer
+   * both are ignored. Empty: the socket's peer is the client.
+   */
+  trustedProxies: v.optional(
+    v.array(v.pipe(v.string(), v.check(isProxyAddress, 'must be an IP address, a CIDR range such as 10.0.0.0/8, or loopback, linklocal or uniquelocal'))),
+    [],
+  ),
   sessionTtlMinutes: v.optional(positiveInt(60 * 24 * 30), 12 * 60),
   sites: v.optional(v.array(SiteSchema), []),
   queues: v.optional(v.array(QueueSchema), [{ id: 'support', label: 'Support', skills: [], hours: undefined }]),
@@ -211,7 +232,7 @@ export const ConfigSchema = v.strictObject({
       /**
        * Rates (per minute, with bursts of a quarter minute's worth, at least 5) and
        * connection counts. Over them: 429 with Retry-After, or an error frame with
-       * `retryAfter`. Per IP address: behind a reverse proxy set WARMLINE_TRUST_PROXY=1.
+       * `retryAfter`. Per IP address: behind a reverse proxy, name it in `trustedProxies`.
        */
       rate: v.optional(
         v.strictObject({

@@ -13,6 +13,7 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: s
   ['WARMLINE_DEMO', ['demo'], (raw) => /^(1|true|yes|on)$/i.test(raw)],
   ['WARMLINE_SECRET', ['secret'], String],
   ['WARMLINE_AGENT_ORIGINS', ['agentOrigins'], (raw) => raw.split(',').map((o) => o.trim()).filter(Boolean)],
+  ['WARMLINE_TRUSTED_PROXIES', ['trustedProxies'], (raw) => raw.split(',').map((a) => a.trim()).filter(Boolean)],
   ['WARMLINE_SIP_DOMAIN', ['sip', 'domain'], String],
   ['WARMLINE_TURN_URLS', ['sip', 'turn', 'urls'], (raw) => raw.split(',').map((u) => u.trim()).filter(Boolean)],
   ['WARMLINE_TURN_SECRET', ['sip', 'turn', 'secret'], String],
@@ -27,6 +28,15 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: s
   ['WARMLINE_AWAY_AFTER_MISSED_OFFERS', ['routing', 'awayAfterMissedOffers'], Number],
   ['WARMLINE_OFFER_TIMEOUT_SECONDS', ['routing', 'offerTimeoutSeconds'], Number],
 ];
+
+/**
+ * WARMLINE_TRUST_PROXY=1 believed X-Forwarded-For from any peer, leftmost
+ * entry first. It is refused rather than ignored: a proxy that was trusted and
+ * silently no longer is would put every visitor behind one address.
+ */
+const TRUST_PROXY_RETIRED =
+  'WARMLINE_TRUST_PROXY: no longer read. Remove it and name the proxies instead: WARMLINE_TRUSTED_PROXIES=loopback for one on this machine, ' +
+  'or their addresses and ranges (10.0.0.5,10.1.0.0/16); and have them send X-Forwarded-For and X-Forwarded-Proto (docs/operations.md, "Behind a reverse proxy").';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -46,6 +56,7 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
  * ConfigError that lists every problem, so the operator fixes them in one go.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  if (env.WARMLINE_TRUST_PROXY === '1') throw new ConfigError(`Invalid configuration (environment):\n  - ${TRUST_PROXY_RETIRED}`);
   const explicit = env.WARMLINE_CONFIG;
   const file = resolve(cwd, explicit ?? 'warmline.config.json');
   let raw: Record<string, unknown> = {};

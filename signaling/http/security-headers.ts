@@ -30,7 +30,7 @@ export function securityHeaders() {
       'X-Frame-Options': 'DENY',
       'Content-Security-Policy': NOTHING_ALLOWED,
     };
-    // ctx.secure reads X-Forwarded-Proto only when app.proxy is set (WARMLINE_TRUST_PROXY=1).
+    // ctx.secure believes X-Forwarded-Proto from a trusted proxy only (trusted-proxies.ts).
     if (ctx.secure) baseline['Strict-Transport-Security'] = HSTS;
     ctx.set(baseline);
     // Koa's own handler (for a body that fails to be written after the middleware returned, such as

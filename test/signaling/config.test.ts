@@ -102,4 +102,23 @@ describe('configuration', () => {
     writeFileSync(twice, JSON.stringify({ sites: [{ key: 'a', name: 'A' }, { key: 'a', name: 'B' }] }));
     assert.throws(() => loadConfig({ WARMLINE_CONFIG: twice }, dir), /the key "a" appears twice/);
   });
+
+  it('names the trusted proxies by address, range or name, and refuses the old WARMLINE_TRUST_PROXY with what replaces it', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'warmline-config-'));
+    assert.deepEqual(loadConfig({}, empty).trustedProxies, []);
+    assert.deepEqual(loadConfig({ WARMLINE_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,fd00::/8, loopback' }, empty).trustedProxies, ['127.0.0.1', '10.0.0.0/8', 'fd00::/8', 'loopback']);
+    assert.throws(() => loadConfig({ WARMLINE_TRUSTED_PROXIES: '10.0.0.0/8,balancer.internal,10.0.0.0/99' }, empty), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /- trustedProxies\.1: must be an IP address, a CIDR range/);
+      assert.match(err.message, /- trustedProxies\.2: must be an IP address/);
+      assert.doesNotMatch(err.message, /trustedProxies\.0/);
+      return true;
+    });
+    assert.throws(() => loadConfig({ WARMLINE_TRUST_PROXY: '1' }, empty), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /WARMLINE_TRUST_PROXY: no longer read\. Remove it and name the proxies instead: WARMLINE_TRUSTED_PROXIES=loopback/);
+      return true;
+    });
+    assert.throws(() => loadConfig({ WARMLINE_TRUST_PROXY: '1', WARMLINE_TRUSTED_PROXIES: 'loopback' }, empty), /WARMLINE_TRUST_PROXY: no longer read/, 'both set: the old one must go');
+  });
 });
