@@ -97,8 +97,14 @@ describe('Localize', () => {
     const el = await fixture<LocalizedThing>(html`<test-localized lang="ru"></test-localized>`);
     const t = el.localize;
     expect(relativeTime(t.lang, -180)).to.equal('3 минуты назад');
+    // A time of day as each language writes it (local time: the message list's times).
+    const evening = new Date(2026, 0, 15, 18, 8);
+    expect(t.time(evening)).to.equal('18:08');
     expect(money(t.lang, 1234.5, 'RUB').replace(/\s/g, ' ')).to.equal('1 234,50 ₽');
     expect(languageName(t.lang, 'zh-TW')).to.equal('китайский (Тайвань)');
+    el.lang = 'en-US';
+    await until(() => text(el) === 'Send', 'English');
+    expect(t.time(evening).replace(/\s/g, ' ')).to.equal('6:08 PM');
     el.lang = 'zh-CN';
     await until(() => text(el) === '发送', 'Chinese');
     expect(relativeTime(t.lang, 120)).to.equal('2分钟后');

@@ -191,7 +191,8 @@ export class Localize implements ReactiveController {
   }
 
   /** A time of day (02:05 PM, 14:05, 下午02:05): what the message list shows beside each message. */
+  /** A time of day as the language writes it: "6:08 PM", "18:08", "下午6:08". */
   time(at: number | Date): string {
-    return new Intl.DateTimeFormat(this.lang, { hour: '2-digit', minute: '2-digit' }).format(at);
+    return new Intl.DateTimeFormat(this.lang, { timeStyle: 'short' }).format(at);
   }
 }
