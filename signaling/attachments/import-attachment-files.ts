@@ -1,5 +1,5 @@
 /**
- * Versions before 0.2 kept attachments' bytes as files in
+ * Before the store went through Kysely, attachments' bytes were files in
  * `<dataDir>/attachments`, which only the node that wrote them could read.
  * At start their bytes move into the database (attachment_contents), each
  * file removed once its bytes are committed; the folder goes once empty. A

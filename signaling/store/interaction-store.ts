@@ -42,6 +42,15 @@ const toRecord = (row: Selectable<InteractionsTable>): InteractionRecord => ({
   closedAt: row.closed_at,
 });
 
+/**
+ * Sequence numbers are 32-bit integer columns. A client may send any
+ * number where one is expected (the wire only asks for a whole one);
+ * beyond the largest a column holds it means the same as that, and
+ * PostgreSQL would refuse it as a parameter.
+ */
+export const MAX_SEQ = 2 ** 31 - 1;
+export const clampSeq = (seq: number) => Math.min(Math.max(seq, 0), MAX_SEQ);
+
 export interface StatusChange {
   status: InteractionStatus;
   agentId: string | null;
@@ -157,8 +166,8 @@ export class InteractionStore {
     await this.db
       .updateTable('interactions')
       .set({
-        [delivered]: least(d, ref('last_seq'), greatest(d, ref(delivered), sql<number>`${receipt.delivered}`, sql<number>`${receipt.read}`)),
-        [read]: least(d, ref('last_seq'), greatest(d, ref(read), sql<number>`${receipt.read}`)),
+        [delivered]: least(d, ref('last_seq'), greatest(d, ref(delivered), sql<number>`${clampSeq(receipt.delivered)}`, sql<number>`${clampSeq(receipt.read)}`)),
+        [read]: least(d, ref('last_seq'), greatest(d, ref(read), sql<number>`${clampSeq(receipt.read)}`)),
       })
       .where('id', '=', id)
       .execute();

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { clampSeq } from './interaction-store.js';
 import type { AttachmentInfo, AttachmentType, ChatMessage } from '../../widgets/protocol/wire-common.js';
 
 export type Sender = 'visitor' | 'agent' | 'system';
@@ -100,7 +101,7 @@ export class MessageStore {
   }
 
   async since(interactionId: string, seq: number, limit = 1000): Promise<MessageRecord[]> {
-    const rows = await selectMessages(this.db).where('m.interaction_id', '=', interactionId).where('m.seq', '>', seq).orderBy('m.seq').limit(limit).execute();
+    const rows = await selectMessages(this.db).where('m.interaction_id', '=', interactionId).where('m.seq', '>', clampSeq(seq)).orderBy('m.seq').limit(limit).execute();
     return rows.map(toRecord);
   }
 
