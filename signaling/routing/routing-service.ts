@@ -604,7 +604,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       await this.settled();
       await this.interactions.transition(interactionId, 'queued');
     }
-    await this.enqueueItem(await this.interactions.require(interactionId), 'chat', queue, { target: targetAgent, enqueuedAt: held.enqueuedAt, details: { transfer: record } });
+    await this.enqueueItem(interaction, 'chat', queue, { target: targetAgent, enqueuedAt: held.enqueuedAt, details: { transfer: record } });
     await this.settled();
     return { transferId };
   }
