@@ -581,14 +581,14 @@ async function embedded(tmp: string): Promise<Run> {
   writeFileSync(configFile, JSON.stringify(config, null, 2));
 
   // The agents' accounts, as `npm run agents -- add` makes them, before the server opens the store.
-  const db = openDatabase(dataDir);
+  const database = await openDatabase({ dataDir });
   try {
-    const stores = new Stores(db);
+    const stores = new Stores(database.db, database.dialect);
     const auth = new AgentAuth(stores, resolveSecret(undefined, dataDir), 60 * 60_000, systemClock);
     const names = Array.from({ length: AGENTS }, (_, i) => `load${String(i + 1).padStart(2, '0')}`);
     await Promise.all(names.map((username) => auth.createAgent({ username, name: `Load ${username}`, password: PASSWORD })));
   } finally {
-    db.close();
+    await database.close();
   }
 
   const server = await startServerProcess({ WARMLINE_CONFIG: configFile, WARMLINE_DATA_DIR: dataDir, WARMLINE_DEMO: '0' });

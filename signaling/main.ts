@@ -27,11 +27,11 @@ async function main() {
   }
   if (config.demo) config = withDemoSite(config);
 
-  const db = openDatabase(config.dataDir);
+  const database = await openDatabase({ url: config.database.url, dataDir: config.dataDir, onIdleError: (err) => log.warn('a pooled database connection failed', err) });
   const secret = resolveSecret(config.secret, config.dataDir);
-  const services = createServices({ config, db, secret, rootDir: findRootDir(), log });
+  const services = await createServices({ config, database, secret, rootDir: findRootDir(), log });
   if (config.demo) await seedDemoAgents(services.stores, services.auth);
-  services.stores.sessions.purgeExpired(Date.now());
+  await services.stores.sessions.purgeExpired(Date.now());
 
   const server = createServer(services);
   const address = await server.listen();
@@ -42,7 +42,7 @@ async function main() {
       `  Demo shop:      ${base}/`,
       `  Agent console:  ${base}/agent`,
       `  Demo agents:    ${DEMO_AGENTS.map((a) => `${a.username} / ${a.password}`).join(', ')}`,
-      `  Data:           ${config.dataDir}`,
+      `  Data:           ${config.database.url ? 'PostgreSQL' : config.dataDir}`,
     );
   } else {
     lines.push(`  Agent console:  ${base}/agent`);
@@ -63,7 +63,8 @@ async function main() {
       process.exit(0);
     }, STOP_GRACE_MS).unref();
     await server.close();
-    db.close();
+    await services.stores.later.settled();
+    await database.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

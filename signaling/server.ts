@@ -16,6 +16,7 @@ import { SipFlow } from './sip/sip-flow.js';
 import { agentOriginAllowed, anyPartyAllows, requestOrigin, siteAllowsOrigin } from './http/origins.js';
 import { trustedProxies } from './http/trusted-proxies.js';
 import { startHeartbeat } from './heartbeat.js';
+import { SerialQueue } from './serial-queue.js';
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
@@ -71,11 +72,16 @@ export function createServer(services: Services): WarmlineServer {
       if (!connection.ready) ws.close(CloseCode.HelloTimeout, 'No hello');
     }, HELLO_TIMEOUT_MS);
     ws.on('pong', () => heartbeat.alive(ws));
-    ws.on('message', (data, isBinary) => void connection.receive(data, isBinary));
+    // One frame at a time, in the order received: handlers wait on the store, and a visitor's
+    // message must be stored (and acked) before the receipt sent after it is looked at.
+    const frames = new SerialQueue();
+    frames.reportTo((err) => services.log.error('a websocket frame failed', err));
+    ws.on('message', (data, isBinary) => frames.push(() => connection.receive(data, isBinary)));
     ws.on('error', (err) => services.log.debug(`websocket error: ${err.message}`));
     ws.on('close', () => {
       clearTimeout(hello);
-      connection.closed();
+      // After the frames before it: a hello still being handled is undone, not left behind.
+      frames.push(() => connection.closed());
     });
   }
 
@@ -103,9 +109,12 @@ export function createServer(services: Services): WarmlineServer {
     const flow = new SipFlow(ws, proxies.secure(req) ? 'WSS' : 'WS', origin);
     services.sip.attach(flow);
     ws.on('pong', () => heartbeat.alive(ws));
-    ws.on('message', (data, isBinary) => services.sip.receive(flow, isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data)));
+    // A flow's messages in the order received (an INVITE may wait on the store; its CANCEL comes after).
+    const messages = new SerialQueue();
+    messages.reportTo((err) => services.log.error('a SIP message failed', err));
+    ws.on('message', (data, isBinary) => messages.push(() => services.sip.receive(flow, isBinary ? Buffer.from(data as Buffer).toString('utf8') : String(data))));
     ws.on('error', (err) => services.log.debug(`sip websocket error: ${err.message}`));
-    ws.on('close', () => services.sip.detach(flow));
+    ws.on('close', () => messages.push(() => services.sip.detach(flow)));
   }
 
   /**
@@ -179,6 +188,9 @@ export function createServer(services: Services): WarmlineServer {
       });
       wss.close();
       sipServer.close();
+      // What the closing sockets set going (routing, store writes) ends before the store closes.
+      await services.routing.settled();
+      await services.stores.later.settled();
     },
   };
 }

@@ -1,13 +1,14 @@
 /**
- * Builds the server's parts from the configuration and an open database and
- * wires them together. Nothing here listens on a port: `createApp` and
+ * Builds the server's parts from the configuration and an open database,
+ * wires them together and loads what they keep (agents, open work, calls
+ * kept through a restart). Nothing here listens on a port: `createApp` and
  * `createServer` take the result, and tests build it with a temporary
  * database and a fake clock.
  */
 import type { Config, SiteConfig } from './config/config-schema.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
-import type { Db } from './store/database.js';
+import type { Database } from './store/database.js';
 import { Stores } from './store/stores.js';
 import { AgentAuth } from './auth/agent-auth.js';
 import { InteractionService } from './interactions/interaction-service.js';
@@ -19,7 +20,7 @@ import { liveKitRoomCloser, type RoomCloser } from './livekit/room-closer.js';
 import type { LiveKitSettings } from './livekit/livekit-tokens.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { AttachmentService } from './attachments/attachment-service.js';
-import { AttachmentFiles } from './attachments/attachment-files.js';
+import { importAttachmentFiles } from './attachments/import-attachment-files.js';
 
 export interface Services {
   config: Config;
@@ -44,7 +45,7 @@ export interface Services {
 
 export interface ServiceOptions {
   config: Config;
-  db: Db;
+  database: Database;
   /** Signs agent session tokens. */
   secret: string;
   rootDir: string;
@@ -54,18 +55,22 @@ export interface ServiceOptions {
   livekitRooms?: RoomCloser;
 }
 
-export function createServices(options: ServiceOptions): Services {
-  const { config, db, rootDir } = options;
+export async function createServices(options: ServiceOptions): Promise<Services> {
+  const { config, database, rootDir } = options;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger();
-  const stores = new Stores(db);
+  const stores = new Stores(database.db, database.dialect);
+  stores.later.reportTo((err) => log.error('a write to the store failed', err));
+  const imported = await importAttachmentFiles(stores, config.dataDir);
+  if (imported) log.info(`moved ${imported} attachment files of an earlier version into the database`);
   const auth = new AgentAuth(stores, options.secret, config.sessionTtlMinutes * 60_000, clock);
   const sites = new Map(config.sites.map((site) => [site.key, site]));
   const interactions = new InteractionService(stores, clock, config.limits, (site) => sites.get(site)?.secret);
   const routing = new RoutingService(config, stores, interactions, clock, log);
   const hub = new ChatHub(stores, interactions, routing);
-  routing.start();
+  await routing.start();
   const sip = new SipProxy({ config, sites, auth, interactions, routing, stores, clock, log });
+  await sip.start();
   // On LiveKit the engine's calls ring on consoles and join rooms instead of going through the proxy.
   const livekit =
     config.media === 'livekit' && config.livekit
@@ -75,8 +80,8 @@ export function createServices(options: ServiceOptions): Services {
     hub.endSession(sessionId);
     sip.endSession(sessionId);
   });
-  auth.on('agent-created', (agent) => routing.defineAgent(agent.id, agent.username));
-  const attachments = new AttachmentService(stores, new AttachmentFiles(config.dataDir), config.limits, clock);
+  auth.on('agent-created', (agent) => routing.defineAgent(agent.id, agent.username, agent.presence));
+  const attachments = new AttachmentService(stores, config.limits, clock);
   const limits = createLimits(config, clock);
   return { config, sites, stores, auth, interactions, routing, hub, sip, livekit, limits, attachments, clock, log, startedAt: clock.now(), rootDir };
 }

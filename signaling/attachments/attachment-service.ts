@@ -1,6 +1,7 @@
 /**
  * Attachments a visitor uploads into their conversation: the checks (size,
- * how many, what the content is), then the row and the file. Every refusal
+ * how many, what the content is), then the row and its bytes, both in the
+ * database so every node can serve them (docs/operations.md). Every refusal
  * comes before anything is stored. Who may read an attachment is the
  * route's question; sending one in a message is the interaction service's.
  */
@@ -12,7 +13,6 @@ import type { AttachmentRecord } from '../store/attachment-store.js';
 import type { AttachmentType } from '../../widgets/protocol/wire-common.js';
 import { declaredType, sniffType } from './sniff-type.js';
 import { sanitizeFileName } from './file-name.js';
-import type { AttachmentFiles } from './attachment-files.js';
 
 export interface AttachmentLimits {
   attachmentBytes: number;
@@ -41,7 +41,6 @@ const inUnits = (bytes: number) =>
 export class AttachmentService {
   constructor(
     private readonly stores: Stores,
-    private readonly files: AttachmentFiles,
     private readonly limits: AttachmentLimits,
     private readonly clock: Clock,
   ) {}
@@ -55,9 +54,9 @@ export class AttachmentService {
   }
 
   /** Refusals that need no body: called before reading it, so a full conversation does not upload megabytes for nothing. */
-  assertRoom(interactionId: string, declaredLength: number | undefined) {
+  async assertRoom(interactionId: string, declaredLength: number | undefined, stores = this.stores) {
     if (declaredLength !== undefined && declaredLength > this.limits.attachmentBytes) throw this.tooLarge();
-    if (this.stores.attachments.countFor(interactionId) >= this.limits.attachmentsPerInteraction) {
+    if ((await stores.attachments.countFor(interactionId)) >= this.limits.attachmentsPerInteraction) {
       throw new AppError(409, 'too_many_attachments', `A conversation has at most ${this.limits.attachmentsPerInteraction} attachments.`);
     }
   }
@@ -81,25 +80,21 @@ export class AttachmentService {
       size: bytes.length,
       createdAt: this.clock.now(),
     };
-    // The count and the row in one step, so two uploads at once cannot both take the last place.
-    this.stores.transaction(() => {
-      this.assertRoom(input.interactionId, undefined);
-      this.stores.attachments.insert(record);
+    // The count and the row in one step, the conversation held, so two uploads at once cannot both take the last place.
+    await this.stores.transaction(async (stores) => {
+      await stores.interactions.lock(input.interactionId);
+      await this.assertRoom(input.interactionId, undefined, stores);
+      await stores.attachments.insert(record, bytes);
     });
-    try {
-      await this.files.write(record.id, bytes);
-    } catch (err) {
-      this.stores.attachments.delete(record.id);
-      throw err;
-    }
     return record;
   }
 
-  find(id: string): AttachmentRecord | undefined {
+  find(id: string): Promise<AttachmentRecord | undefined> {
     return this.stores.attachments.find(id);
   }
 
-  open(record: AttachmentRecord) {
-    return this.files.open(record.id);
+  /** The bytes; undefined when they are missing (a data directory whose files were lost before the upgrade). */
+  bytesOf(record: AttachmentRecord): Promise<Uint8Array | undefined> {
+    return this.stores.attachments.bytesOf(record.id);
   }
 }

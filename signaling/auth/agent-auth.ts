@@ -39,7 +39,7 @@ export class AgentAuth extends EventEmitter<AgentAuthEventMap> {
       throw AppError.badRequest('A username is 2 to 32 lower-case letters, digits, ".", "_" or "-".');
     }
     if (input.password.length < 4) throw AppError.badRequest('A password has at least 4 characters.');
-    if (this.stores.agents.findByUsername(input.username)) throw AppError.conflict(`The agent "${input.username}" exists already.`);
+    if (await this.stores.agents.findByUsername(input.username)) throw AppError.conflict(`The agent "${input.username}" exists already.`);
     const agent = {
       id: newId('ag'),
       username: input.username,
@@ -47,42 +47,42 @@ export class AgentAuth extends EventEmitter<AgentAuthEventMap> {
       passwordHash: await hashPassword(input.password),
       createdAt: this.clock.now(),
     };
-    this.stores.agents.insert(agent);
-    const created = this.stores.agents.findById(agent.id)!;
+    await this.stores.agents.insert(agent);
+    const created = (await this.stores.agents.findById(agent.id))!;
     this.emit('agent-created', created);
     return created;
   }
 
   async signIn(username: string, password: string): Promise<{ token: string; session: AgentSession }> {
-    const agent = this.stores.agents.findByUsername(username);
+    const agent = await this.stores.agents.findByUsername(username);
     // Verify against a dummy hash for unknown names, so timing does not reveal which names exist.
     const ok = await verifyPassword(password, agent?.passwordHash ?? (await dummyHash()));
     if (!agent || !ok) throw AppError.unauthorized('Wrong username or password.', 'invalid_credentials');
     const now = this.clock.now();
     const session = { id: newId('se'), agentId: agent.id, createdAt: now, expiresAt: now + this.ttlMs };
-    this.stores.sessions.insert(session);
+    await this.stores.sessions.insert(session);
     const token = encodeSessionToken({ sid: session.id, sub: agent.id, exp: session.expiresAt }, this.secret);
     return { token, session: { agent, sessionId: session.id, expiresAt: session.expiresAt } };
   }
 
   /** Resolves a bearer token to a live session, or throws 401 saying why. */
-  authenticate(token: string | undefined | null): AgentSession {
+  async authenticate(token: string | undefined | null): Promise<AgentSession> {
     if (!token) throw AppError.unauthorized('Sign in first: this needs an agent session.');
     const claims = decodeSessionToken(token, this.secret);
     if (!claims) throw AppError.unauthorized('The session token is not valid. Sign in again.');
     const now = this.clock.now();
-    const session = this.stores.sessions.find(claims.sid);
+    const session = await this.stores.sessions.find(claims.sid);
     if (!session || session.agentId !== claims.sub || session.revokedAt !== null) {
       throw AppError.unauthorized('This session has ended. Sign in again.', 'session_expired');
     }
     if (session.expiresAt <= now) throw AppError.unauthorized('This session has expired. Sign in again.', 'session_expired');
-    const agent = this.stores.agents.findById(session.agentId);
+    const agent = await this.stores.agents.findById(session.agentId);
     if (!agent) throw AppError.unauthorized('This agent no longer exists.', 'session_expired');
     return { agent, sessionId: session.id, expiresAt: session.expiresAt };
   }
 
-  signOut(sessionId: string) {
-    this.stores.sessions.revoke(sessionId, this.clock.now());
+  async signOut(sessionId: string) {
+    await this.stores.sessions.revoke(sessionId, this.clock.now());
     this.emit('session-ended', sessionId);
   }
 }

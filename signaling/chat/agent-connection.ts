@@ -18,6 +18,7 @@ import type { AgentPeer, ChatHub } from './chat-hub.js';
 import { toAgentInteraction, toProfile, toWorkView } from './agent-views.js';
 import { JsonSocket } from './json-socket.js';
 import { runHandler, type HandlerTable } from './frame-handlers.js';
+import { OrderedSender, type Outgoing } from './ordered-sender.js';
 
 export interface AgentConnectionDeps {
   auth: AgentAuth;
@@ -36,6 +37,7 @@ const MAX_FOLLOWED = 20;
 
 export class AgentConnection implements AgentPeer {
   private readonly socket: JsonSocket<Frame, AgentServerMessage>;
+  private readonly outbox: OrderedSender<AgentServerMessage>;
   private session: AgentSession | undefined;
   private expiry: { cancel(): void } | undefined;
   readonly watching = new Set<string>();
@@ -46,6 +48,7 @@ export class AgentConnection implements AgentPeer {
     private readonly deps: AgentConnectionDeps,
   ) {
     this.socket = new JsonSocket(ws, AgentClientMessageSchema);
+    this.outbox = new OrderedSender((frame) => this.socket.send(frame), (err) => deps.log('building a frame for an agent failed', err));
   }
 
   get agentId(): string {
@@ -60,8 +63,8 @@ export class AgentConnection implements AgentPeer {
     return this.session !== undefined;
   }
 
-  send(frame: AgentServerMessage) {
-    this.socket.send(frame);
+  send(frame: Outgoing<AgentServerMessage>) {
+    this.outbox.send(frame);
   }
 
   follow(interactionId: string) {
@@ -82,14 +85,19 @@ export class AgentConnection implements AgentPeer {
       this.socket.sendError('hello_required', 'Say hello with your session token first.');
       return;
     }
-    await runHandler(this.handlers, frame, (c, m, x) => this.socket.sendError(c, m, x), this.deps.log);
+    const release = this.outbox.hold();
+    try {
+      await runHandler(this.handlers, frame, (code, message, extra) => this.send({ type: 'error', code, message, ...extra }), this.deps.log);
+    } finally {
+      release();
+    }
   }
 
-  closed() {
+  async closed() {
     this.expiry?.cancel();
     if (!this.session) return;
     this.deps.hub.removeAgent(this);
-    this.deps.routing.agentDisconnected(this.session.agent.id);
+    await this.deps.routing.agentDisconnected(this.session.agent.id);
   }
 
   /** Closes the socket when the session expires (timers cap at ~24 days, so long sessions re-arm). */
@@ -107,8 +115,8 @@ export class AgentConnection implements AgentPeer {
   }
 
   /** The interaction, if it is assigned to this agent and still going. */
-  private assigned(interactionId: string): InteractionRecord {
-    const interaction = this.deps.interactions.get(interactionId);
+  private async assigned(interactionId: string): Promise<InteractionRecord> {
+    const interaction = await this.deps.interactions.get(interactionId);
     if (!interaction || interaction.agentId !== this.agentId || interaction.status !== 'active') {
       throw new AppError(403, 'not_assigned', 'This conversation is not assigned to you.');
     }
@@ -116,11 +124,11 @@ export class AgentConnection implements AgentPeer {
   }
 
   private readonly handlers: HandlerTable<Frame> = {
-    hello: (frame) => {
+    hello: async (frame) => {
       if (this.ready) throw AppError.badRequest('You said hello already.');
       let session: AgentSession;
       try {
-        session = this.deps.auth.authenticate(frame.token);
+        session = await this.deps.auth.authenticate(frame.token);
       } catch (err) {
         const e = err instanceof AppError ? err : AppError.unauthorized();
         this.socket.sendError(e.code, e.message);
@@ -131,41 +139,29 @@ export class AgentConnection implements AgentPeer {
       this.scheduleExpiry();
       const agentId = session.agent.id;
       this.deps.hub.addAgent(this);
-      this.deps.routing.agentConnected(agentId);
-      const views = this.deps.interactions.listActiveFor(agentId).map((interaction) => this.view(interaction.id, frame.since[interaction.id] ?? 0));
-      // Callbacks held are not conversations: add them too.
-      for (const item of this.deps.routing.engine.workOf(agentId)) {
-        if (item.kind === 'callback' && !views.some((v) => v.id === item.interactionId)) views.push(this.view(item.interactionId, 0));
-      }
-      for (const view of views) this.watching.add(view.id);
-      this.send({
-        type: 'welcome',
-        agent: toProfile(session.agent),
-        presence: this.deps.routing.presenceOf(agentId),
-        offers: this.deps.routing.openOffersFor(agentId),
-        interactions: views,
-        messageLimit: this.deps.limits.messageChars,
-      });
+      // The welcome first: whatever the hub tells this console from now on waits behind it.
+      this.send(() => this.welcome(session, frame.since));
+      await this.deps.routing.agentConnected(agentId);
     },
 
-    presence: (frame) => {
-      this.deps.routing.setPresence(this.agentId, frame.state);
+    presence: async (frame) => {
+      await this.deps.routing.setPresence(this.agentId, frame.state);
     },
 
-    accept: (frame) => {
-      const item = this.deps.routing.accept(this.agentId, frame.interactionId);
+    accept: async (frame) => {
+      const item = await this.deps.routing.accept(this.agentId, frame.interactionId);
       if (item.kind === 'chat' || item.kind === 'offline') {
-        this.deps.interactions.postSystem(frame.interactionId, 'agent-joined', this.requireSession().agent);
+        await this.deps.interactions.postSystem(frame.interactionId, 'agent-joined', this.requireSession().agent);
       }
     },
 
-    decline: (frame) => {
-      this.deps.routing.decline(this.agentId, frame.interactionId);
+    decline: async (frame) => {
+      await this.deps.routing.decline(this.agentId, frame.interactionId);
     },
 
-    send: (frame) => {
-      this.assigned(frame.interactionId);
-      const { message, duplicate } = this.deps.interactions.postMessage({
+    send: async (frame) => {
+      await this.assigned(frame.interactionId);
+      const { message, duplicate } = await this.deps.interactions.postMessage({
         interactionId: frame.interactionId,
         sender: 'agent',
         agent: this.requireSession().agent,
@@ -177,56 +173,77 @@ export class AgentConnection implements AgentPeer {
       if (duplicate) this.send({ type: 'message', interactionId: frame.interactionId, message: toWire(message, 'agent') });
     },
 
-    typing: (frame) => {
-      this.assigned(frame.interactionId);
+    typing: async (frame) => {
+      await this.assigned(frame.interactionId);
       this.deps.hub.toVisitors(frame.interactionId, { type: 'typing', active: frame.active, name: this.requireSession().agent.name });
     },
 
-    receipt: (frame) => {
-      this.assigned(frame.interactionId);
-      this.deps.interactions.advanceReceipt(frame.interactionId, 'agent', { delivered: frame.delivered, read: frame.read });
+    receipt: async (frame) => {
+      await this.assigned(frame.interactionId);
+      await this.deps.interactions.advanceReceipt(frame.interactionId, 'agent', { delivered: frame.delivered, read: frame.read });
     },
 
-    close: (frame) => {
-      this.assigned(frame.interactionId);
-      this.deps.interactions.postSystem(frame.interactionId, 'chat-closed', this.requireSession().agent);
-      this.deps.interactions.transition(frame.interactionId, 'closed');
+    close: async (frame) => {
+      await this.assigned(frame.interactionId);
+      await this.deps.interactions.postSystem(frame.interactionId, 'chat-closed', this.requireSession().agent);
+      await this.deps.interactions.transition(frame.interactionId, 'closed');
+      await this.deps.routing.settled();
     },
 
-    transfer: (frame) => {
-      this.assigned(frame.interactionId);
-      this.deps.routing.transfer(this.agentId, frame.interactionId, { to: frame.to, note: frame.note, mode: frame.mode }, 'chat');
-      if (frame.mode === 'blind') this.deps.interactions.postSystem(frame.interactionId, 'chat-transferred', this.requireSession().agent);
+    transfer: async (frame) => {
+      await this.assigned(frame.interactionId);
+      await this.deps.routing.transfer(this.agentId, frame.interactionId, { to: frame.to, note: frame.note, mode: frame.mode }, 'chat');
+      if (frame.mode === 'blind') await this.deps.interactions.postSystem(frame.interactionId, 'chat-transferred', this.requireSession().agent);
     },
 
     /** Any agent may read any interaction's card (as GET /agent/interactions/:id): this console follows one for a call. */
-    watch: (frame) => {
-      const interaction = this.deps.interactions.get(frame.interactionId);
+    watch: async (frame) => {
+      const interaction = await this.deps.interactions.get(frame.interactionId);
       if (!interaction) throw AppError.notFound(`There is no interaction ${frame.interactionId}.`);
       this.follow(interaction.id);
-      this.send({ type: 'watching', interaction: this.view(interaction.id, 0) });
+      this.send(async () => ({ type: 'watching', interaction: await this.view(interaction.id, 0) }));
     },
 
     unwatch: (frame) => {
       this.following.delete(frame.interactionId);
     },
 
-    'callback-outcome': (frame) => {
-      this.deps.routing.callbackOutcome(this.agentId, frame.interactionId, frame.reached);
-      this.send(this.interactionGone(frame.interactionId));
+    'callback-outcome': async (frame) => {
+      await this.deps.routing.callbackOutcome(this.agentId, frame.interactionId, frame.reached);
+      this.send(await this.interactionGone(frame.interactionId));
     },
   };
 
-  private view(interactionId: string, since: number) {
-    const interaction = this.deps.interactions.require(interactionId);
-    const item = this.deps.routing.workOf(this.agentId, interactionId);
+  /** What a console is told on connecting: who, their offers, and the interactions they hold (each since what it has). */
+  private async welcome(session: AgentSession, since: Record<string, number>): Promise<AgentServerMessage> {
+    const agentId = session.agent.id;
+    const active = await this.deps.interactions.listActiveFor(agentId);
+    const views = await Promise.all(active.map((interaction) => this.view(interaction.id, since[interaction.id] ?? 0)));
+    // Callbacks held are not conversations: add them too.
+    for (const item of this.deps.routing.engine.workOf(agentId)) {
+      if (item.kind === 'callback' && !views.some((v) => v.id === item.interactionId)) views.push(await this.view(item.interactionId, 0));
+    }
+    for (const view of views) this.watching.add(view.id);
+    return {
+      type: 'welcome',
+      agent: toProfile(session.agent),
+      presence: await this.deps.routing.presenceOf(agentId),
+      offers: await this.deps.routing.openOffersFor(agentId),
+      interactions: views,
+      messageLimit: this.deps.limits.messageChars,
+    };
+  }
+
+  private async view(interactionId: string, since: number) {
+    const interaction = await this.deps.interactions.require(interactionId);
+    const item = await this.deps.routing.workOf(this.agentId, interactionId);
     const work = item ? toWorkView(item, () => this.deps.routing.callbackReachable(interactionId)) : undefined;
     return toAgentInteraction(this.deps.interactions, interaction, { since, visitorOnline: this.deps.hub.visitorOnline(interactionId), work });
   }
 
   /** Tells this agent's console a callback is done with (it is not a conversation that closes). */
-  private interactionGone(interactionId: string): AgentServerMessage {
-    const interaction = this.deps.interactions.require(interactionId);
+  private async interactionGone(interactionId: string): Promise<AgentServerMessage> {
+    const interaction = await this.deps.interactions.require(interactionId);
     return { type: 'interaction', interactionId, status: interaction.status === 'active' ? 'active' : 'closed', visitorOnline: this.deps.hub.visitorOnline(interactionId) };
   }
 }

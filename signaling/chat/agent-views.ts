@@ -40,37 +40,45 @@ const toNote = (n: NoteRecord) => ({ author: n.author, text: n.body, at: n.creat
  * customer's earlier conversations when their identity is verified, and the
  * kind of work when it is more than a chat.
  */
-export function toAgentInteraction(
+export async function toAgentInteraction(
   interactions: InteractionService,
   interaction: InteractionRecord,
   options: { since?: number; visitorOnline: boolean; work?: AgentInteraction['work'] },
-): AgentInteraction {
+): Promise<AgentInteraction> {
+  // Read at once, in this order: a message stored after this call began is told on its own, not here.
+  const [messages, notes, history] = await Promise.all([
+    interactions.messagesSince(interaction.id, options.since ?? 0),
+    interactions.notesOf(interaction.id),
+    historyOf(interactions, interaction),
+  ]);
   const view: AgentInteraction = {
     id: interaction.id,
     channel: interaction.channel,
     status: interaction.status,
     context: interaction.context,
-    messages: interactions.messagesSince(interaction.id, options.since ?? 0).map((m) => toWire(m, 'agent')),
-    notes: interactions.notesOf(interaction.id).map(toNote),
+    messages: messages.map((m) => toWire(m, 'agent')),
+    notes: notes.map(toNote),
     receipt: interaction.visitorReceipt,
     visitorOnline: options.visitorOnline,
     createdAt: interaction.createdAt,
   };
-  const history = historyOf(interactions, interaction);
   if (history.length) view.history = history;
   if (options.work) view.work = options.work;
   return view;
 }
 
 /** Earlier conversations of the same verified user on this site; none for an identity that is not verified. */
-function historyOf(interactions: InteractionService, interaction: InteractionRecord): PriorInteraction[] {
-  return interactions.verifiedHistory(interaction, HISTORY_CONVERSATIONS).map((prior) => ({
-    id: prior.id,
-    createdAt: prior.createdAt,
-    status: prior.status,
-    ...(prior.context.topic ? { topic: prior.context.topic } : {}),
-    pageTitle: prior.context.page.title,
-    messages: interactions.messagesSince(prior.id, 0).slice(-HISTORY_MESSAGES).map((m) => toWire(m, 'agent')),
-    notes: interactions.notesOf(prior.id).map(toNote),
-  }));
+async function historyOf(interactions: InteractionService, interaction: InteractionRecord): Promise<PriorInteraction[]> {
+  const priors = await interactions.verifiedHistory(interaction, HISTORY_CONVERSATIONS);
+  return Promise.all(
+    priors.map(async (prior) => ({
+      id: prior.id,
+      createdAt: prior.createdAt,
+      status: prior.status,
+      ...(prior.context.topic ? { topic: prior.context.topic } : {}),
+      pageTitle: prior.context.page.title,
+      messages: (await interactions.messagesSince(prior.id, 0)).slice(-HISTORY_MESSAGES).map((m) => toWire(m, 'agent')),
+      notes: (await interactions.notesOf(prior.id)).map(toNote),
+    })),
+  );
 }

@@ -11,11 +11,13 @@ import { toWire } from '../store/message-store.js';
 import type { AgentServerMessage } from '../../widgets/protocol/agent-server-messages.js';
 import type { StatusFrame, VisitorServerMessage, VisitorStatus } from '../../widgets/protocol/visitor-server-messages.js';
 import { toAgentInteraction, toWorkView } from './agent-views.js';
+import { shared, type Outgoing } from './ordered-sender.js';
 
 /** What the hub needs from a visitor's connection. */
 export interface VisitorPeer {
   readonly interactionId: string;
-  send(frame: VisitorServerMessage): void;
+  /** In the order asked, a frame being built holding back those after it (ordered-sender.ts). */
+  send(frame: Outgoing<VisitorServerMessage>): void;
   /** The last status told to this visitor, so availability changes can be re-told cheaply. */
   lastStatus?: StatusFrame;
 }
@@ -30,7 +32,7 @@ export interface AgentPeer {
   readonly following: Set<string>;
   /** Follows an interaction for a call (a bounded number; the oldest let go first). */
   follow(interactionId: string): void;
-  send(frame: AgentServerMessage): void;
+  send(frame: Outgoing<AgentServerMessage>): void;
   closeSignedOut(): void;
 }
 
@@ -59,7 +61,7 @@ export class ChatHub {
       this.toWatchers(interaction.id, { type: 'context', interactionId: interaction.id, context: interaction.context });
     });
     interactions.on('status', (interaction) => {
-      this.toVisitors(interaction.id, this.statusFor(interaction));
+      this.toVisitors(interaction.id, shared(this.statusFor(interaction)));
       const frame = this.interactionFrame(interaction);
       for (const peers of this.agents.values()) {
         for (const peer of peers) {
@@ -71,7 +73,8 @@ export class ChatHub {
           // Taken over by a colleague (a warm transfer they accepted): over for this agent.
           if (interaction.status === 'active' && interaction.agentId !== peer.agentId) {
             peer.watching.delete(interaction.id);
-            peer.send({ ...frame, status: 'closed', transferredTo: this.agentName(interaction.agentId) });
+            const name = shared(this.agentName(interaction.agentId));
+            peer.send(async () => ({ ...frame, status: 'closed', transferredTo: await name() }));
           } else {
             peer.send(frame);
           }
@@ -88,36 +91,47 @@ export class ChatHub {
     );
     routing.on('assigned', (agentId, interaction, kind, item) => {
       const work = toWorkView({ ...item, kind }, () => this.routing.callbackReachable(interaction.id));
-      const view = toAgentInteraction(this.interactions, interaction, { visitorOnline: this.visitorOnline(interaction.id), work });
-      for (const peer of this.agents.get(agentId) ?? []) {
+      const peers = this.agents.get(agentId);
+      if (!peers?.size) return;
+      const view = shared(toAgentInteraction(this.interactions, interaction, { visitorOnline: this.visitorOnline(interaction.id), work }));
+      for (const peer of peers) {
         peer.watching.add(interaction.id);
-        peer.send({ type: 'assigned', interaction: view });
+        peer.send(async () => ({ type: 'assigned', interaction: await view() }));
       }
     });
     routing.on('presence', (agentId, state) => this.toAgent(agentId, { type: 'presence', state }));
     routing.on('call-ringing', (agentId, interactionId) => {
       const peers = this.agents.get(agentId);
-      const interaction = peers?.size ? this.interactions.get(interactionId) : undefined;
-      if (!peers || !interaction) return;
-      const view = toAgentInteraction(this.interactions, interaction, { visitorOnline: this.visitorOnline(interactionId) });
+      if (!peers?.size) return;
+      const view = shared(
+        this.interactions
+          .get(interactionId)
+          .then((interaction) => interaction && toAgentInteraction(this.interactions, interaction, { visitorOnline: this.visitorOnline(interactionId) })),
+      );
       for (const peer of peers) {
         peer.follow(interactionId);
-        peer.send({ type: 'watching', interaction: view });
+        peer.send(async () => {
+          const interaction = await view();
+          return interaction && { type: 'watching', interaction };
+        });
       }
     });
     routing.on('queue-status', (interactionId, { position, waitSeconds }) => {
       for (const peer of this.visitors.get(interactionId) ?? []) {
-        const last = peer.lastStatus;
-        if (last && last.status === 'waiting') peer.send((peer.lastStatus = { ...last, position, waitSeconds }));
+        // As the visitor's status is when its turn comes, after any status frame still being built.
+        peer.send(() => {
+          const last = peer.lastStatus;
+          return last && last.status === 'waiting' ? (peer.lastStatus = { ...last, position, waitSeconds }) : undefined;
+        });
       }
     });
     routing.on('availability', (available) => {
       for (const peers of this.visitors.values()) {
         for (const peer of peers) {
-          const last = peer.lastStatus;
-          if (last && last.status !== 'active' && last.agentsAvailable !== available) {
-            peer.send((peer.lastStatus = { ...last, agentsAvailable: available }));
-          }
+          peer.send(() => {
+            const last = peer.lastStatus;
+            return last && last.status !== 'active' && last.agentsAvailable !== available ? (peer.lastStatus = { ...last, agentsAvailable: available }) : undefined;
+          });
         }
       }
     });
@@ -167,7 +181,7 @@ export class ChatHub {
   }
 
   /** The status frame a visitor sees for an interaction. */
-  statusFor(interaction: InteractionRecord): StatusFrame {
+  async statusFor(interaction: InteractionRecord): Promise<StatusFrame> {
     const frame: StatusFrame = {
       type: 'status',
       status: VISITOR_STATUS[interaction.status],
@@ -182,26 +196,35 @@ export class ChatHub {
       }
     }
     if (interaction.status === 'active' && interaction.agentId) {
-      const agent = this.stores.agents.findById(interaction.agentId);
+      const agent = await this.stores.agents.findById(interaction.agentId);
       if (agent) frame.agent = agent.name;
     }
     return frame;
   }
 
-  toVisitors(interactionId: string, frame: VisitorServerMessage, except?: VisitorPeer) {
+  /** A function frame is built once and sent to each (a status frame becomes each one's last status). */
+  toVisitors(interactionId: string, frame: Outgoing<VisitorServerMessage>, except?: VisitorPeer) {
     for (const peer of this.visitors.get(interactionId) ?? []) {
       if (peer === except) continue;
-      if (frame.type === 'status') peer.lastStatus = frame;
-      peer.send(frame);
+      if (typeof frame !== 'function') {
+        if (frame.type === 'status') peer.lastStatus = frame;
+        peer.send(frame);
+        continue;
+      }
+      peer.send(async () => {
+        const built = typeof frame === 'function' ? await frame() : frame;
+        if (built?.type === 'status') peer.lastStatus = built;
+        return built;
+      });
     }
   }
 
-  toAgent(agentId: string, frame: AgentServerMessage) {
+  toAgent(agentId: string, frame: Outgoing<AgentServerMessage>) {
     for (const peer of this.agents.get(agentId) ?? []) peer.send(frame);
   }
 
   /** Sends to every agent connection that shows or follows this interaction. */
-  toWatchers(interactionId: string, frame: AgentServerMessage, except?: AgentPeer) {
+  toWatchers(interactionId: string, frame: Outgoing<AgentServerMessage>, except?: AgentPeer) {
     for (const peers of this.agents.values()) {
       for (const peer of peers) if (peer !== except && (peer.watching.has(interactionId) || peer.following.has(interactionId))) peer.send(frame);
     }
@@ -215,8 +238,8 @@ export class ChatHub {
     return { visitors, agents };
   }
 
-  private agentName(agentId: string | null): string {
-    return (agentId && this.stores.agents.findById(agentId)?.name) || '';
+  private async agentName(agentId: string | null): Promise<string> {
+    return (agentId && (await this.stores.agents.findById(agentId))?.name) || '';
   }
 
   private interactionFrame(interaction: InteractionRecord): Extract<AgentServerMessage, { type: 'interaction' }> {
@@ -229,7 +252,8 @@ export class ChatHub {
   }
 
   private announcePresence(interactionId: string) {
-    const interaction = this.interactions.get(interactionId);
-    if (interaction) this.toWatchers(interactionId, this.interactionFrame(interaction));
+    // Whether the visitor is online is known now; the interaction's status is read for the frame.
+    const visitorOnline = this.visitorOnline(interactionId);
+    this.toWatchers(interactionId, shared(this.interactions.get(interactionId).then((interaction) => interaction && { ...this.interactionFrame(interaction), visitorOnline })));
   }
 }

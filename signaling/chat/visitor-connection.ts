@@ -19,6 +19,7 @@ import { CloseCode } from '../../widgets/protocol/close-codes.js';
 import type { ChatHub, VisitorPeer } from './chat-hub.js';
 import { JsonSocket } from './json-socket.js';
 import { runHandler, type HandlerTable } from './frame-handlers.js';
+import { OrderedSender, type Outgoing } from './ordered-sender.js';
 
 export interface VisitorConnectionDeps {
   interactions: InteractionService;
@@ -37,6 +38,7 @@ type Frame = VisitorClientMessage;
 
 export class VisitorConnection implements VisitorPeer {
   private readonly socket: JsonSocket<Frame, VisitorServerMessage>;
+  private readonly outbox: OrderedSender<VisitorServerMessage>;
   private id: string | undefined;
   lastStatus?: StatusFrame;
 
@@ -47,6 +49,7 @@ export class VisitorConnection implements VisitorPeer {
     private readonly opened: { origin: string | undefined; site: string | undefined } = { origin: undefined, site: undefined },
   ) {
     this.socket = new JsonSocket(ws, VisitorClientMessageSchema);
+    this.outbox = new OrderedSender((frame) => this.socket.send(frame), (err) => deps.log('building a frame for a visitor failed', err));
   }
 
   get interactionId(): string {
@@ -58,8 +61,8 @@ export class VisitorConnection implements VisitorPeer {
     return this.id !== undefined;
   }
 
-  send(frame: VisitorServerMessage) {
-    this.socket.send(frame);
+  send(frame: Outgoing<VisitorServerMessage>) {
+    this.outbox.send(frame);
   }
 
   async receive(data: unknown, isBinary: boolean) {
@@ -69,7 +72,12 @@ export class VisitorConnection implements VisitorPeer {
       this.socket.sendError('hello_required', 'Say hello with your conversation token first.');
       return;
     }
-    await runHandler(this.handlers, frame, (c, m, x) => this.socket.sendError(c, m, x), this.deps.log);
+    const release = this.outbox.hold();
+    try {
+      await runHandler(this.handlers, frame, (code, message, extra) => this.send({ type: 'error', code, message, ...extra }), this.deps.log);
+    } finally {
+      release();
+    }
   }
 
   closed() {
@@ -77,9 +85,9 @@ export class VisitorConnection implements VisitorPeer {
   }
 
   private readonly handlers: HandlerTable<Frame> = {
-    hello: (frame) => {
+    hello: async (frame) => {
       if (this.ready) throw AppError.badRequest('You said hello already.');
-      const interaction = this.deps.interactions.findByToken(frame.token);
+      const interaction = await this.deps.interactions.findByToken(frame.token);
       // A token is bound to its site: one taken to another site's page (or socket) opens nothing.
       const foreign = interaction && ((this.opened.site && this.opened.site !== interaction.site) || !this.deps.siteAllows(interaction.site, this.opened.origin));
       if (!interaction || foreign) {
@@ -88,25 +96,31 @@ export class VisitorConnection implements VisitorPeer {
         return;
       }
       this.id = interaction.id;
-      this.deps.hub.addVisitor(this);
       const language = this.deps.siteLanguage(interaction.site);
-      this.send({
-        type: 'welcome',
-        interactionId: interaction.id,
-        messages: this.deps.interactions.messagesSince(interaction.id, frame.since).map((m) => toWire(m, 'visitor')),
-        receipt: interaction.agentReceipt,
-        readUpTo: interaction.visitorReceipt.read,
-        messageLimit: this.deps.limits.messageChars,
-        ...(language && { language }),
-      });
-      const status = this.deps.hub.statusFor(interaction);
-      this.lastStatus = status;
-      this.send(status);
+      // The welcome is read from the store while what the hub tells this socket from now on waits behind it:
+      // nothing stored meanwhile is missed (a message in both is shown once: widgets keep messages by seq).
+      const welcome = (async (): Promise<VisitorServerMessage> => {
+        const messages = await this.deps.interactions.messagesSince(interaction.id, frame.since);
+        const current = (await this.deps.interactions.get(interaction.id)) ?? interaction;
+        return {
+          type: 'welcome',
+          interactionId: interaction.id,
+          messages: messages.map((m) => toWire(m, 'visitor')),
+          receipt: current.agentReceipt,
+          readUpTo: current.visitorReceipt.read,
+          messageLimit: this.deps.limits.messageChars,
+          ...(language && { language }),
+        };
+      })();
+      this.send(() => welcome);
+      this.deps.hub.addVisitor(this);
+      this.send(async () => (this.lastStatus = await this.deps.hub.statusFor((await this.deps.interactions.get(interaction.id)) ?? interaction)));
+      await welcome;
     },
 
-    send: (frame) => {
+    send: async (frame) => {
       enforce(this.deps.messages.take(this.interactionId), 'messages');
-      const { message, duplicate } = this.deps.interactions.postMessage({
+      const { message, duplicate } = await this.deps.interactions.postMessage({
         interactionId: this.interactionId,
         sender: 'visitor',
         clientId: frame.cid,
@@ -122,13 +136,13 @@ export class VisitorConnection implements VisitorPeer {
       this.deps.hub.toWatchers(this.interactionId, { type: 'typing', interactionId: this.interactionId, active: frame.active });
     },
 
-    receipt: (frame) => {
-      this.deps.interactions.advanceReceipt(this.interactionId, 'visitor', { delivered: frame.delivered, read: frame.read });
+    receipt: async (frame) => {
+      await this.deps.interactions.advanceReceipt(this.interactionId, 'visitor', { delivered: frame.delivered, read: frame.read });
     },
 
-    context: (frame) => {
-      const current = this.deps.interactions.require(this.interactionId);
-      this.deps.interactions.updateContext(this.interactionId, validateContextUpdate(frame.context, this.deps.limits.contextBytes, current));
+    context: async (frame) => {
+      const current = await this.deps.interactions.require(this.interactionId);
+      await this.deps.interactions.updateContext(this.interactionId, validateContextUpdate(frame.context, this.deps.limits.contextBytes, current));
     },
   };
 }

@@ -46,25 +46,25 @@ async function askPassword(prompt: string): Promise<string> {
 async function main(argv: string[]) {
   const [command, username, ...rest] = argv;
   const config = loadConfig();
-  const db = openDatabase(config.dataDir);
-  const stores = new Stores(db);
+  const database = await openDatabase({ url: config.database.url, dataDir: config.dataDir });
+  const stores = new Stores(database.db, database.dialect);
   const auth = new AgentAuth(stores, resolveSecret(config.secret, config.dataDir), config.sessionTtlMinutes * 60_000, systemClock);
   try {
     if (command === 'list') {
-      for (const agent of stores.agents.list()) console.log(`${agent.username}\t${agent.name}\t${agent.presence}`);
+      for (const agent of await stores.agents.list()) console.log(`${agent.username}\t${agent.name}\t${agent.presence}`);
     } else if (command === 'add' && username) {
       const nameAt = rest.indexOf('--name');
       const name = nameAt >= 0 ? (rest[nameAt + 1] ?? username) : username;
-      if (stores.agents.findByUsername(username)) throw AppError.conflict(`The agent "${username}" exists already.`);
+      if (await stores.agents.findByUsername(username)) throw AppError.conflict(`The agent "${username}" exists already.`);
       const password = await askPassword(`Password for ${username}: `);
       const agent = await auth.createAgent({ username, name, password });
       console.log(`Added agent ${agent.username} (${agent.name}).`);
     } else if (command === 'password' && username) {
-      const agent = stores.agents.findByUsername(username);
+      const agent = await stores.agents.findByUsername(username);
       if (!agent) throw AppError.notFound(`There is no agent "${username}".`);
       const password = await askPassword(`New password for ${username}: `);
       if (password.length < 4) throw AppError.badRequest('A password has at least 4 characters.');
-      stores.agents.setPasswordHash(agent.id, await hashPassword(password));
+      await stores.agents.setPasswordHash(agent.id, await hashPassword(password));
       console.log(`Changed the password of ${username}.`);
     } else {
       console.error(USAGE);
@@ -74,7 +74,7 @@ async function main(argv: string[]) {
     console.error(err instanceof AppError ? err.message : err);
     process.exitCode = 1;
   } finally {
-    db.close();
+    await database.close();
   }
 }
 

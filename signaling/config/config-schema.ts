@@ -123,6 +123,16 @@ export const ConfigSchema = v.strictObject({
   /** The URL visitors reach this server at; used in printed URLs and the embed snippet. */
   publicUrl: v.optional(v.pipe(v.string(), v.url('must be an absolute URL'))),
   dataDir: v.optional(v.string(), './data'),
+  /**
+   * Where the store is. `url` postgres://… (WARMLINE_DATABASE_URL): PostgreSQL,
+   * which several nodes share; absent: SQLite in `dataDir` (one node).
+   */
+  database: v.optional(
+    v.strictObject({
+      url: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'))),
+    }),
+    {},
+  ),
   /** Seeds the demo site and the agents alice and bob (password "demo"). Never in production. */
   demo: v.optional(v.boolean(), false),
   /** Key that signs agent session tokens; generated into the data directory when absent. */

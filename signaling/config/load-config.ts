@@ -10,6 +10,7 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: s
   ['HOST', ['host'], String],
   ['WARMLINE_PUBLIC_URL', ['publicUrl'], String],
   ['WARMLINE_DATA_DIR', ['dataDir'], String],
+  ['WARMLINE_DATABASE_URL', ['database', 'url'], String],
   ['WARMLINE_DEMO', ['demo'], (raw) => /^(1|true|yes|on)$/i.test(raw)],
   ['WARMLINE_SECRET', ['secret'], String],
   ['WARMLINE_AGENT_ORIGINS', ['agentOrigins'], (raw) => raw.split(',').map((o) => o.trim()).filter(Boolean)],

@@ -54,6 +54,6 @@ export function withDemoSite(config: Config): Config {
 
 export async function seedDemoAgents(stores: Stores, auth: AgentAuth) {
   for (const agent of DEMO_AGENTS) {
-    if (!stores.agents.findByUsername(agent.username)) await auth.createAgent(agent);
+    if (!(await stores.agents.findByUsername(agent.username))) await auth.createAgent(agent);
   }
 }

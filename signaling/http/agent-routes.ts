@@ -70,28 +70,28 @@ export function agentRoutes(services: Services) {
     ctx.body = { token, expiresAt: session.expiresAt, agent: toProfile(session.agent) };
   });
 
-  router.delete('/sessions/current', agentOnly, (ctx) => {
+  router.delete('/sessions/current', agentOnly, async (ctx) => {
     const { session } = ctx.state as AgentState;
-    services.auth.signOut(session.sessionId);
+    await services.auth.signOut(session.sessionId);
     ctx.status = 204;
   });
 
-  router.get('/me', agentOnly, (ctx) => {
+  router.get('/me', agentOnly, async (ctx) => {
     const { session } = ctx.state as AgentState;
     ctx.body = {
       agent: toProfile(session.agent),
-      presence: services.routing.presenceOf(session.agent.id),
+      presence: await services.routing.presenceOf(session.agent.id),
       expiresAt: session.expiresAt,
     };
   });
 
   /** The agent's own settings: `language` (a BCP 47 tag, or null for the browser's). */
-  router.patch('/me', agentOnly, (ctx) => {
+  router.patch('/me', agentOnly, async (ctx) => {
     const { session } = ctx.state as AgentState;
     const parsed = v.safeParse(SettingsBody, ctx.request.body);
     if (!parsed.success) throw AppError.badRequest(`${v.getDotPath(parsed.issues[0]) ?? 'body'}: ${parsed.issues[0].message}`);
-    if (parsed.output.language !== undefined) services.stores.agents.setLanguage(session.agent.id, parsed.output.language);
-    ctx.body = { agent: toProfile(services.stores.agents.findById(session.agent.id)!) };
+    if (parsed.output.language !== undefined) await services.stores.agents.setLanguage(session.agent.id, parsed.output.language);
+    ctx.body = { agent: toProfile((await services.stores.agents.findById(session.agent.id))!) };
   });
 
   /** What the softphone's SIP user agent needs: its address of record and the ICE servers. */
@@ -108,12 +108,12 @@ export function agentRoutes(services: Services) {
   });
 
   /** The context card of any interaction, for the softphone, another softphone or a CRM. */
-  router.get('/interactions/:id', agentOnly, (ctx) => {
-    const interaction = services.interactions.get(ctx.params.id ?? '');
+  router.get('/interactions/:id', agentOnly, async (ctx) => {
+    const interaction = await services.interactions.get(ctx.params.id ?? '');
     if (!interaction) throw AppError.notFound(`There is no interaction ${ctx.params.id}.`);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
-      interaction: toAgentInteraction(services.interactions, interaction, { visitorOnline: services.hub.visitorOnline(interaction.id) }),
+      interaction: await toAgentInteraction(services.interactions, interaction, { visitorOnline: services.hub.visitorOnline(interaction.id) }),
     };
   });
 
@@ -123,25 +123,28 @@ export function agentRoutes(services: Services) {
    * also says whether it can take that interaction now and, if not, why:
    * the very check a transfer is refused by.
    */
-  router.get('/directory', agentOnly, (ctx) => {
+  router.get('/directory', agentOnly, async (ctx) => {
     const { session } = ctx.state as AgentState;
     const parsed = v.safeParse(DirectoryQuery, ctx.query);
     if (!parsed.success) throw AppError.badRequest(`${v.getDotPath(parsed.issues[0]) ?? 'query'}: ${parsed.issues[0].message}`);
     const { interaction, channel } = parsed.output;
-    const check = interaction === undefined ? undefined : services.routing.transferCheck(session.agent.id, interaction, channel);
-    const judged = (to: Parameters<TransferCheck['refusal']>[0]) => {
+    const check = interaction === undefined ? undefined : await services.routing.transferCheck(session.agent.id, interaction, channel);
+    const judged = async (to: Parameters<TransferCheck['refusal']>[0]) => {
       if (!check) return {};
-      const reason = check.refusal(to);
+      const reason = await check.refusal(to);
       return reason ? { eligible: false, reason } : { eligible: true };
     };
+    const agents = await services.stores.agents.list();
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       ...(check ? { interaction: { id: interaction, channel: check.channel } } : {}),
-      agents: services.stores.agents.list().map((a) => {
-        const state = services.routing.engine.agentSnapshot(a.id);
-        return { id: a.id, username: a.username, name: a.name, online: state?.online ?? false, presence: state?.presence ?? a.presence, ...judged({ agentId: a.id }) };
-      }),
-      queues: services.config.queues.map((q) => ({ id: q.id, label: q.label, ...judged({ queue: q.id }) })),
+      agents: await Promise.all(
+        agents.map(async (a) => {
+          const state = services.routing.engine.agentSnapshot(a.id);
+          return { id: a.id, username: a.username, name: a.name, online: state?.online ?? false, presence: state?.presence ?? a.presence, ...(await judged({ agentId: a.id })) };
+        }),
+      ),
+      queues: await Promise.all(services.config.queues.map(async (q) => ({ id: q.id, label: q.label, ...(await judged({ queue: q.id })) }))),
     };
   });
 
@@ -150,12 +153,12 @@ export function agentRoutes(services: Services) {
    * note. The softphone then REFERs the caller to `referTo` (blind), or
    * first calls it itself to talk to the other agent (warm), see docs/sip.md.
    */
-  router.post('/transfers', agentOnly, (ctx) => {
+  router.post('/transfers', agentOnly, async (ctx) => {
     const { session } = ctx.state as AgentState;
     const parsed = v.safeParse(TransferBody, ctx.request.body);
     if (!parsed.success) throw AppError.badRequest(`${v.getDotPath(parsed.issues[0]) ?? 'body'}: ${parsed.issues[0].message}`);
     const { interactionId, to, note, mode } = parsed.output;
-    const { transferId } = services.routing.transfer(session.agent.id, interactionId, { to, note, mode }, 'call');
+    const { transferId } = await services.routing.transfer(session.agent.id, interactionId, { to, note, mode }, 'call');
     ctx.status = 201;
     ctx.body = { transferId, referTo: `sip:xfer-${transferId}@${services.config.sip.domain}` };
   });

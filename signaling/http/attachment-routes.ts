@@ -41,15 +41,15 @@ const bearer = (ctx: Context) => {
  * origins) or any signed-in agent (session token, from the console or an
  * origin in `agentOrigins`), as for the context card.
  */
-function readerOf(services: Services, ctx: Context): (record: AttachmentRecord) => boolean {
+async function readerOf(services: Services, ctx: Context): Promise<(record: AttachmentRecord) => boolean> {
   const token = bearer(ctx);
   if (!token) throw AppError.unauthorized('Send the conversation token or an agent session token as Authorization: Bearer <token>.');
   // Agent session tokens are `<payload>.<signature>`; conversation tokens have no dot.
   if (!token.includes('.')) {
-    const interaction = visitorInteraction(services, ctx);
+    const interaction = await visitorInteraction(services, ctx);
     return (record) => record.interactionId === interaction.id;
   }
-  services.auth.authenticate(token);
+  await services.auth.authenticate(token);
   const origin = ctx.get('Origin') || undefined;
   // As for the agent API: this server's own pages, publicUrl, agentOrigins (Koa 3's ctx.origin is the Origin header, not this).
   if (!agentOriginAllowed(services.config, origin, `${ctx.protocol}://${ctx.host}`)) {
@@ -69,9 +69,9 @@ export function attachmentRoutes(services: Services) {
    * name. The content decides the type; nothing is stored when it is refused.
    */
   router.post('/attachments', async (ctx) => {
-    const interaction = visitorInteraction(services, ctx);
+    const interaction = await visitorInteraction(services, ctx);
     const { attachments } = services;
-    attachments.assertRoom(interaction.id, ctx.request.length);
+    await attachments.assertRoom(interaction.id, ctx.request.length);
     const fileName = fileNameOf(ctx);
     const bytes = await readRawBody(ctx, attachments.maxBytes, () => attachments.tooLarge());
     const record = await attachments.add({ interactionId: interaction.id, declaredType: ctx.get('Content-Type'), fileName, bytes });
@@ -88,11 +88,12 @@ export function attachmentRoutes(services: Services) {
    * does not exist.
    */
   router.get('/attachments/:id', async (ctx) => {
-    const mayRead = readerOf(services, ctx);
-    const record = services.attachments.find(ctx.params.id ?? '');
+    const mayRead = await readerOf(services, ctx);
+    const record = await services.attachments.find(ctx.params.id ?? '');
     if (!record || !mayRead(record)) throw AppError.notFound('There is no such attachment.');
-    const stream = await services.attachments.open(record);
-    ctx.body = stream;
+    const bytes = await services.attachments.bytesOf(record);
+    if (!bytes) throw AppError.notFound('There is no such attachment.');
+    ctx.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     ctx.set('Content-Type', record.type);
     ctx.length = record.size;
     ctx.set('Content-Disposition', contentDisposition(record.name, record.type));

@@ -1,12 +1,13 @@
 import Router from '@koa/router';
+import { sql } from 'kysely';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 
 /** `GET /healthz`: 200 while the process can serve and reach its database, for load balancers and probes. */
 export function healthRoutes(services: Services) {
   const router = new Router();
-  router.get('/healthz', (ctx) => {
-    services.stores.db.prepare('SELECT 1').get();
+  router.get('/healthz', async (ctx) => {
+    await sql`SELECT 1`.execute(services.stores.db);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       status: 'ok',

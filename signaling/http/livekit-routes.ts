@@ -38,7 +38,7 @@ export function liveKitWebhookRoutes(services: Services, calls: LiveKitCalls) {
     }
     const interactionId = event.room ? interactionOfRoom(event.room.name) : undefined;
     if (interactionId && (event.event === 'participant_joined' || event.event === 'participant_left' || event.event === 'room_finished')) {
-      calls.onRoomEvent(interactionId, event.event, event.participant?.identity);
+      await calls.onRoomEvent(interactionId, event.event, event.participant?.identity);
     }
     ctx.status = 200;
     ctx.body = { received: event.event };
@@ -57,23 +57,23 @@ function parse<T>(schema: v.GenericSchema<unknown, T>, body: unknown): T {
 }
 
 /** The visitor's call, on the visitor router (its CORS and conversation-token check). */
-export function addVisitorLiveKitRoutes(router: Router, services: Services, visitorInteraction: (ctx: Context) => { id: string }) {
+export function addVisitorLiveKitRoutes(router: Router, services: Services, visitorInteraction: (ctx: Context) => Promise<{ id: string }>) {
   const calls = () => {
     if (!services.livekit) throw AppError.notFound('Calls here do not go through LiveKit.');
     return services.livekit;
   };
-  router.get('/calls/current', (ctx) => {
-    const interaction = visitorInteraction(ctx);
+  router.get('/calls/current', async (ctx) => {
+    const interaction = await visitorInteraction(ctx);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = calls().view(interaction.id);
   });
-  router.delete('/calls/current', (ctx) => {
-    calls().hangupByVisitor(visitorInteraction(ctx).id);
+  router.delete('/calls/current', async (ctx) => {
+    await calls().hangupByVisitor((await visitorInteraction(ctx)).id);
     ctx.status = 204;
   });
-  router.post('/calls/current/dtmf', (ctx) => {
+  router.post('/calls/current/dtmf', async (ctx) => {
     const { digit } = parse(DtmfBody, ctx.request.body);
-    calls().dtmf(visitorInteraction(ctx).id, digit);
+    calls().dtmf((await visitorInteraction(ctx)).id, digit);
     ctx.status = 204;
   });
 }
@@ -95,14 +95,14 @@ export function addAgentLiveKitRoutes(router: Router, services: Services, agentO
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { livekit: await calls().answer(session.agent, interactionId) };
   });
-  router.post('/livekit/hangup', agentOnly, (ctx) => {
+  router.post('/livekit/hangup', agentOnly, async (ctx) => {
     const { session } = ctx.state as AgentState;
-    calls().hangupByAgent(session.agent.id, parse(InteractionBody, ctx.request.body).interactionId);
+    await calls().hangupByAgent(session.agent.id, parse(InteractionBody, ctx.request.body).interactionId);
     ctx.status = 204;
   });
-  router.get('/livekit/calls', agentOnly, supervisorOnly, (ctx) => {
+  router.get('/livekit/calls', agentOnly, supervisorOnly, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { calls: calls().liveCalls() };
+    ctx.body = { calls: await calls().liveCalls() };
   });
   router.post('/livekit/monitor', agentOnly, supervisorOnly, async (ctx) => {
     const { session } = ctx.state as AgentState;

@@ -10,7 +10,7 @@ export function requireAgent(auth: AgentAuth) {
   return async function agentOnly(ctx: Context, next: Next) {
     const header = ctx.get('Authorization');
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    (ctx.state as AgentState).session = auth.authenticate(token);
+    (ctx.state as AgentState).session = await auth.authenticate(token);
     await next();
   };
 }

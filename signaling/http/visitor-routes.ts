@@ -48,10 +48,10 @@ const CallbackBody = v.object({
 });
 
 /** The visitor's conversation from `Authorization: Bearer <conversation token>` (also used by attachment-routes.ts). */
-export function visitorInteraction(services: Services, ctx: Context) {
+export async function visitorInteraction(services: Services, ctx: Context) {
   const header = ctx.get('Authorization');
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  const interaction = token ? services.interactions.findByToken(token) : undefined;
+  const interaction = token ? await services.interactions.findByToken(token) : undefined;
   if (!interaction) throw AppError.unauthorized('This conversation token is not known.');
   siteFor(services, ctx, interaction.site);
   return interaction;
@@ -61,22 +61,22 @@ export function visitorInteraction(services: Services, ctx: Context) {
  * The visitor's conversation for a call or a message: the one their token
  * opens (its context updated), or a new one.
  */
-function conversationFor(
+async function conversationFor(
   services: Services,
   ip: string,
   site: string,
   token: string | undefined,
   context: ContextInput,
-): { interactionId: string; token: string; identityProblem: string | undefined } {
+): Promise<{ interactionId: string; token: string; identityProblem: string | undefined }> {
   if (token) {
-    const existing = services.interactions.findByToken(token);
+    const existing = await services.interactions.findByToken(token);
     if (!existing || existing.site !== site) throw AppError.unauthorized('This conversation token is not known. Start a new conversation.');
     assertSameVisitor(context, existing);
-    const { identityProblem } = services.interactions.updateContext(existing.id, context);
+    const { identityProblem } = await services.interactions.updateContext(existing.id, context);
     return { interactionId: existing.id, token, identityProblem };
   }
   enforce(services.limits.conversations.take(ip), 'new conversations from this address');
-  const created = services.interactions.create(site, context);
+  const created = await services.interactions.create(site, context);
   return { interactionId: created.interaction.id, token: created.token, identityProblem: created.identityProblem };
 }
 
@@ -119,12 +119,12 @@ export function visitorRoutes(services: Services) {
    * Starts a conversation: checks the site and the origin, validates the
    * context, and returns the conversation token the widget keeps.
    */
-  router.post('/interactions', (ctx) => {
+  router.post('/interactions', async (ctx) => {
     const body = parseBody(CreateBody, ctx.request.body);
     const site = siteFor(services, ctx, body.site);
     const context = validateContext(body.context, services.config.limits.contextBytes);
     enforce(services.limits.conversations.take(ctx.ip), 'new conversations from this address');
-    const { interaction, token, identityProblem } = services.interactions.create(site.key, context);
+    const { interaction, token, identityProblem } = await services.interactions.create(site.key, context);
     ctx.status = 201;
     ctx.body = { interactionId: interaction.id, token, ...identityReport(identityProblem) };
   });
@@ -136,10 +136,10 @@ export function visitorRoutes(services: Services) {
    * on live to the agents watching the conversation. The token is checked
    * first, so a stranger learns nothing about the envelope.
    */
-  router.put('/interactions/current/context', (ctx) => {
-    const interaction = visitorInteraction(services, ctx);
+  router.put('/interactions/current/context', async (ctx) => {
+    const interaction = await visitorInteraction(services, ctx);
     const context = validateContextUpdate(ctx.request.body, services.config.limits.contextBytes, interaction);
-    services.interactions.updateContext(interaction.id, context);
+    await services.interactions.updateContext(interaction.id, context);
     ctx.status = 204;
   });
 
@@ -188,12 +188,12 @@ export function visitorRoutes(services: Services) {
     const { open, staffed } = services.routing.availability(queue.id);
     if (!open) throw new AppError(409, 'queue_closed', `${queue.label} is closed now. Leave a message and we will get back to you.`);
     if (!staffed) throw new AppError(409, 'queue_unstaffed', `Nobody from ${queue.label} is signed in now. Leave a message and we will get back to you.`);
-    const { interactionId, token, identityProblem } = conversationFor(services, ctx.ip, site.key, body.token, context);
+    const { interactionId, token, identityProblem } = await conversationFor(services, ctx.ip, site.key, body.token, context);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     if (services.livekit) {
       // A LiveKit room for the call; it is queued for an agent already.
-      const livekit = await services.livekit.start(services.interactions.require(interactionId), queue.id);
+      const livekit = await services.livekit.start(await services.interactions.require(interactionId), queue.id);
       ctx.body = { interactionId, token, ...identityReport(identityProblem), media: 'livekit', livekit, iceServers: [] };
       return;
     }
@@ -212,7 +212,7 @@ export function visitorRoutes(services: Services) {
    * the visitor leaves their name, a way to reach them and a message; agents
    * are offered it when the queue opens.
    */
-  router.post('/offline', (ctx) => {
+  router.post('/offline', async (ctx) => {
     const body = parseBody(OfflineBody, ctx.request.body, { contact: 'invalid_contact' });
     const site = siteFor(services, ctx, body.site);
     const queue = body.queue ?? chatQueueOf(services.config, site);
@@ -226,10 +226,10 @@ export function visitorRoutes(services: Services) {
     if (contact.includes('@')) identity.email = contact;
     else identity.phone = contact;
     context.visitor.identity = identity;
-    const { interactionId, token } = conversationFor(services, ctx.ip, site.key, body.token, context);
-    const interaction = services.interactions.require(interactionId);
-    services.interactions.postMessage({ interactionId, sender: 'visitor', clientId: null, text: body.message, queue: false });
-    services.routing.leaveMessage(interaction, queue, { name: body.name.trim(), contact });
+    const { interactionId, token } = await conversationFor(services, ctx.ip, site.key, body.token, context);
+    const interaction = await services.interactions.require(interactionId);
+    await services.interactions.postMessage({ interactionId, sender: 'visitor', clientId: null, text: body.message, queue: false });
+    await services.routing.leaveMessage(interaction, queue, { name: body.name.trim(), contact });
     ctx.status = 201;
     ctx.body = { interactionId, token };
   });
@@ -244,24 +244,24 @@ export function visitorRoutes(services: Services) {
   };
 
   /** "Call me back when an agent is free": the waiting call becomes a callback that keeps its place. */
-  router.post('/callbacks', (ctx) => {
+  router.post('/callbacks', async (ctx) => {
     const body = parseBody(CallbackBody, ctx.request.body, { phone: 'invalid_phone' });
-    const interaction = visitorInteraction(services, ctx);
-    const item = services.routing.requestCallback(interaction, body.phone?.trim() || undefined);
+    const interaction = await visitorInteraction(services, ctx);
+    const item = await services.routing.requestCallback(interaction, body.phone?.trim() || undefined);
     ctx.status = 201;
-    ctx.body = { itemId: item.id, ...services.routing.callbackStatus(interaction.id), ...callbackLine(interaction.id) };
+    ctx.body = { itemId: item.id, ...(await services.routing.callbackStatus(interaction.id)), ...callbackLine(interaction.id) };
   });
 
   /** The visitor's callback: waiting (with its place), calling, or none. */
-  router.get('/callbacks/current', (ctx) => {
-    const interaction = visitorInteraction(services, ctx);
+  router.get('/callbacks/current', async (ctx) => {
+    const interaction = await visitorInteraction(services, ctx);
     ctx.set('Cache-Control', 'no-store');
-    const status = services.routing.callbackStatus(interaction.id);
+    const status = await services.routing.callbackStatus(interaction.id);
     ctx.body = status.state === 'none' ? status : { ...status, ...callbackLine(interaction.id) };
   });
 
-  router.delete('/callbacks/current', (ctx) => {
-    services.routing.cancelCallback(visitorInteraction(services, ctx));
+  router.delete('/callbacks/current', async (ctx) => {
+    await services.routing.cancelCallback(await visitorInteraction(services, ctx));
     ctx.status = 204;
   });
 

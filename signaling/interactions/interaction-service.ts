@@ -43,48 +43,48 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
   }
 
   /** Starts a conversation. `identityProblem`: why an identity signature given did not verify. */
-  create(site: string, input: ContextInput): { interaction: InteractionRecord; token: string; identityProblem: string | undefined } {
+  async create(site: string, input: ContextInput): Promise<{ interaction: InteractionRecord; token: string; identityProblem: string | undefined }> {
     const token = newSecretToken();
     const id = newId('in');
     const { context, identityProblem } = toStoredContext(input, this.secretOf(site), this.clock.now());
-    this.stores.interactions.insert({ id, site, tokenHash: hashToken(token), visitorId: input.visitor.id, context, at: this.clock.now() });
-    return { interaction: this.require(id), token, identityProblem };
+    await this.stores.interactions.insert({ id, site, tokenHash: hashToken(token), visitorId: input.visitor.id, context, at: this.clock.now() });
+    return { interaction: await this.require(id), token, identityProblem };
   }
 
-  get(id: string): InteractionRecord | undefined {
+  get(id: string): Promise<InteractionRecord | undefined> {
     return this.stores.interactions.findById(id);
   }
 
-  require(id: string): InteractionRecord {
-    const interaction = this.stores.interactions.findById(id);
+  async require(id: string, stores = this.stores): Promise<InteractionRecord> {
+    const interaction = await stores.interactions.findById(id);
     if (!interaction) throw AppError.notFound(`There is no interaction ${id}.`);
     return interaction;
   }
 
-  findByToken(token: string): InteractionRecord | undefined {
+  findByToken(token: string): Promise<InteractionRecord | undefined> {
     return this.stores.interactions.findByTokenHash(hashToken(token));
   }
 
-  listActiveFor(agentId: string): InteractionRecord[] {
+  listActiveFor(agentId: string): Promise<InteractionRecord[]> {
     return this.stores.interactions.listActiveForAgent(agentId);
   }
 
-  notesOf(id: string): NoteRecord[] {
+  notesOf(id: string): Promise<NoteRecord[]> {
     return this.stores.notes.listFor(id);
   }
 
   /** The site's other conversations with this one's verified user, newest first; none unless its identity is verified. */
-  verifiedHistory(interaction: InteractionRecord, limit: number): InteractionRecord[] {
+  async verifiedHistory(interaction: InteractionRecord, limit: number): Promise<InteractionRecord[]> {
     const identity = interaction.context.visitor.identity;
     if (!identity?.verified || !identity.id) return [];
     return this.stores.interactions.listForVerifiedUser(interaction.site, identity.id, interaction.id, limit);
   }
 
-  messagesSince(id: string, seq: number): MessageRecord[] {
+  messagesSince(id: string, seq: number): Promise<MessageRecord[]> {
     return this.stores.messages.since(id, seq);
   }
 
-  firstVisitorMessage(id: string): MessageRecord | undefined {
+  firstVisitorMessage(id: string): Promise<MessageRecord | undefined> {
     return this.stores.messages.firstFromVisitor(id);
   }
 
@@ -92,24 +92,28 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
    * Stores a message and returns it with its sequence number. A message whose
    * client id this sender used before is not stored again: the stored one is
    * returned with `duplicate: true`, so a resend after a lost ack is harmless.
+   * One transaction with the conversation held (InteractionStore.lock): two
+   * messages at once, on one node or two, get consecutive numbers, and a
+   * resend racing its first copy finds it.
    */
-  postMessage(input: PostMessageInput): { message: MessageRecord; duplicate: boolean } {
+  async postMessage(input: PostMessageInput): Promise<{ message: MessageRecord; duplicate: boolean }> {
     const text = input.text.replace(/\u0000/g, '').trim();
     if (!text && !input.attachmentId) throw AppError.badRequest('A message cannot be empty.', 'invalid_message');
     if (text.length > this.limits.messageChars) {
       throw AppError.messageTooLong(this.limits.messageChars);
     }
     const agentId = input.agent?.id ?? null;
-    const result = this.stores.transaction(() => {
+    const result = await this.stores.transaction(async (stores) => {
+      if (!(await stores.interactions.lock(input.interactionId))) throw new Error(`interaction ${input.interactionId} does not exist`);
       if (input.clientId) {
-        const existing = this.stores.messages.findByClientId(input.interactionId, input.sender, agentId, input.clientId);
+        const existing = await stores.messages.findByClientId(input.interactionId, input.sender, agentId, input.clientId);
         if (existing) return { message: existing, duplicate: true };
       }
-      const attachment = input.attachmentId ? this.unsentAttachment(input.interactionId, input.attachmentId) : null;
+      const attachment = input.attachmentId ? await this.unsentAttachment(stores, input.interactionId, input.attachmentId) : null;
       const at = this.clock.now();
       const message: MessageRecord = {
         interactionId: input.interactionId,
-        seq: this.stores.interactions.nextSeq(input.interactionId, at),
+        seq: await stores.interactions.nextSeq(input.interactionId, at),
         sender: input.sender,
         agentId,
         author: input.agent?.name ?? null,
@@ -118,15 +122,15 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
         createdAt: at,
         attachment,
       };
-      this.stores.messages.insert(message);
+      await stores.messages.insert(message);
       return { message, duplicate: false };
     });
     if (!result.duplicate) {
-      this.emit('message', this.require(input.interactionId), result.message);
+      const interaction = await this.require(input.interactionId);
+      this.emit('message', interaction, result.message);
       // A visitor writing into a new or ended conversation asks for an agent.
-      if (input.sender === 'visitor' && input.queue !== false) {
-        const interaction = this.require(input.interactionId);
-        if (interaction.status === 'new' || interaction.status === 'closed') this.transition(interaction.id, 'queued');
+      if (input.sender === 'visitor' && input.queue !== false && (interaction.status === 'new' || interaction.status === 'closed')) {
+        await this.transition(interaction.id, 'queued', { from: ['new', 'closed'] });
       }
     }
     return result;
@@ -137,54 +141,67 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
    * of another is "no such attachment", as if it did not exist) and not
    * carried by a message already. `invalid_message`: resending cannot help.
    */
-  private unsentAttachment(interactionId: string, id: string): AttachmentInfo {
-    const found = this.stores.attachments.find(id);
+  private async unsentAttachment(stores: Stores, interactionId: string, id: string): Promise<AttachmentInfo> {
+    const found = await stores.attachments.find(id);
     if (!found || found.interactionId !== interactionId) throw AppError.badRequest('There is no such attachment in this conversation.', 'invalid_message');
-    if (this.stores.attachments.isUsed(found)) throw AppError.badRequest('This attachment was sent already.', 'invalid_message');
+    if (await stores.attachments.isUsed(found)) throw AppError.badRequest('This attachment was sent already.', 'invalid_message');
     return { id: found.id, name: found.name, type: found.type, size: found.size };
   }
 
   /** Records an event in the transcript (an agent joined, the chat ended). */
-  postSystem(interactionId: string, event: SystemEvent, agent: { id: string; name: string }): MessageRecord {
-    return this.postMessage({ interactionId, sender: 'system', agent, clientId: null, text: event }).message;
+  async postSystem(interactionId: string, event: SystemEvent, agent: { id: string; name: string }): Promise<MessageRecord> {
+    return (await this.postMessage({ interactionId, sender: 'system', agent, clientId: null, text: event })).message;
   }
 
-  updateContext(id: string, input: ContextInput): { interaction: InteractionRecord; identityProblem: string | undefined } {
-    const { context, identityProblem } = toStoredContext(input, this.secretOf(this.require(id).site), this.clock.now());
-    this.stores.interactions.setContext(id, context, this.clock.now());
-    const interaction = this.require(id);
+  async updateContext(id: string, input: ContextInput): Promise<{ interaction: InteractionRecord; identityProblem: string | undefined }> {
+    const { context, identityProblem } = toStoredContext(input, this.secretOf((await this.require(id)).site), this.clock.now());
+    await this.stores.interactions.setContext(id, context, this.clock.now());
+    const interaction = await this.require(id);
     this.emit('context', interaction);
     return { interaction, identityProblem };
   }
 
   /** Moves a side's delivered/read marks forward (never back) and announces the result. */
-  advanceReceipt(id: string, side: 'visitor' | 'agent', receipt: Receipt) {
-    const before = this.require(id);
-    this.stores.interactions.advanceReceipt(id, side, receipt);
-    const after = this.require(id);
+  async advanceReceipt(id: string, side: 'visitor' | 'agent', receipt: Receipt) {
+    const { before, after } = await this.stores.transaction(async (stores) => {
+      await stores.interactions.lock(id);
+      const before = await this.require(id, stores);
+      await stores.interactions.advanceReceipt(id, side, receipt);
+      return { before, after: await this.require(id, stores) };
+    });
     const key = side === 'visitor' ? 'visitorReceipt' : 'agentReceipt';
     if (after[key].delivered !== before[key].delivered || after[key].read !== before[key].read) {
       this.emit('receipt', after, side);
     }
   }
 
-  /** Changes the status through the state machine (illegal moves throw). */
-  transition(id: string, to: InteractionStatus, options: { agentId?: string | null } = {}): InteractionRecord {
-    const current = this.require(id);
-    assertTransition(current.status, to);
-    const at = this.clock.now();
-    const agentId = to === 'active' || to === 'closed' ? (options.agentId ?? current.agentId) : null;
-    this.stores.interactions.setStatus(id, {
-      status: to,
-      agentId: to === 'queued' ? null : agentId,
-      // Back in the queue after an offer or an agent leaving keeps its place; a new or reopened one joins at the end.
-      queuedAt:
-        to !== 'queued' ? current.queuedAt : current.status === 'new' || current.status === 'closed' ? at : (current.queuedAt ?? at),
-      closedAt: to === 'closed' ? at : null,
-      at,
+  /**
+   * Changes the status through the state machine (illegal moves throw). The
+   * read, the check and the write are one transaction with the conversation
+   * held, so two changes at once cannot both start from the same status.
+   * `from`: do nothing unless the status is one of these now (a change asked
+   * for on a status read earlier, which may have moved on since).
+   */
+  async transition(id: string, to: InteractionStatus, options: { agentId?: string | null; from?: readonly InteractionStatus[] } = {}): Promise<InteractionRecord> {
+    const change = await this.stores.transaction(async (stores) => {
+      await stores.interactions.lock(id);
+      const current = await this.require(id, stores);
+      if (options.from && !options.from.includes(current.status)) return { updated: current, previous: undefined };
+      assertTransition(current.status, to);
+      const at = this.clock.now();
+      const agentId = to === 'active' || to === 'closed' ? (options.agentId ?? current.agentId) : null;
+      await stores.interactions.setStatus(id, {
+        status: to,
+        agentId: to === 'queued' ? null : agentId,
+        // Back in the queue after an offer or an agent leaving keeps its place; a new or reopened one joins at the end.
+        queuedAt:
+          to !== 'queued' ? current.queuedAt : current.status === 'new' || current.status === 'closed' ? at : (current.queuedAt ?? at),
+        closedAt: to === 'closed' ? at : null,
+        at,
+      });
+      return { updated: await this.require(id, stores), previous: current.status };
     });
-    const updated = this.require(id);
-    this.emit('status', updated, current.status);
-    return updated;
+    if (change.previous !== undefined) this.emit('status', change.updated, change.previous);
+    return change.updated;
   }
 }

@@ -77,10 +77,11 @@ export class LiveKitCalls implements CallSignaling {
     const itemId = newId('wi');
     const callRecordId = newId('ca');
     const room = roomName(interaction.id);
-    this.o.stores.calls.insert({ id: callRecordId, interactionId: interaction.id, sipCallId: room, queue, createdAt: this.o.clock.now() });
+    const record = { id: callRecordId, interactionId: interaction.id, sipCallId: room, queue, createdAt: this.o.clock.now() };
+    this.o.stores.later.push(() => this.o.stores.calls.insert(record));
     const call: LiveCall = { interactionId: interaction.id, itemId, callRecordId, room, queue, status: 'waiting' };
     this.calls.set(interaction.id, call);
-    const queued = this.o.routing.enqueueCall(interaction, queue, itemId);
+    const queued = await this.o.routing.enqueueCall(interaction, queue, itemId);
     if ('refused' in queued) {
       this.end(call, 'no-agent', 'no-agent');
       throw new AppError(409, 'queue_unstaffed', `${queued.refused}. Leave a message and we will get back to you.`);
@@ -138,7 +139,8 @@ export class LiveKitCalls implements CallSignaling {
     call.agentName = agent.name;
     call.answeredAt = this.o.clock.now();
     delete call.ringing;
-    this.o.stores.calls.answered(call.callRecordId, agent.id, call.answeredAt);
+    const answeredAt = call.answeredAt;
+    this.o.stores.later.push(() => this.o.stores.calls.answered(call.callRecordId, agent.id, answeredAt));
     return true;
   }
 
@@ -151,10 +153,11 @@ export class LiveKitCalls implements CallSignaling {
 
   /** Calls in progress, for supervisors. */
   liveCalls() {
-    return [...this.calls.values()]
+    return Promise.all(
+      [...this.calls.values()]
       .filter((c) => c.status === 'answered')
-      .map((c) => {
-        const context = this.o.stores.interactions.findById(c.interactionId)?.context;
+      .map(async (c) => {
+        const context = (await this.o.stores.interactions.findById(c.interactionId))?.context;
         return {
           interactionId: c.interactionId,
           agent: c.agentName ?? '',
@@ -162,14 +165,15 @@ export class LiveKitCalls implements CallSignaling {
           topic: context?.topic ?? '',
           answeredAt: c.answeredAt ?? 0,
         };
-      });
+      }),
+    );
   }
 
   /** A supervisor listens in, whispers to the agent, or joins (barge). */
   async monitor(supervisor: { username: string; name: string }, interactionId: string, mode: 'listen' | 'whisper' | 'barge') {
     const call = this.live(interactionId);
     if (call?.status !== 'answered' || !call.agentId) throw AppError.notFound('There is no call in progress in this interaction.');
-    const agent = this.o.stores.agents.findById(call.agentId);
+    const agent = await this.o.stores.agents.findById(call.agentId);
     const livekit = await mintToken(this.o.settings, { role: mode, interactionId, who: supervisor.username, name: supervisor.name }, this.o.clock.now());
     return { livekit, agentIdentity: identityFor('agent', agent?.username ?? '') };
   }
@@ -177,12 +181,17 @@ export class LiveKitCalls implements CallSignaling {
   // ── LiveKit's webhooks ─────────────────────────────────────────────
 
   /** What LiveKit saw happen in a call's room (signed events only reach here). */
-  onRoomEvent(interactionId: string, event: 'participant_joined' | 'participant_left' | 'room_finished', identity?: string) {
+  async onRoomEvent(interactionId: string, event: 'participant_joined' | 'participant_left' | 'room_finished', identity?: string) {
+    const before = this.live(interactionId);
+    if (!before) return;
+    // The agents concerned are read first; the call is looked at after, as it is then.
+    const joined = event === 'participant_joined' && identity?.startsWith('agent-') ? await this.o.stores.agents.findByUsername(identity.slice('agent-'.length)) : undefined;
+    const held = before.agentId ? await this.o.stores.agents.findById(before.agentId) : undefined;
     const call = this.live(interactionId);
     if (!call) return;
     if (event === 'participant_joined') {
       // An agent's token is only minted on answer; an agent in the room while it still rings answered elsewhere (another tab).
-      const agent = identity?.startsWith('agent-') ? this.o.stores.agents.findByUsername(identity.slice('agent-'.length)) : undefined;
+      const agent = joined;
       if (agent && call.status !== 'answered' && call.ringing === agent.id && this.take(call, agent)) {
         // The agent's other consoles stop ringing: it was answered.
         this.o.toAgent(agent.id, { type: 'offer-withdrawn', interactionId, reason: 'taken' });
@@ -195,7 +204,7 @@ export class LiveKitCalls implements CallSignaling {
       this.end(call, call.status === 'answered' ? 'hangup-visitor' : 'cancelled', 'remote-hangup');
       return;
     }
-    const agent = call.agentId && this.o.stores.agents.findById(call.agentId);
+    const agent = held?.id === call.agentId ? held : undefined;
     if (agent && identity === identityFor('agent', agent.username)) {
       this.o.routing.callEnded(call.itemId);
       this.end(call, 'hangup-agent', 'remote-hangup');
@@ -253,7 +262,8 @@ export class LiveKitCalls implements CallSignaling {
     call.status = 'ended';
     call.ended = told;
     delete call.ringing;
-    this.o.stores.calls.ended(call.callRecordId, this.o.clock.now(), stored);
+    const endedAt = this.o.clock.now();
+    this.o.stores.later.push(() => this.o.stores.calls.ended(call.callRecordId, endedAt, stored));
     void this.o.rooms.close(call.room).catch((err: unknown) => this.o.log.warn(`could not close LiveKit room ${call.room}`, err));
   }
 }

@@ -25,6 +25,7 @@ import { isOpenAt } from './business-hours.js';
 import { priorityOf, type ItemKind } from './priority-rules.js';
 import { OfferGoneError, RoutingEngine, type Item, type ReleaseReason, type TargetRefusal, type WithdrawReason } from './routing-engine.js';
 import { buildOfferPreview } from './offer-preview.js';
+import { SerialQueue } from '../serial-queue.js';
 
 /** What the SIP proxy does for call items; it registers itself with `attachCalls`. */
 export interface CallSignaling {
@@ -103,7 +104,7 @@ export interface TransferCheck {
   held: Readonly<Item>;
   channel: 'chat' | 'call';
   /** Why this target cannot take it now, or undefined when it can. */
-  refusal(to: TransferRequest['to']): TransferRefusal | undefined;
+  refusal(to: TransferRequest['to']): Promise<TransferRefusal | undefined>;
 }
 
 const REFUSAL_CODES: Record<TargetRefusal, (calls: boolean) => TransferRefusalCode> = {
@@ -151,6 +152,13 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   private readonly callTimers = new Map<string, { cancel(): void }>();
   /** Consultations (warm call transfers to a named agent) not answered yet: call item → the colleague. */
   private readonly consultations = new Map<string, string>();
+  /**
+   * The engine decides at once, in memory; what follows from each decision
+   * (the store, the interaction's status, who is told) reads and writes the
+   * store, so it runs here, one decision after the other in the order made.
+   * Each gets a copy of the item as it was when decided.
+   */
+  private readonly effects = new SerialQueue();
 
   constructor(
     private readonly config: Config,
@@ -171,49 +179,63 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       defaultCapacity: r.capacity,
       defaultHandleMs: r.defaultHandleSeconds * 1000,
     });
-    this.engine.on('offer', (agentId, item) => this.onOffer(agentId, item));
-    this.engine.on('offer-withdrawn', (agentId, item, reason) => this.onWithdrawn(agentId, item, reason));
-    this.engine.on('assigned', (agentId, item) => this.onAssigned(agentId, item));
-    this.engine.on('released', (item, reason) => this.onReleased(item, reason));
-    this.engine.on('presence', (agentId, presence) => {
-      this.stores.agents.setPresence(agentId, presence);
-      this.emit('presence', agentId, presence);
-      this.availabilityMaybeChanged();
-    });
-    this.engine.on('queue', (queue, from) => this.announcePositions(queue, from));
-    interactions.on('status', (interaction, previous) => this.onInteractionStatus(interaction, previous));
+    this.effects.reportTo((err) => log.error('routing: carrying out a decision failed', err));
+    this.engine.on('offer', (agentId, item) => this.effects.push(() => this.onOffer(agentId, { ...item })));
+    this.engine.on('offer-withdrawn', (agentId, item, reason) => this.effects.push(() => this.onWithdrawn(agentId, { ...item }, reason)));
+    this.engine.on('assigned', (agentId, item) => this.effects.push(() => this.onAssigned(agentId, { ...item })));
+    this.engine.on('released', (item, reason) => this.effects.push(() => this.onReleased({ ...item }, reason)));
+    this.engine.on('presence', (agentId, presence) =>
+      this.effects.push(async () => {
+        await this.stores.agents.setPresence(agentId, presence);
+        this.emit('presence', agentId, presence);
+        this.availabilityMaybeChanged();
+      }),
+    );
+    this.engine.on('queue', (queue, from) => this.effects.push(() => this.announcePositions(queue, from)));
+    interactions.on('status', (interaction, previous) => this.effects.push(() => this.onInteractionStatus(interaction, previous)));
+  }
+
+  /**
+   * Resolves once every decision made so far has been carried out: what a
+   * request changed is stored and told before its answer goes. Not for code
+   * the decisions themselves run (ring, stopRinging…): it would wait for itself.
+   */
+  settled(): Promise<void> {
+    return this.effects.settled();
   }
 
   /** At start: agents from the store and the configuration, open work from the store. */
-  start() {
-    for (const agent of this.stores.agents.list()) this.defineAgent(agent.id, agent.username);
-    for (const q of this.queues.keys()) for (const ms of this.stores.workItems.recentHandleTimes(q).reverse()) this.engine.waits.record(q, ms);
-    for (const interaction of this.stores.interactions.listByStatus('offered')) this.interactions.transition(interaction.id, 'queued');
-    for (const item of this.stores.workItems.listOpen()) {
+  async start() {
+    for (const agent of await this.stores.agents.list()) this.defineAgent(agent.id, agent.username, agent.presence);
+    for (const q of this.queues.keys()) for (const ms of (await this.stores.workItems.recentHandleTimes(q)).reverse()) this.engine.waits.record(q, ms);
+    for (const interaction of await this.stores.interactions.listByStatus('offered')) await this.interactions.transition(interaction.id, 'queued', { from: ['offered'] });
+    for (const item of await this.stores.workItems.listOpen()) {
       const base = this.toEngineItem(item);
       if (item.status === 'assigned' && item.agentId && (item.kind === 'chat' || item.kind === 'offline' || item.kind === 'call')) {
         // An answered call may survive the restart (its audio is browser to browser): the SIP side says which, keepCalls().
         this.engine.restoreAssigned(base, item.agentId, item.assignedAt ?? item.enqueuedAt);
       } else if (item.kind === 'call') {
         // Calls still waiting or ringing did not survive the restart: their INVITE transactions are gone.
-        this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
+        await this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
       } else {
-        this.stores.workItems.setStatus(item.id, 'waiting');
+        await this.stores.workItems.setStatus(item.id, 'waiting');
         this.engine.enqueue(base);
       }
     }
+    await this.settled();
   }
 
   /**
    * After start: the answered calls the SIP side kept (their dialogs wait for
    * the phones to reconnect) stay with their agents; the others are over.
    */
-  keepCalls(itemIds: ReadonlySet<string>) {
-    for (const item of this.stores.workItems.listOpen()) {
+  async keepCalls(itemIds: ReadonlySet<string>) {
+    for (const item of await this.stores.workItems.listOpen()) {
       if (item.kind !== 'call' || itemIds.has(item.id) || !this.engine.get(item.id)) continue;
-      this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
+      await this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
       this.engine.release(item.id, 'abandoned');
     }
+    await this.settled();
   }
 
   stop() {
@@ -234,55 +256,64 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
 
   // ── Agents ──────────────────────────────────────────────────────────
 
-  /** An agent was created (or seen for the first time): skills and capacity from the configuration. */
-  defineAgent(agentId: string, username: string) {
+  /** An agent was created (or seen for the first time): skills and capacity from the configuration, presence as stored. */
+  defineAgent(agentId: string, username: string, presence: Presence) {
     const settings = this.config.agents[username];
     this.engine.defineAgent(agentId, settings?.skills ?? [], settings?.capacity ?? {});
-    this.engine.setPresence(agentId, this.stores.agents.findById(agentId)?.presence ?? 'away');
+    this.engine.setPresence(agentId, presence);
   }
 
-  agentConnected(agentId: string) {
+  async agentConnected(agentId: string) {
     this.connections.set(agentId, (this.connections.get(agentId) ?? 0) + 1);
-    this.updateOnline(agentId);
+    await this.updateOnline(agentId);
     // On LiveKit a call rings on the console itself: a connected console is a phone ready for calls.
-    if (this.config.media === 'livekit') this.setPhoneReady(agentId, true);
+    if (this.config.media === 'livekit') await this.setPhoneReady(agentId, true);
+    await this.settled();
   }
 
-  agentDisconnected(agentId: string) {
+  async agentDisconnected(agentId: string) {
     const left = Math.max(0, (this.connections.get(agentId) ?? 0) - 1);
     this.connections.set(agentId, left);
-    this.updateOnline(agentId);
-    if (this.config.media === 'livekit' && left === 0) this.setPhoneReady(agentId, false);
+    await this.updateOnline(agentId);
+    if (this.config.media === 'livekit' && left === 0) await this.setPhoneReady(agentId, false);
   }
 
   /** Signed in: the console is connected, or the softphone registered (it may be a phone without a console). */
-  private updateOnline(agentId: string) {
-    this.ensureAgent(agentId);
+  private async updateOnline(agentId: string) {
+    const loading = this.ensureAgent(agentId);
+    if (loading) await loading;
     const online = (this.connections.get(agentId) ?? 0) > 0 || this.phones.has(agentId);
     this.engine.setOnline(agentId, online);
     this.availabilityMaybeChanged();
   }
 
-  setPresence(agentId: string, presence: Presence) {
-    this.stores.agents.setPresence(agentId, presence);
-    this.ensureAgent(agentId);
+  async setPresence(agentId: string, presence: Presence) {
+    await this.stores.agents.setPresence(agentId, presence);
+    await this.ensureAgent(agentId);
     this.engine.setPresence(agentId, presence);
     this.emit('presence', agentId, presence);
     this.availabilityMaybeChanged();
+    await this.settled();
   }
 
-  presenceOf(agentId: string): Presence {
-    return this.engine.agentSnapshot(agentId)?.presence ?? this.stores.agents.findById(agentId)?.presence ?? 'away';
+  async presenceOf(agentId: string): Promise<Presence> {
+    return this.engine.agentSnapshot(agentId)?.presence ?? (await this.stores.agents.findById(agentId))?.presence ?? 'away';
   }
 
   /** The agent's softphone registered (or stopped being registered). */
-  setPhoneReady(agentId: string, ready: boolean) {
+  async setPhoneReady(agentId: string, ready: boolean) {
     if (ready === this.phones.has(agentId)) return;
     if (ready) this.phones.add(agentId);
     else this.phones.delete(agentId);
-    this.ensureAgent(agentId);
+    const loading = this.ensureAgent(agentId);
+    if (loading) await loading;
     this.engine.setPhoneReady(agentId, ready);
-    this.updateOnline(agentId);
+    await this.updateOnline(agentId);
+  }
+
+  /** Agents whose softphone is registered, as told by setPhoneReady. */
+  phonesReady(): ReadonlySet<string> {
+    return this.phones;
   }
 
   agentsAvailable(): boolean {
@@ -300,14 +331,16 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     return { open, staffed: !!this.config.sip.external || this.engine.signedIn(queue) > 0 };
   }
 
-  openOffersFor(agentId: string): Offer[] {
-    return this.engine
-      .offersOf(agentId)
-      .filter((item) => OFFERED_ON_CONSOLE.has(item.kind))
-      .map((item) => this.offerFor(item));
+  openOffersFor(agentId: string): Promise<Offer[]> {
+    return Promise.all(
+      this.engine
+        .offersOf(agentId)
+        .filter((item) => OFFERED_ON_CONSOLE.has(item.kind))
+        .map((item) => this.offerFor(item)),
+    );
   }
 
-  accept(agentId: string, interactionId: string): WorkItemRecord {
+  async accept(agentId: string, interactionId: string): Promise<WorkItemRecord> {
     const item = this.engine.offersOf(agentId).find((i) => i.interactionId === interactionId && OFFERED_ON_CONSOLE.has(i.kind));
     if (!item) throw AppError.conflict('This offer is no longer open: it timed out or went to someone else.');
     try {
@@ -316,16 +349,18 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       if (err instanceof OfferGoneError) throw AppError.conflict(err.message);
       throw err;
     }
-    return this.stores.workItems.find(item.id)!;
+    await this.settled();
+    return (await this.stores.workItems.find(item.id))!;
   }
 
-  decline(agentId: string, interactionId: string) {
+  async decline(agentId: string, interactionId: string) {
     const item = this.engine.offersOf(agentId).find((i) => i.interactionId === interactionId);
     if (item) this.engine.decline(item.id, agentId);
+    await this.settled();
   }
 
   /** The work an agent holds for an interaction (a chat, an offline message, a callback). */
-  workOf(agentId: string, interactionId: string): WorkItemRecord | undefined {
+  async workOf(agentId: string, interactionId: string): Promise<WorkItemRecord | undefined> {
     const item = this.engine.workOf(agentId).find((i) => i.interactionId === interactionId);
     return item && this.stores.workItems.find(item.id);
   }
@@ -347,39 +382,41 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   /** The offline form: a message for when the queue opens, with how to reach the visitor. */
-  leaveMessage(interaction: InteractionRecord, queue: string, details: { name: string; contact: string }) {
-    this.enqueueItem(interaction, 'offline', queue, { details });
+  async leaveMessage(interaction: InteractionRecord, queue: string, details: { name: string; contact: string }) {
+    await this.enqueueItem(interaction, 'offline', queue, { details });
+    await this.settled();
   }
 
   // ── Calls ───────────────────────────────────────────────────────────
 
   /** A visitor's call reached the proxy for a queue: it waits in line, or is refused when nobody can take it. */
-  enqueueCall(interaction: InteractionRecord, queue: string, itemId: string, transferId?: string): { itemId: string } | { refused: string } {
+  async enqueueCall(interaction: InteractionRecord, queue: string, itemId: string, transferId?: string): Promise<{ itemId: string } | { refused: string }> {
     const { open, staffed } = this.availability(queue);
     const transfer = transferId ? this.pendingTransfers.get(transferId) : undefined;
     // A caller cut off while waiting (a restart, a dropped connection) was in line already: not refused again,
     // even while the agents' consoles are still coming back.
-    const resumedAt = transfer ? undefined : this.placeOfCutCall(interaction, queue);
+    const resumedAt = transfer ? undefined : await this.placeOfCutCall(interaction, queue);
     if (!transfer && !resumedAt && !open) return { refused: 'The line is closed now' };
     if (!transfer && !resumedAt && !staffed) return { refused: 'No agent is available right now' };
     // A consultation: the first agent calling the colleague, the customer on hold meanwhile.
     const colleague = transfer?.record.mode === 'warm' ? transfer.targetAgent : undefined;
     // Known before the engine sees the item: it may ring (and fail) at once.
     if (colleague) this.consultations.set(itemId, colleague);
-    const item = this.enqueueItem(interaction, 'call', transfer?.queue ?? queue, {
+    // Used up before the first await, so the same transfer cannot queue two calls.
+    if (transfer) this.pendingTransfers.delete(transferId!);
+    const item = await this.enqueueItem(interaction, 'call', transfer?.queue ?? queue, {
       id: itemId,
       ...(transfer?.targetAgent ? { target: transfer.targetAgent } : {}),
       ...(transfer ? { enqueuedAt: transfer.enqueuedAt, details: { transfer: transfer.record } } : {}),
       ...(resumedAt ? { enqueuedAt: resumedAt } : {}),
     });
-    if (transfer) this.pendingTransfers.delete(transferId!);
     if (!this.engine.get(item.id)) return { itemId: item.id };
     // A consultation waits for its colleague as long as one offer would, then comes back to the first agent.
     const timer = this.clock.setTimeout(
       () => {
         const current = this.engine.get(item.id);
         if (!current || current.status === 'assigned') return;
-        if (colleague) return this.endConsultation(item.id, colleague, 'timeout');
+        if (colleague) return this.effects.push(() => this.endConsultation(item.id, colleague, 'timeout'));
         this.calls?.reject(item.id, 480, 'Temporarily Unavailable', 'Nobody could take the call in time; ask for a callback');
         this.engine.release(item.id, 'abandoned');
       },
@@ -395,12 +432,13 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
    * a Warning; the first agent's phone shows it, and the customer is still
    * theirs, on hold. It is never offered again.
    */
-  private endConsultation(itemId: string, colleagueId: string, why: WithdrawReason) {
+  private async endConsultation(itemId: string, colleagueId: string, why: WithdrawReason) {
     const item = this.engine.get(itemId);
     if (!item) return;
-    const name = this.stores.agents.findById(colleagueId)?.name ?? 'Your colleague';
+    const name = (await this.stores.agents.findById(colleagueId))?.name ?? 'Your colleague';
     // What stands in the way now (they went away, another call took their room), else what they did.
-    const refused = why === 'declined' ? undefined : this.agentRefusal(colleagueId, item.queue, 'call');
+    const refused = why === 'declined' ? undefined : await this.agentRefusal(colleagueId, item.queue, 'call');
+    if (!this.engine.get(itemId)) return;
     const code: ConsultRefusalCode = refused?.code ?? (why === 'declined' ? 'declined' : why === 'timeout' ? 'no_answer' : 'unreachable');
     const text = refused?.message ?? (why === 'declined' ? `${name} declined the call` : why === 'timeout' ? `${name} did not answer` : `${name} could not be reached`);
     this.consultations.delete(itemId);
@@ -415,10 +453,9 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
    * does by itself once reconnected) keeps the place they had: the line is
    * kept in order of priority and time of joining.
    */
-  private placeOfCutCall(interaction: InteractionRecord, queue: string): number | undefined {
+  private async placeOfCutCall(interaction: InteractionRecord, queue: string): Promise<number | undefined> {
     const now = this.clock.now();
-    const cut = this.stores.workItems
-      .listForInteraction(interaction.id)
+    const cut = (await this.stores.workItems.listForInteraction(interaction.id))
       .filter((i) => i.kind === 'call' && i.queue === queue && i.assignedAt === null && i.endedAt !== null && now - i.endedAt <= CUT_CALL_KEEPS_PLACE_MS)
       .filter((i) => i.endReason === 'restart' || i.endReason === 'abandoned')
       .at(-1);
@@ -461,7 +498,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
    * "Call me back when an agent is free": the visitor's waiting call becomes
    * a callback with the same place in the queue.
    */
-  requestCallback(interaction: InteractionRecord, phone: string | undefined): WorkItemRecord {
+  async requestCallback(interaction: InteractionRecord, phone: string | undefined): Promise<WorkItemRecord> {
     const waiting = this.engine.itemsOf(interaction.id).find((i) => i.kind === 'call' && i.status !== 'assigned');
     const existing = this.engine.itemsOf(interaction.id).find((i) => i.kind === 'callback');
     if (existing) throw AppError.conflict('A callback is already requested in this conversation.');
@@ -469,53 +506,60 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const enqueuedAt = waiting?.enqueuedAt;
     if (waiting) this.engine.release(waiting.id, 'transferred');
     const details: WorkItemDetails = phone ? { phone } : {};
-    return this.stores.workItems.find(this.enqueueItem(interaction, 'callback', queue, { details, enqueuedAt }).id)!;
+    const item = await this.enqueueItem(interaction, 'callback', queue, { details, enqueuedAt });
+    await this.settled();
+    return (await this.stores.workItems.find(item.id))!;
   }
 
-  cancelCallback(interaction: InteractionRecord) {
+  async cancelCallback(interaction: InteractionRecord) {
     for (const item of this.engine.itemsOf(interaction.id)) if (item.kind === 'callback' && item.status !== 'assigned') this.engine.release(item.id, 'closed');
+    await this.settled();
   }
 
   /**
    * How a callback went: reached (done) or not, in which case it tries again
    * later by the configured policy, keeping its place, until it gives up.
    */
-  callbackOutcome(agentId: string, interactionId: string, reached: boolean) {
+  async callbackOutcome(agentId: string, interactionId: string, reached: boolean) {
     const item = this.engine.workOf(agentId).find((i) => i.interactionId === interactionId && i.kind === 'callback');
     if (!item) throw new AppError(403, 'not_assigned', 'This callback is not assigned to you.');
-    const record = this.stores.workItems.find(item.id)!;
     this.engine.release(item.id, reached ? 'done' : 'closed');
+    await this.settled();
     if (reached) return;
+    const record = (await this.stores.workItems.find(item.id))!;
     const { retryAfterSeconds, maxAttempts } = this.config.routing.callback;
     const attempts = record.attempts + 1;
-    const interaction = this.interactions.require(interactionId);
+    const interaction = await this.interactions.require(interactionId);
     if (attempts >= maxAttempts) {
-      this.stores.workItems.ended(item.id, 'done', this.clock.now(), 'unreached');
+      await this.stores.workItems.ended(item.id, 'done', this.clock.now(), 'unreached');
       this.emit('callback-closed', interactionId);
       return;
     }
     const delay = retryAfterSeconds[Math.min(attempts - 1, retryAfterSeconds.length - 1)]! * 1000;
-    this.enqueueItem(interaction, 'callback', item.queue, {
+    await this.enqueueItem(interaction, 'callback', item.queue, {
       details: record.details,
       enqueuedAt: item.enqueuedAt,
       notBefore: this.clock.now() + delay,
       attempts,
     });
+    await this.settled();
   }
 
   /** The visitor's browser registered (or went) for its callback: an agent offered it sees it said again. */
   callbackReachabilityChanged(interactionId: string) {
-    for (const item of this.engine.itemsOf(interactionId)) {
-      if (item.kind === 'callback' && item.status === 'offered' && item.offeredTo) this.emit('offer', item.offeredTo, this.offerFor(item));
-    }
+    this.effects.push(async () => {
+      for (const item of this.engine.itemsOf(interactionId)) {
+        if (item.kind === 'callback' && item.status === 'offered' && item.offeredTo) this.emit('offer', item.offeredTo, await this.offerFor(item));
+      }
+    });
   }
 
   /** The visitor's callback in this conversation: its place in the queue, if it is waiting. */
-  callbackStatus(interactionId: string): CallbackStatus {
+  async callbackStatus(interactionId: string): Promise<CallbackStatus> {
     const item = this.engine.itemsOf(interactionId).find((i) => i.kind === 'callback');
     if (!item) {
       // How the last one ended, so the visitor is told the right thing (an agent may have phoned them).
-      const last = this.stores.workItems.listForInteraction(interactionId).filter((i) => i.kind === 'callback' && i.endedAt !== null).at(-1);
+      const last = (await this.stores.workItems.listForInteraction(interactionId)).filter((i) => i.kind === 'callback' && i.endedAt !== null).at(-1);
       const outcome = last && CALLBACK_OUTCOMES[last.endReason ?? ''];
       return outcome ? { state: 'none', outcome } : { state: 'none' };
     }
@@ -531,14 +575,14 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
    * the other accepts). A call is prepared: the proxy routes the visitor's
    * (or, to consult first, the agent's) INVITE to the returned address.
    */
-  transfer(fromAgentId: string, interactionId: string, request: TransferRequest, channel: 'chat' | 'call'): { transferId: string } {
-    const interaction = this.interactions.require(interactionId);
-    const from = this.stores.agents.findById(fromAgentId)!;
-    const { held, refusal } = this.transferCheck(fromAgentId, interactionId, channel);
-    if ('agentId' in request.to && !this.stores.agents.findById(request.to.agentId)) throw AppError.badRequest('Choose another agent to transfer to.');
+  async transfer(fromAgentId: string, interactionId: string, request: TransferRequest, channel: 'chat' | 'call'): Promise<{ transferId: string }> {
+    const interaction = await this.interactions.require(interactionId);
+    const from = (await this.stores.agents.findById(fromAgentId))!;
+    const { held, refusal } = await this.transferCheck(fromAgentId, interactionId, channel);
+    if ('agentId' in request.to && !(await this.stores.agents.findById(request.to.agentId))) throw AppError.badRequest('Choose another agent to transfer to.');
     if ('queue' in request.to && !this.queues.has(request.to.queue)) throw AppError.badRequest(`There is no queue "${request.to.queue}".`);
     // Refused now rather than left waiting (and the customer on hold) for someone who cannot take it.
-    const refused = refusal(request.to);
+    const refused = await refusal(request.to);
     if (refused) {
       // The code goes with the refusal, for the console to say why in the agent's language.
       throw refused.code === 'self' ? new AppError(400, 'bad_request', refused.message, { reason: 'self' }) : AppError.conflict(refused.message, { reason: refused.code });
@@ -546,7 +590,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const queue = 'queue' in request.to ? request.to.queue : held.queue;
     const targetAgent = 'agentId' in request.to ? request.to.agentId : undefined;
     const note = request.note.trim();
-    if (note) this.stores.notes.insert({ interactionId, agentId: from.id, author: from.name, body: note, createdAt: this.clock.now() });
+    if (note) await this.stores.notes.insert({ interactionId, agentId: from.id, author: from.name, body: note, createdAt: this.clock.now() });
     const transferId = newId('tr');
     const record = { id: transferId, fromAgentId: from.id, fromAgent: from.name, mode: request.mode };
     if (channel === 'call') {
@@ -557,9 +601,11 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     }
     if (request.mode === 'blind') {
       this.engine.release(held.id, 'transferred');
-      this.interactions.transition(interactionId, 'queued');
+      await this.settled();
+      await this.interactions.transition(interactionId, 'queued');
     }
-    this.enqueueItem(interaction, 'chat', queue, { target: targetAgent, enqueuedAt: held.enqueuedAt, details: { transfer: record } });
+    await this.enqueueItem(interaction, 'chat', queue, { target: targetAgent, enqueuedAt: held.enqueuedAt, details: { transfer: record } });
+    await this.settled();
     return { transferId };
   }
 
@@ -569,8 +615,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
    * the call when they hold one, else the chat. Throws when the
    * interaction is not theirs to transfer.
    */
-  transferCheck(fromAgentId: string, interactionId: string, channel?: 'chat' | 'call'): TransferCheck {
-    this.interactions.require(interactionId);
+  async transferCheck(fromAgentId: string, interactionId: string, channel?: 'chat' | 'call'): Promise<TransferCheck> {
+    await this.interactions.require(interactionId);
     const isCall = (i: Readonly<Item>) => i.kind === 'call' || i.kind === 'callback';
     const work = this.engine.workOf(fromAgentId).filter((i) => i.interactionId === interactionId);
     const as = channel ?? (work.some(isCall) ? 'call' : 'chat');
@@ -579,7 +625,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     return {
       held,
       channel: as,
-      refusal: (to) => {
+      refusal: async (to) => {
         if ('queue' in to) return this.queueRefusal(to.queue);
         if (to.agentId === fromAgentId) return { code: 'self', message: 'Choose another agent to transfer to.' };
         // The transferred work is a chat or a call, whatever it was (an offline message, a callback).
@@ -589,11 +635,11 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   /** Why a named agent cannot take a chat or call of this queue now (a busy agent may still get a chat: it waits for them). */
-  private agentRefusal(agentId: string, queueId: string, kind: 'chat' | 'call'): TransferRefusal | undefined {
-    const agent = this.stores.agents.findById(agentId);
+  private async agentRefusal(agentId: string, queueId: string, kind: 'chat' | 'call'): Promise<TransferRefusal | undefined> {
+    const agent = await this.stores.agents.findById(agentId);
     const queue = this.queues.get(queueId);
     if (!agent || !queue) return undefined;
-    this.ensureAgent(agentId);
+    await this.ensureAgent(agentId);
     const why = this.engine.targetRefusal(agentId, queueId, kind);
     const calls = kind === 'call';
     if (why && !(why === 'busy' && !calls)) {
@@ -630,10 +676,16 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
 
   // ── Internals ───────────────────────────────────────────────────────
 
-  private ensureAgent(agentId: string) {
-    if (this.engine.agentSnapshot(agentId)) return;
-    const agent = this.stores.agents.findById(agentId);
-    if (agent) this.defineAgent(agent.id, agent.username);
+  /**
+   * An agent the engine does not know yet (added by `npm run agents` while
+   * this runs) is read from the store. Nothing to wait for otherwise, so a
+   * known agent's change takes effect at once.
+   */
+  private ensureAgent(agentId: string): Promise<void> | undefined {
+    if (this.engine.agentSnapshot(agentId)) return undefined;
+    return this.stores.agents.findById(agentId).then((agent) => {
+      if (agent && !this.engine.agentSnapshot(agentId)) this.defineAgent(agent.id, agent.username, agent.presence);
+    });
   }
 
   private siteOf(interaction: InteractionRecord) {
@@ -642,17 +694,17 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     return site;
   }
 
-  private enqueueItem(
+  private async enqueueItem(
     interaction: InteractionRecord,
     kind: ItemKind,
     queue: string,
     extra: { id?: string; target?: string; enqueuedAt?: number; notBefore?: number; attempts?: number; details?: WorkItemDetails } = {},
-  ): Item {
+  ): Promise<Item> {
     const now = this.clock.now();
     const id = extra.id ?? newId('wi');
     const priority = priorityOf(this.config.routing.priority, { queue, kind }, interaction.context);
     const enqueuedAt = extra.enqueuedAt ?? now;
-    this.stores.workItems.insert({
+    await this.stores.workItems.insert({
       id,
       interactionId: interaction.id,
       kind,
@@ -692,11 +744,11 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   /** Chats enter and leave the queue with the conversation: a visitor writes, an agent ends it. */
-  private onInteractionStatus(interaction: InteractionRecord, previous: string) {
+  private async onInteractionStatus(interaction: InteractionRecord, previous: string) {
     const hasConversationWork = this.engine.itemsOf(interaction.id).some((i) => i.kind === 'chat' || i.kind === 'offline');
     if (interaction.status === 'queued' && (previous === 'new' || previous === 'closed') && !hasConversationWork) {
       const site = this.siteOf(interaction);
-      this.enqueueItem(interaction, 'chat', chatQueueOf(this.config, site));
+      await this.enqueueItem(interaction, 'chat', chatQueueOf(this.config, site));
     } else if (interaction.status === 'closed') {
       for (const item of this.engine.itemsOf(interaction.id)) {
         if (item.kind === 'chat' || item.kind === 'offline') this.engine.release(item.id, item.status === 'assigned' ? 'done' : 'closed');
@@ -704,51 +756,48 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     }
   }
 
-  private onOffer(agentId: string, item: Readonly<Item>) {
-    this.stores.workItems.setStatus(item.id, 'offered');
-    if (item.kind === 'chat' || item.kind === 'offline') {
-      const interaction = this.interactions.get(item.interactionId);
-      if (interaction?.status === 'queued') this.interactions.transition(interaction.id, 'offered');
-    }
+  private async onOffer(agentId: string, item: Readonly<Item>) {
+    await this.stores.workItems.setStatus(item.id, 'offered');
+    if (item.kind === 'chat' || item.kind === 'offline') await this.interactions.transition(item.interactionId, 'offered', { from: ['queued'] });
+    const offer = await this.offerFor(item);
     if (item.kind === 'call') {
       // The card first: the console has the context before the phone rings.
       this.emit('call-ringing', agentId, item.interactionId);
-      this.calls?.ring(item.id, agentId, this.offerFor(item));
+      this.calls?.ring(item.id, agentId, offer);
     }
-    else this.emit('offer', agentId, this.offerFor(item));
+    else this.emit('offer', agentId, offer);
   }
 
-  private onWithdrawn(agentId: string, item: Readonly<Item>, reason: WithdrawReason) {
-    if (item.status === 'waiting') this.stores.workItems.setStatus(item.id, 'waiting');
-    if (item.kind === 'chat' || item.kind === 'offline') {
-      const interaction = this.interactions.get(item.interactionId);
-      if (interaction?.status === 'offered' && item.status === 'waiting') this.interactions.transition(interaction.id, 'queued');
+  private async onWithdrawn(agentId: string, item: Readonly<Item>, reason: WithdrawReason) {
+    if (item.status === 'waiting') await this.stores.workItems.setStatus(item.id, 'waiting');
+    if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'waiting') {
+      await this.interactions.transition(item.interactionId, 'queued', { from: ['offered'] });
     }
     if (item.kind === 'call') {
       this.calls?.stopRinging(item.id, reason, agentId);
       // A consultation is not offered again: declined, missed or unreachable, it goes back to the first agent.
       const colleague = this.consultations.get(item.id);
-      if (colleague && item.status === 'waiting') this.endConsultation(item.id, colleague, reason);
+      if (colleague && item.status === 'waiting') await this.endConsultation(item.id, colleague, reason);
     } else {
       this.emit('offer-withdrawn', agentId, item.interactionId, CONSOLE_REASON[reason]);
     }
   }
 
-  private onAssigned(agentId: string, item: Readonly<Item>) {
-    this.stores.workItems.assigned(item.id, agentId, item.assignedAt ?? this.clock.now());
+  private async onAssigned(agentId: string, item: Readonly<Item>) {
     this.callTimers.get(item.id)?.cancel();
     this.callTimers.delete(item.id);
     this.consultations.delete(item.id);
-    const record = this.stores.workItems.find(item.id)!;
-    const interaction = this.interactions.require(item.interactionId);
+    await this.stores.workItems.assigned(item.id, agentId, item.assignedAt ?? this.clock.now());
+    const record = (await this.stores.workItems.find(item.id))!;
+    const interaction = await this.interactions.require(item.interactionId);
     if (item.kind === 'chat' || item.kind === 'offline') {
       // Already with another agent: a warm transfer, and the first agent leaves now.
       const assigned =
         interaction.status !== 'active'
-          ? this.activate(interaction.id, agentId)
+          ? await this.activate(interaction.id, agentId)
           : interaction.agentId === agentId
             ? interaction
-            : this.reassign(interaction, agentId);
+            : await this.reassign(interaction, agentId);
       this.emit('assigned', agentId, assigned, item.kind, record);
     } else if (item.kind === 'callback') {
       this.emit('assigned', agentId, interaction, 'callback', record);
@@ -756,43 +805,42 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   /** Moves a conversation to `offered` if needed, then to `active` with its agent. */
-  private activate(interactionId: string, agentId: string): InteractionRecord {
-    let interaction = this.interactions.require(interactionId);
-    if (interaction.status === 'new' || interaction.status === 'closed') interaction = this.interactions.transition(interactionId, 'queued');
-    if (interaction.status === 'queued') interaction = this.interactions.transition(interactionId, 'offered');
+  private async activate(interactionId: string, agentId: string): Promise<InteractionRecord> {
+    let interaction = await this.interactions.require(interactionId);
+    if (interaction.status === 'new' || interaction.status === 'closed') interaction = await this.interactions.transition(interactionId, 'queued');
+    if (interaction.status === 'queued') interaction = await this.interactions.transition(interactionId, 'offered');
     return this.interactions.transition(interactionId, 'active', { agentId });
   }
 
-  private reassign(interaction: InteractionRecord, agentId: string): InteractionRecord {
+  private async reassign(interaction: InteractionRecord, agentId: string): Promise<InteractionRecord> {
     for (const item of this.engine.itemsOf(interaction.id)) {
       if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'assigned' && item.agentId === interaction.agentId) {
         this.engine.release(item.id, 'transferred');
       }
     }
-    this.interactions.transition(interaction.id, 'queued');
+    await this.interactions.transition(interaction.id, 'queued');
     return this.activate(interaction.id, agentId);
   }
 
-  private onReleased(item: Readonly<Item>, reason: ReleaseReason) {
+  private async onReleased(item: Readonly<Item>, reason: ReleaseReason) {
     this.callTimers.get(item.id)?.cancel();
     this.callTimers.delete(item.id);
     this.consultations.delete(item.id);
+    this.lastStatus.delete(item.id);
     const now = this.clock.now();
-    const stored = this.stores.workItems.find(item.id);
+    const stored = await this.stores.workItems.find(item.id);
     if (stored && stored.status !== 'done' && stored.status !== 'abandoned') {
-      this.stores.workItems.ended(item.id, reason === 'abandoned' ? 'abandoned' : 'done', now, reason);
+      await this.stores.workItems.ended(item.id, reason === 'abandoned' ? 'abandoned' : 'done', now, reason);
     }
     if (reason === 'abandoned' && (item.kind === 'chat' || item.kind === 'offline')) {
-      const interaction = this.interactions.get(item.interactionId);
-      if (interaction && (interaction.status === 'queued' || interaction.status === 'offered')) this.interactions.transition(interaction.id, 'closed');
+      await this.interactions.transition(item.interactionId, 'closed', { from: ['queued', 'offered'] });
     }
-    this.lastStatus.delete(item.id);
   }
 
-  private offerFor(item: Readonly<Item>): Offer {
-    const interaction = this.interactions.require(item.interactionId);
-    const record = this.stores.workItems.find(item.id);
-    const preview = buildOfferPreview(interaction, this.interactions.firstVisitorMessage(interaction.id));
+  private async offerFor(item: Readonly<Item>): Promise<Offer> {
+    const interaction = await this.interactions.require(item.interactionId);
+    const record = await this.stores.workItems.find(item.id);
+    const preview = buildOfferPreview(interaction, await this.interactions.firstVisitorMessage(interaction.id));
     const queue = this.queues.get(item.queue);
     if (queue) preview.queue = queue.label;
     if (record?.details.phone) preview.phone = record.details.phone;
@@ -800,7 +848,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     if (record?.details.name && !preview.visitorName) preview.visitorName = record.details.name;
     if (record?.details.transfer) {
       preview.transferFrom = record.details.transfer.fromAgent;
-      const note = this.stores.notes.listFor(interaction.id).at(-1);
+      const note = (await this.stores.notes.listFor(interaction.id)).at(-1);
       if (note) preview.note = note.body;
     }
     return {

@@ -13,6 +13,7 @@
 import type { SipFlow } from './sip-flow.js';
 import { OutgoingSip } from './sip-message.js';
 import type { DialogStore, SideOwner, StoredSide } from '../store/dialog-store.js';
+import type { SerialQueue } from '../serial-queue.js';
 
 export interface DialogSide extends StoredSide {
   /** The WebSocket this side is reached over now; undefined while its phone reconnects. */
@@ -56,12 +57,16 @@ const stored = (side: DialogSide): StoredSide => ({ owner: side.owner, nameAddr:
 export class Dialogs {
   private readonly byCallId = new Map<string, Dialog>();
 
-  constructor(private readonly store: DialogStore) {}
+  constructor(
+    private readonly store: DialogStore,
+    /** Writes in the order the dialogs changed, without holding up the SIP that changed them. */
+    private readonly writes: SerialQueue,
+  ) {}
 
   /** The dialogs an earlier process left, every side without a flow yet. */
-  load(): Dialog[] {
+  async load(): Promise<Dialog[]> {
     const side = (s: StoredSide): DialogSide => ({ ...s, flow: undefined, tag: tagOf(s.nameAddr), parked: [] });
-    for (const r of this.store.list()) {
+    for (const r of await this.store.list()) {
       this.byCallId.set(r.callId, {
         callId: r.callId,
         callRecordId: r.callRecordId,
@@ -78,18 +83,21 @@ export class Dialogs {
 
   add(dialog: Dialog) {
     this.byCallId.set(dialog.callId, dialog);
-    this.store.insert({ ...dialog, itemId: dialog.itemId ?? null, caller: stored(dialog.caller), callee: stored(dialog.callee) });
+    const record = { ...dialog, itemId: dialog.itemId ?? null, caller: stored(dialog.caller), callee: stored(dialog.callee) };
+    this.writes.push(() => this.store.insert(record));
   }
 
   /** Keeps a side's new CSeq or remote target. */
   save(dialog: Dialog) {
-    if (this.byCallId.get(dialog.callId) === dialog) this.store.updateSides(dialog.callId, stored(dialog.caller), stored(dialog.callee));
+    if (this.byCallId.get(dialog.callId) !== dialog) return;
+    const [caller, callee] = [stored(dialog.caller), stored(dialog.callee)];
+    this.writes.push(() => this.store.updateSides(dialog.callId, caller, callee));
   }
 
   /** Over, but kept in memory until its BYE reaches the other side; no longer in the store. */
   markOver(dialog: Dialog) {
     dialog.over = true;
-    this.store.remove(dialog.callId);
+    this.writes.push(() => this.store.remove(dialog.callId));
   }
 
   get(callId: string): Dialog | undefined {
@@ -99,7 +107,7 @@ export class Dialogs {
   remove(callId: string): Dialog | undefined {
     const dialog = this.byCallId.get(callId);
     this.byCallId.delete(callId);
-    this.store.remove(callId);
+    this.writes.push(() => this.store.remove(callId));
     return dialog;
   }
 

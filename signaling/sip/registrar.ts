@@ -25,6 +25,8 @@ export interface Binding {
   /** The agent, or for a callback the interaction. */
   agentId: string;
   username: string;
+  /** The agent's display name as at registering (the callback's address for a callback): a 2xx's P-Asserted-Identity. */
+  name: string;
   /** The agent's session (empty for a callback). */
   sessionId: string;
   flow: SipFlow;
@@ -35,7 +37,7 @@ export interface Binding {
   expiresAt: number;
 }
 
-type Owner = Pick<Binding, 'kind' | 'agentId' | 'username' | 'sessionId'>;
+type Owner = Pick<Binding, 'kind' | 'agentId' | 'username' | 'name' | 'sessionId'>;
 
 /** Bindings are kept per owner and contact: the same contact under another owner is another binding. */
 const bindingId = (owner: Pick<Binding, 'kind' | 'agentId'>, key: string) => `${owner.kind}:${owner.agentId}:${key}`;
@@ -119,7 +121,7 @@ export class Registrar {
   }
 
   /** Handles a REGISTER and returns the response to send. */
-  register(flow: SipFlow, request: SipRequest): OutgoingSip {
+  async register(flow: SipFlow, request: SipRequest): Promise<OutgoingSip> {
     const aor = request.to?.uri;
     if (!aor || aor.host.toLowerCase() !== this.domain || !aor.user) {
       return responseTo(request, 404, 'Not Found', [['Warning', `399 warmline "Register sip:<username>@${this.domain}"`]]);
@@ -131,7 +133,7 @@ export class Registrar {
     if (!flow.origin.agentAllowed) return responseTo(request, 403, 'Forbidden', [['Warning', '399 warmline "Agents may register only from the agent console"']]);
     let session;
     try {
-      session = this.auth.authenticate(token);
+      session = await this.auth.authenticate(token);
     } catch (err) {
       const reason = err instanceof AppError ? err.message : 'Sign in again.';
       return responseTo(request, 401, 'Unauthorized', [
@@ -148,15 +150,15 @@ export class Registrar {
     }
     flow.identity = { role: 'agent', agentId: session.agent.id, username: session.agent.username, sessionId: session.sessionId };
 
-    return this.bind(flow, request, { kind: 'agent', agentId: session.agent.id, username: session.agent.username, sessionId: session.sessionId });
+    return this.bind(flow, request, { kind: 'agent', agentId: session.agent.id, username: session.agent.username, name: session.agent.name, sessionId: session.sessionId });
   }
 
   /**
    * A visitor's browser asks to be rung for its callback: the address names
    * the interaction, and the bearer token must be that conversation's.
    */
-  private registerCallback(flow: SipFlow, request: SipRequest, user: string, token: string): OutgoingSip {
-    const interaction = this.interactions.findByToken(token);
+  private async registerCallback(flow: SipFlow, request: SipRequest, user: string, token: string): Promise<OutgoingSip> {
+    const interaction = await this.interactions.findByToken(token);
     if (!interaction) {
       return responseTo(request, 401, 'Unauthorized', [['WWW-Authenticate', bearerChallenge(this.domain, 'invalid_token')]]);
     }
@@ -164,7 +166,7 @@ export class Registrar {
       return responseTo(request, 403, 'Forbidden', [['Warning', '399 warmline "You may only register for your own callback"']]);
     }
     if (flow.identity.role === 'unknown') flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };
-    return this.bind(flow, request, { kind: 'callback', agentId: interaction.id, username: user, sessionId: '' });
+    return this.bind(flow, request, { kind: 'callback', agentId: interaction.id, username: user, name: user, sessionId: '' });
   }
 
   /** Adds, refreshes or removes the request's contacts for one owner (§10.3 steps 6 and 7). */

@@ -139,7 +139,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     this.siteAllows = siteAllows;
     let ringable = new Set<string>();
     this.registrar = new Registrar(this.domain, o.auth, o.interactions, o.clock, siteAllows, (registered, callbacks) => {
-      for (const agent of o.stores.agents.list()) o.routing.setPhoneReady(agent.id, registered.has(agent.id));
+      // Only agents registered now or until now can have changed.
+      for (const id of new Set([...registered, ...o.routing.phonesReady()])) void o.routing.setPhoneReady(id, registered.has(id));
       // A visitor's browser that (re)registered for its callback, or went: an open offer of it says so.
       for (const id of new Set([...callbacks, ...ringable])) if (callbacks.has(id) !== ringable.has(id)) o.routing.callbackReachabilityChanged(id);
       ringable = new Set(callbacks);
@@ -162,7 +163,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       setTimer: (fn, ms) => o.clock.setTimeout(fn, ms),
     });
     o.routing.attachCalls(this);
-    this.dialogs = new Dialogs(o.stores.dialogs);
+    this.dialogs = new Dialogs(o.stores.dialogs, o.stores.later);
     this.recovery = new DialogRecovery(this.dialogs, {
       via: (flow, branch) => this.via(flow, branch),
       sendOwn: (flow, message, branch) => this.sendOwn(flow, message, branch),
@@ -170,10 +171,13 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       rebound: (dialog, side) => this.resendTo(dialog, side),
       setTimer: (fn, ms) => o.clock.setTimeout(fn, ms),
     }, o.config.sip.recoverySeconds * 1000);
-    // Answered calls an earlier process left wait for their phones to reconnect; the rest ended with it.
-    const kept = this.dialogs.load();
-    o.stores.calls.endAllOpen(o.clock.now());
-    o.routing.keepCalls(new Set(kept.flatMap((d) => (d.itemId ? [d.itemId] : []))));
+  }
+
+  /** At start: answered calls an earlier process left wait for their phones to reconnect; the rest ended with it. */
+  async start() {
+    const kept = await this.dialogs.load();
+    await this.o.stores.calls.endAllOpen(this.o.clock.now());
+    await this.o.routing.keepCalls(new Set(kept.flatMap((d) => (d.itemId ? [d.itemId] : []))));
     this.recovery.waitForAll();
   }
 
@@ -251,7 +255,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
 
   // ── Messages ────────────────────────────────────────────────────────
 
-  receive(flow: SipFlow, data: string) {
+  async receive(flow: SipFlow, data: string) {
     // Keep-alive (RFC 5626 §4.4.1): a double-CRLF ping gets a single-CRLF pong, so a phone can tell its flow still works.
     if (!data.trim()) {
       if (data.includes('\r\n\r\n')) flow.send('\r\n');
@@ -271,7 +275,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     }
     flow.garbage = 0;
     try {
-      if (isRequest(message)) this.onRequest(flow, message, Buffer.byteLength(data));
+      if (isRequest(message)) await this.onRequest(flow, message, Buffer.byteLength(data));
       else this.onResponse(flow, message);
     } catch (err) {
       this.o.log.error('the SIP proxy failed on a message', err);
@@ -299,7 +303,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     return `SIP/2.0/${flow.transport} ${this.domain};branch=${branch}`;
   }
 
-  private onRequest(flow: SipFlow, request: SipRequest, bytes: number) {
+  private async onRequest(flow: SipFlow, request: SipRequest, bytes: number) {
     const method = request.method;
     const canAnswer = method !== 'ACK' && request.hasHeader('via');
     const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => {
@@ -331,7 +335,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   }
 
   /** A new call: from a visitor to a queue or a transfer, from an agent to a callback or a consultation. */
-  private onInvite(flow: SipFlow, request: SipRequest, maxForwards: number) {
+  private async onInvite(flow: SipFlow, request: SipRequest, maxForwards: number) {
     const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
     if (maxForwards === 0) return reply(483, 'Too Many Hops');
     if (this.attempts.get(request.callId) || this.dialogs.get(request.callId)) return reply(482, 'Loop Detected');
@@ -343,7 +347,9 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
 
     const token = bearerToken(request.getHeader('proxy-authorization'));
     if (!token) return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.domain)]]);
-    const interaction = this.o.interactions.findByToken(token);
+    const interaction = await this.o.interactions.findByToken(token);
+    // Looked at again after the store answered: the same call may have begun meanwhile.
+    if (this.attempts.get(request.callId) || this.dialogs.get(request.callId)) return reply(482, 'Loop Detected');
     if (!interaction) {
       return reply(407, 'Proxy Authentication Required', [['Proxy-Authenticate', bearerChallenge(this.domain, 'invalid_token')]]);
     }
@@ -364,29 +370,29 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     const site = this.o.sites.get(interaction.site);
     const queue = site && queuesOf(this.o.config, site).find((q) => q.id === target.user);
     if (!queue) {
-      const isAgent = this.o.stores.agents.findByUsername(target.user);
+      const isAgent = await this.o.stores.agents.findByUsername(target.user);
       return isAgent
         ? reply(403, 'Forbidden', [warning("Visitors may only call the site's queue addresses")])
         : reply(404, 'Not Found', [warning(`There is no queue "${target.user}"`)]);
     }
     flow.identity = { role: 'visitor', interactionId: interaction.id, site: interaction.site };
-    this.queueCall(flow, request, interaction, queue.id);
+    await this.queueCall(flow, request, interaction, queue.id);
   }
 
   /**
    * Puts a call in the routing engine's queue. The attempt exists before the
    * engine sees the item, since the engine may ring an agent at once.
    */
-  private queueCall(flow: SipFlow, request: SipRequest, interaction: InteractionRecord, queue: string, transferId?: string, consultation = false) {
+  private async queueCall(flow: SipFlow, request: SipRequest, interaction: InteractionRecord, queue: string, transferId?: string, consultation = false) {
     const itemId = newId('wi');
     const attempt = this.startAttempt(flow, request, interaction, queue, { mode: 'queued', itemId, ...(transferId ? { transferId } : {}), consultation });
     flow.send(responseTo(request, 100, 'Trying'));
-    const queued = this.o.routing.enqueueCall(interaction, queue, itemId, transferId);
+    const queued = await this.o.routing.enqueueCall(interaction, queue, itemId, transferId);
     if ('refused' in queued) this.attempts.reject(attempt, 480, 'Temporarily Unavailable', queued.refused, 'no-agent');
   }
 
   /** A visitor referred to a transfer address: to the consulted agent directly, or through the queue. */
-  private visitorToTransfer(flow: SipFlow, request: SipRequest, interaction: InteractionRecord, transferId: string) {
+  private async visitorToTransfer(flow: SipFlow, request: SipRequest, interaction: InteractionRecord, transferId: string) {
     const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
     const consultation = this.consultations.get(transferId);
     if (consultation) {
@@ -399,7 +405,7 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     }
     const transfer = this.o.routing.pendingTransfer(transferId);
     if (!transfer || transfer.interactionId !== interaction.id) return reply(404, 'Not Found', [warning('There is no such transfer')]);
-    this.queueCall(flow, request, interaction, transfer.queue, transferId);
+    await this.queueCall(flow, request, interaction, transfer.queue, transferId);
   }
 
   /**
@@ -407,17 +413,18 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
    * (sip:cb-<interaction>), or to a colleague to consult before a warm
    * transfer they prepared (sip:xfer-<id>). Nothing else.
    */
-  private agentInvite(flow: SipFlow, request: SipRequest, user: string) {
+  private async agentInvite(flow: SipFlow, request: SipRequest, user: string) {
     const reply = (status: number, reason: string, extra: Array<[string, string]> = []) => flow.send(responseTo(request, status, reason, extra));
     const agentId = flow.identity.role === 'agent' ? flow.identity.agentId : '';
     if (user.startsWith(Registrar.CALLBACK_PREFIX)) {
       const interactionId = user.slice(Registrar.CALLBACK_PREFIX.length);
-      const item = this.o.routing.workOf(agentId, interactionId);
-      if (item?.kind !== 'callback') return reply(403, 'Forbidden', [warning('This callback is not assigned to you')]);
+      const item = await this.o.routing.workOf(agentId, interactionId);
+      const interaction = await this.o.interactions.get(interactionId);
+      if (item?.kind !== 'callback' || !interaction) return reply(403, 'Forbidden', [warning('This callback is not assigned to you')]);
       const binding = this.registrar.callback(interactionId);
       if (!binding) return reply(480, 'Temporarily Unavailable', [warning('The visitor is not on the site now')]);
       reply(100, 'Trying');
-      const attempt = this.startAttempt(flow, request, this.o.interactions.require(interactionId), item.queue, { mode: 'direct' });
+      const attempt = this.startAttempt(flow, request, interaction, item.queue, { mode: 'direct' });
       this.attempts.ring(attempt, { flow: binding.flow, contact: binding.contact });
       return;
     }
@@ -427,7 +434,10 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       if (!transfer || transfer.record.fromAgentId !== agentId || transfer.record.mode !== 'warm') {
         return reply(403, 'Forbidden', [warning('There is no transfer of yours to consult on')]);
       }
-      this.queueCall(flow, request, this.o.interactions.require(transfer.interactionId), transfer.queue, transferId, true);
+      const interaction = await this.o.interactions.require(transfer.interactionId);
+      // Looked at again: another INVITE may have used the transfer while the store answered.
+      if (this.o.routing.pendingTransfer(transferId) !== transfer) return reply(403, 'Forbidden', [warning('There is no transfer of yours to consult on')]);
+      await this.queueCall(flow, request, interaction, transfer.queue, transferId, true);
       return;
     }
     return reply(403, 'Forbidden', [warning('Agents may call callbacks and transfer colleagues only')]);
@@ -441,7 +451,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     how: { mode: 'queued' | 'direct'; itemId?: string; transferId?: string; consultation?: boolean },
   ): Attempt {
     const callRecordId = newId('ca');
-    this.o.stores.calls.insert({ id: callRecordId, interactionId: interaction.id, sipCallId: request.callId, queue, createdAt: this.o.clock.now() });
+    const record = { id: callRecordId, interactionId: interaction.id, sipCallId: request.callId, queue, createdAt: this.o.clock.now() };
+    this.o.stores.later.push(() => this.o.stores.calls.insert(record));
     const addHeaders: Array<[string, string]> = [
       [INTERACTION_HEADER, interaction.id],
       ['User-to-User', userToUserValue(interaction.id)],
@@ -597,7 +608,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
     const out = this.popVia(response).remove('P-Asserted-Identity');
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300 && leg.target.agentId) {
-      const agent = this.o.stores.agents.findById(leg.target.agentId);
+      // The binding rung knows who registered it (the store is not waited on mid-answer).
+      const agent = this.registrar.agent(leg.target.agentId);
       if (agent) out.set('P-Asserted-Identity', `"${agent.name.replace(/["\\\\]/g, '')}" <sip:${agent.username}@${this.domain}>`);
     }
     return out;
@@ -635,7 +647,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
       this.consultationFor.delete(attempt.callId);
       this.consultations.set(transferId, { callId: attempt.callId, target: leg.target });
     }
-    this.o.stores.calls.answered(attempt.callRecordId, leg.target.agentId ?? callerAgent ?? '', this.o.clock.now());
+    const answeredAt = this.o.clock.now();
+    this.o.stores.later.push(() => this.o.stores.calls.answered(attempt.callRecordId, leg.target.agentId ?? callerAgent ?? '', answeredAt));
     if (attempt.mode === 'queued' && attempt.itemId && leg.target.agentId) this.o.routing.callAnswered(attempt.itemId, leg.target.agentId);
     this.emit('call-answered', attempt.callRecordId, attempt.interactionId, leg.target.agentId);
   }
@@ -687,7 +700,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
   }
 
   private endCall(callRecordId: string, interactionId: string, reason: CallEndReason) {
-    this.o.stores.calls.ended(callRecordId, this.o.clock.now(), reason);
+    const endedAt = this.o.clock.now();
+    this.o.stores.later.push(() => this.o.stores.calls.ended(callRecordId, endedAt, reason));
     this.emit('call-ended', callRecordId, interactionId, reason);
   }
 
@@ -704,8 +718,8 @@ export class SipProxy extends EventEmitter<SipProxyEventMap> implements CallSign
    * new WebSocket (it reconnected, or this process restarted) is reached
    * over it in its calls from now on (dialog-recovery.ts).
    */
-  private onRegister(flow: SipFlow, request: SipRequest) {
-    const response = this.registrar.register(flow, request);
+  private async onRegister(flow: SipFlow, request: SipRequest) {
+    const response = await this.registrar.register(flow, request);
     flow.send(response);
     if (!response.startLine.startsWith('SIP/2.0 200')) return;
     const headerExpires = request.getHeader('expires');

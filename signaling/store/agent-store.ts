@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from './database.js';
+import type { AgentsTable } from './schema.js';
 
 export interface AgentRecord {
   id: string;
@@ -11,17 +13,7 @@ export interface AgentRecord {
   createdAt: number;
 }
 
-interface AgentRow {
-  id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  presence: 'available' | 'away';
-  language: string | null;
-  created_at: number;
-}
-
-const toRecord = (row: AgentRow): AgentRecord => ({
+const toRecord = (row: Selectable<AgentsTable>): AgentRecord => ({
   id: row.id,
   username: row.username,
   name: row.display_name,
@@ -32,53 +24,38 @@ const toRecord = (row: AgentRow): AgentRecord => ({
 });
 
 export class AgentStore {
-  private readonly byId;
-  private readonly byUsername;
-  private readonly insertStmt;
-  private readonly presenceStmt;
-  private readonly passwordStmt;
-  private readonly languageStmt;
-  private readonly listStmt;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.byId = db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE id = ?');
-    this.byUsername = db.prepare<[string], AgentRow>('SELECT * FROM agents WHERE username = ?');
-    this.insertStmt = db.prepare(
-      'INSERT INTO agents (id, username, display_name, password_hash, created_at) VALUES (@id, @username, @name, @passwordHash, @createdAt)',
-    );
-    this.presenceStmt = db.prepare('UPDATE agents SET presence = ? WHERE id = ?');
-    this.passwordStmt = db.prepare('UPDATE agents SET password_hash = ? WHERE id = ?');
-    this.languageStmt = db.prepare('UPDATE agents SET language = ? WHERE id = ?');
-    this.listStmt = db.prepare<[], AgentRow>('SELECT * FROM agents ORDER BY username');
+  async insert(agent: Omit<AgentRecord, 'presence' | 'language'>) {
+    await this.db
+      .insertInto('agents')
+      .values({ id: agent.id, username: agent.username, display_name: agent.name, password_hash: agent.passwordHash, created_at: agent.createdAt })
+      .execute();
   }
 
-  insert(agent: Omit<AgentRecord, 'presence' | 'language'>) {
-    this.insertStmt.run(agent);
-  }
-
-  findById(id: string): AgentRecord | undefined {
-    const row = this.byId.get(id);
+  async findById(id: string): Promise<AgentRecord | undefined> {
+    const row = await this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecord(row);
   }
 
-  findByUsername(username: string): AgentRecord | undefined {
-    const row = this.byUsername.get(username);
+  async findByUsername(username: string): Promise<AgentRecord | undefined> {
+    const row = await this.db.selectFrom('agents').selectAll().where('username', '=', username).executeTakeFirst();
     return row && toRecord(row);
   }
 
-  setPresence(id: string, presence: AgentRecord['presence']) {
-    this.presenceStmt.run(presence, id);
+  async setPresence(id: string, presence: AgentRecord['presence']) {
+    await this.db.updateTable('agents').set({ presence }).where('id', '=', id).execute();
   }
 
-  setPasswordHash(id: string, hash: string) {
-    this.passwordStmt.run(hash, id);
+  async setPasswordHash(id: string, hash: string) {
+    await this.db.updateTable('agents').set({ password_hash: hash }).where('id', '=', id).execute();
   }
 
-  setLanguage(id: string, language: string | null) {
-    this.languageStmt.run(language, id);
+  async setLanguage(id: string, language: string | null) {
+    await this.db.updateTable('agents').set({ language }).where('id', '=', id).execute();
   }
 
-  list(): AgentRecord[] {
-    return this.listStmt.all().map(toRecord);
+  async list(): Promise<AgentRecord[]> {
+    return (await this.db.selectFrom('agents').selectAll().orderBy('username').execute()).map(toRecord);
   }
 }

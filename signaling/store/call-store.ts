@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from './database.js';
+import type { CallsTable } from './schema.js';
 
 export type CallStatus = 'ringing' | 'answered' | 'ended';
 
@@ -26,72 +28,44 @@ export interface CallRecord {
   endReason: CallEndReason | null;
 }
 
-interface CallRow {
-  id: string;
-  interaction_id: string;
-  sip_call_id: string;
-  queue: string;
-  agent_id: string | null;
-  status: CallStatus;
-  created_at: number;
-  answered_at: number | null;
-  ended_at: number | null;
-  end_reason: CallEndReason | null;
-}
-
-const toRecord = (r: CallRow): CallRecord => ({
+const toRecord = (r: Selectable<CallsTable>): CallRecord => ({
   id: r.id,
   interactionId: r.interaction_id,
   sipCallId: r.sip_call_id,
   queue: r.queue,
   agentId: r.agent_id,
-  status: r.status,
+  status: r.status as CallStatus,
   createdAt: r.created_at,
   answeredAt: r.answered_at,
   endedAt: r.ended_at,
-  endReason: r.end_reason,
+  endReason: r.end_reason as CallEndReason | null,
 });
 
 export class CallStore {
-  private readonly insertStmt;
-  private readonly answerStmt;
-  private readonly endStmt;
-  private readonly byId;
-  private readonly forInteraction;
-  private readonly endOpenStmt;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.insertStmt = db.prepare(
-      "INSERT INTO calls (id, interaction_id, sip_call_id, queue, status, created_at) VALUES (@id, @interactionId, @sipCallId, @queue, 'ringing', @createdAt)",
-    );
-    this.answerStmt = db.prepare("UPDATE calls SET status = 'answered', agent_id = ?, answered_at = ? WHERE id = ? AND status = 'ringing'");
-    this.endStmt = db.prepare("UPDATE calls SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ? AND status != 'ended'");
-    this.byId = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE id = ?');
-    this.forInteraction = db.prepare<[string], CallRow>('SELECT * FROM calls WHERE interaction_id = ? ORDER BY created_at');
-    this.endOpenStmt = db.prepare(
-      "UPDATE calls SET status = 'ended', ended_at = ?, end_reason = 'connection-lost' WHERE status != 'ended' AND id NOT IN (SELECT call_record_id FROM sip_dialogs)",
-    );
+  async insert(call: { id: string; interactionId: string; sipCallId: string; queue: string; createdAt: number }) {
+    await this.db
+      .insertInto('calls')
+      .values({ id: call.id, interaction_id: call.interactionId, sip_call_id: call.sipCallId, queue: call.queue, status: 'ringing', created_at: call.createdAt })
+      .execute();
   }
 
-  insert(call: { id: string; interactionId: string; sipCallId: string; queue: string; createdAt: number }) {
-    this.insertStmt.run(call);
+  async answered(id: string, agentId: string, at: number) {
+    await this.db.updateTable('calls').set({ status: 'answered', agent_id: agentId, answered_at: at }).where('id', '=', id).where('status', '=', 'ringing').execute();
   }
 
-  answered(id: string, agentId: string, at: number) {
-    this.answerStmt.run(agentId, at, id);
+  async ended(id: string, at: number, reason: CallEndReason) {
+    await this.db.updateTable('calls').set({ status: 'ended', ended_at: at, end_reason: reason }).where('id', '=', id).where('status', '!=', 'ended').execute();
   }
 
-  ended(id: string, at: number, reason: CallEndReason) {
-    this.endStmt.run(at, reason, id);
-  }
-
-  find(id: string): CallRecord | undefined {
-    const row = this.byId.get(id);
+  async find(id: string): Promise<CallRecord | undefined> {
+    const row = await this.db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecord(row);
   }
 
-  listForInteraction(interactionId: string): CallRecord[] {
-    return this.forInteraction.all(interactionId).map(toRecord);
+  async listForInteraction(interactionId: string): Promise<CallRecord[]> {
+    return (await this.db.selectFrom('calls').selectAll().where('interaction_id', '=', interactionId).orderBy('created_at').execute()).map(toRecord);
   }
 
   /**
@@ -99,7 +73,12 @@ export class CallStore {
    * answered did not survive it (their transactions are gone); answered
    * ones whose dialog is kept wait for their phones to come back.
    */
-  endAllOpen(at: number) {
-    this.endOpenStmt.run(at);
+  async endAllOpen(at: number) {
+    await this.db
+      .updateTable('calls')
+      .set({ status: 'ended', ended_at: at, end_reason: 'connection-lost' })
+      .where('status', '!=', 'ended')
+      .where('id', 'not in', (eb) => eb.selectFrom('sip_dialogs').select('call_record_id'))
+      .execute();
   }
 }

@@ -25,48 +25,40 @@ export interface DialogRecord {
   createdAt: number;
 }
 
-interface Row {
-  call_id: string;
-  call_record_id: string;
-  interaction_id: string;
-  agent_id: string;
-  item_id: string | null;
-  caller: string;
-  callee: string;
-  created_at: number;
-}
-
 /** The embedded proxy's confirmed dialogs (table sip_dialogs). */
 export class DialogStore {
-  private readonly insertStmt;
-  private readonly sidesStmt;
-  private readonly deleteStmt;
-  private readonly allStmt;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.insertStmt = db.prepare(
-      'INSERT OR REPLACE INTO sip_dialogs (call_id, call_record_id, interaction_id, agent_id, item_id, caller, callee, created_at) VALUES (@callId, @callRecordId, @interactionId, @agentId, @itemId, @caller, @callee, @createdAt)',
-    );
-    this.sidesStmt = db.prepare('UPDATE sip_dialogs SET caller = ?, callee = ? WHERE call_id = ?');
-    this.deleteStmt = db.prepare('DELETE FROM sip_dialogs WHERE call_id = ?');
-    this.allStmt = db.prepare<[], Row>('SELECT * FROM sip_dialogs ORDER BY created_at');
-  }
-
-  insert(dialog: DialogRecord) {
-    this.insertStmt.run({ ...dialog, caller: JSON.stringify(dialog.caller), callee: JSON.stringify(dialog.callee) });
+  async insert(dialog: DialogRecord) {
+    const row = {
+      call_id: dialog.callId,
+      call_record_id: dialog.callRecordId,
+      interaction_id: dialog.interactionId,
+      agent_id: dialog.agentId,
+      item_id: dialog.itemId,
+      caller: JSON.stringify(dialog.caller),
+      callee: JSON.stringify(dialog.callee),
+      created_at: dialog.createdAt,
+    };
+    await this.db
+      .insertInto('sip_dialogs')
+      .values(row)
+      .onConflict((oc) => oc.column('call_id').doUpdateSet(row))
+      .execute();
   }
 
   /** A side's CSeq or remote target moved on. */
-  updateSides(callId: string, caller: StoredSide, callee: StoredSide) {
-    this.sidesStmt.run(JSON.stringify(caller), JSON.stringify(callee), callId);
+  async updateSides(callId: string, caller: StoredSide, callee: StoredSide) {
+    await this.db.updateTable('sip_dialogs').set({ caller: JSON.stringify(caller), callee: JSON.stringify(callee) }).where('call_id', '=', callId).execute();
   }
 
-  remove(callId: string) {
-    this.deleteStmt.run(callId);
+  async remove(callId: string) {
+    await this.db.deleteFrom('sip_dialogs').where('call_id', '=', callId).execute();
   }
 
-  list(): DialogRecord[] {
-    return this.allStmt.all().map((r) => ({
+  async list(): Promise<DialogRecord[]> {
+    const rows = await this.db.selectFrom('sip_dialogs').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => ({
       callId: r.call_id,
       callRecordId: r.call_record_id,
       interactionId: r.interaction_id,

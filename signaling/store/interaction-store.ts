@@ -1,4 +1,7 @@
+import { sql, type Selectable } from 'kysely';
 import type { Db } from './database.js';
+import type { InteractionsTable } from './schema.js';
+import { greatest, least, type Dialect } from './dialect.js';
 import type { ContextEnvelope } from '../../widgets/protocol/context-envelope.js';
 import type { InteractionStatus } from '../../widgets/protocol/agent-server-messages.js';
 import type { Receipt } from '../../widgets/protocol/wire-common.js';
@@ -22,32 +25,12 @@ export interface InteractionRecord {
   closedAt: number | null;
 }
 
-interface InteractionRow {
-  id: string;
-  site: string;
-  token_hash: string;
-  visitor_id: string;
-  channel: 'chat';
-  status: InteractionStatus;
-  agent_id: string | null;
-  context: string;
-  last_seq: number;
-  visitor_delivered_seq: number;
-  visitor_read_seq: number;
-  agent_delivered_seq: number;
-  agent_read_seq: number;
-  created_at: number;
-  updated_at: number;
-  queued_at: number | null;
-  closed_at: number | null;
-}
-
-const toRecord = (row: InteractionRow): InteractionRecord => ({
+const toRecord = (row: Selectable<InteractionsTable>): InteractionRecord => ({
   id: row.id,
   site: row.site,
   visitorId: row.visitor_id,
   channel: row.channel,
-  status: row.status,
+  status: row.status as InteractionStatus,
   agentId: row.agent_id,
   context: JSON.parse(row.context) as ContextEnvelope,
   lastSeq: row.last_seq,
@@ -59,6 +42,15 @@ const toRecord = (row: InteractionRow): InteractionRecord => ({
   closedAt: row.closed_at,
 });
 
+/**
+ * Sequence numbers are 32-bit integer columns. A client may send any
+ * number where one is expected (the wire only asks for a whole one);
+ * beyond the largest a column holds it means the same as that, and
+ * PostgreSQL would refuse it as a parameter.
+ */
+export const MAX_SEQ = 2 ** 31 - 1;
+export const clampSeq = (seq: number) => Math.min(Math.max(seq, 0), MAX_SEQ);
+
 export interface StatusChange {
   status: InteractionStatus;
   agentId: string | null;
@@ -68,99 +60,127 @@ export interface StatusChange {
 }
 
 export class InteractionStore {
-  private readonly insertStmt;
-  private readonly byId;
-  private readonly byToken;
-  private readonly statusStmt;
-  private readonly contextStmt;
-  private readonly seqStmt;
-  private readonly visitorReceiptStmt;
-  private readonly agentReceiptStmt;
-  private readonly byStatusStmt;
-  private readonly forAgentStmt;
-  private readonly historyStmt;
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
-  constructor(db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO interactions (id, site, token_hash, visitor_id, channel, status, context, verified_user, created_at, updated_at)
-       VALUES (@id, @site, @tokenHash, @visitorId, 'chat', 'new', @context, @verifiedUser, @at, @at)`,
-    );
-    this.byId = db.prepare<[string], InteractionRow>('SELECT * FROM interactions WHERE id = ?');
-    this.byToken = db.prepare<[string], InteractionRow>('SELECT * FROM interactions WHERE token_hash = ?');
-    this.statusStmt = db.prepare(
-      'UPDATE interactions SET status = @status, agent_id = @agentId, queued_at = @queuedAt, closed_at = @closedAt, updated_at = @at WHERE id = @id',
-    );
-    this.contextStmt = db.prepare('UPDATE interactions SET context = ?, verified_user = ?, updated_at = ? WHERE id = ?');
-    this.historyStmt = db.prepare<[string, string, string, number], InteractionRow>(
-      `SELECT * FROM interactions WHERE site = ? AND verified_user = ? AND id != ? AND verified_user IS NOT NULL
-       ORDER BY created_at DESC LIMIT ?`,
-    );
-    this.seqStmt = db.prepare<[number, string], { last_seq: number }>(
-      'UPDATE interactions SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
-    );
-    // Receipts only move forward (max), and never past the last message.
-    this.visitorReceiptStmt = db.prepare(
-      `UPDATE interactions SET
-         visitor_delivered_seq = min(last_seq, max(visitor_delivered_seq, @delivered, @read)),
-         visitor_read_seq = min(last_seq, max(visitor_read_seq, @read))
-       WHERE id = @id`,
-    );
-    this.agentReceiptStmt = db.prepare(
-      `UPDATE interactions SET
-         agent_delivered_seq = min(last_seq, max(agent_delivered_seq, @delivered, @read)),
-         agent_read_seq = min(last_seq, max(agent_read_seq, @read))
-       WHERE id = @id`,
-    );
-    this.byStatusStmt = db.prepare<[string], InteractionRow>('SELECT * FROM interactions WHERE status = ? ORDER BY queued_at, created_at');
-    this.forAgentStmt = db.prepare<[string], InteractionRow>(
-      "SELECT * FROM interactions WHERE agent_id = ? AND status = 'active' ORDER BY updated_at",
-    );
+  async insert(input: { id: string; site: string; tokenHash: string; visitorId: string; context: ContextEnvelope; at: number }) {
+    await this.db
+      .insertInto('interactions')
+      .values({
+        id: input.id,
+        site: input.site,
+        token_hash: input.tokenHash,
+        visitor_id: input.visitorId,
+        channel: 'chat',
+        status: 'new',
+        context: JSON.stringify(input.context),
+        verified_user: verifiedUserOf(input.context),
+        created_at: input.at,
+        updated_at: input.at,
+      })
+      .execute();
   }
 
-  insert(input: { id: string; site: string; tokenHash: string; visitorId: string; context: ContextEnvelope; at: number }) {
-    this.insertStmt.run({ ...input, context: JSON.stringify(input.context), verifiedUser: verifiedUserOf(input.context) });
-  }
-
-  findById(id: string): InteractionRecord | undefined {
-    const row = this.byId.get(id);
+  async findById(id: string): Promise<InteractionRecord | undefined> {
+    const row = await this.db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecord(row);
   }
 
-  findByTokenHash(tokenHash: string): InteractionRecord | undefined {
-    const row = this.byToken.get(tokenHash);
+  async findByTokenHash(tokenHash: string): Promise<InteractionRecord | undefined> {
+    const row = await this.db.selectFrom('interactions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
     return row && toRecord(row);
   }
 
-  setStatus(id: string, change: StatusChange) {
-    this.statusStmt.run({ id, ...change });
+  /**
+   * Inside a transaction: holds the interaction's row until it ends, so
+   * changes to one conversation (its next message, its status, its
+   * attachments) happen one after the other. PostgreSQL locks the row; SQLite
+   * needs nothing, its one connection running one transaction at a time.
+   * Returns whether the interaction exists.
+   */
+  async lock(id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('interactions')
+      .select('id')
+      .where('id', '=', id)
+      .$if(this.dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
-  setContext(id: string, context: ContextEnvelope, at: number) {
-    this.contextStmt.run(JSON.stringify(context), verifiedUserOf(context), at, id);
+  async setStatus(id: string, change: StatusChange) {
+    await this.db
+      .updateTable('interactions')
+      .set({ status: change.status, agent_id: change.agentId, queued_at: change.queuedAt, closed_at: change.closedAt, updated_at: change.at })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setContext(id: string, context: ContextEnvelope, at: number) {
+    await this.db
+      .updateTable('interactions')
+      .set({ context: JSON.stringify(context), verified_user: verifiedUserOf(context), updated_at: at })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** The site's other conversations with the same verified user, newest first. Never joined on anything a visitor can claim. */
-  listForVerifiedUser(site: string, user: string, exceptId: string, limit: number): InteractionRecord[] {
-    return this.historyStmt.all(site, user, exceptId, limit).map(toRecord);
+  async listForVerifiedUser(site: string, user: string, exceptId: string, limit: number): Promise<InteractionRecord[]> {
+    const rows = await this.db
+      .selectFrom('interactions')
+      .selectAll()
+      .where('site', '=', site)
+      .where('verified_user', '=', user)
+      .where('id', '!=', exceptId)
+      .where('verified_user', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRecord);
   }
 
-  /** Reserves the next sequence number; call inside the transaction that inserts the message. */
-  nextSeq(id: string, at: number): number {
-    const row = this.seqStmt.get(at, id);
+  /**
+   * Reserves the next sequence number; call inside the transaction that
+   * inserts the message. One atomic UPDATE … RETURNING: in PostgreSQL it
+   * takes the row's lock until the transaction ends, so numbers are unique
+   * and, with the message's insert in the same transaction, without gaps.
+   */
+  async nextSeq(id: string, at: number): Promise<number> {
+    const row = await this.db
+      .updateTable('interactions')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: at }))
+      .where('id', '=', id)
+      .returning('last_seq')
+      .executeTakeFirst();
     if (!row) throw new Error(`interaction ${id} does not exist`);
     return row.last_seq;
   }
 
-  advanceReceipt(id: string, side: 'visitor' | 'agent', receipt: Receipt) {
-    (side === 'visitor' ? this.visitorReceiptStmt : this.agentReceiptStmt).run({ id, ...receipt });
+  /** Receipts only move forward (the largest), and never past the last message. */
+  async advanceReceipt(id: string, side: 'visitor' | 'agent', receipt: Receipt) {
+    const [delivered, read] = side === 'visitor' ? (['visitor_delivered_seq', 'visitor_read_seq'] as const) : (['agent_delivered_seq', 'agent_read_seq'] as const);
+    const d = this.dialect;
+    const ref = (column: string) => sql<number>`${sql.ref(column)}`;
+    await this.db
+      .updateTable('interactions')
+      .set({
+        [delivered]: least(d, ref('last_seq'), greatest(d, ref(delivered), sql<number>`${clampSeq(receipt.delivered)}`, sql<number>`${clampSeq(receipt.read)}`)),
+        [read]: least(d, ref('last_seq'), greatest(d, ref(read), sql<number>`${clampSeq(receipt.read)}`)),
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
-  listByStatus(status: InteractionStatus): InteractionRecord[] {
-    return this.byStatusStmt.all(status).map(toRecord);
+  async listByStatus(status: InteractionStatus): Promise<InteractionRecord[]> {
+    const rows = await this.db.selectFrom('interactions').selectAll().where('status', '=', status).orderBy('queued_at').orderBy('created_at').execute();
+    return rows.map(toRecord);
   }
 
-  listActiveForAgent(agentId: string): InteractionRecord[] {
-    return this.forAgentStmt.all(agentId).map(toRecord);
+  async listActiveForAgent(agentId: string): Promise<InteractionRecord[]> {
+    const rows = await this.db.selectFrom('interactions').selectAll().where('agent_id', '=', agentId).where('status', '=', 'active').orderBy('updated_at').execute();
+    return rows.map(toRecord);
   }
 }
 

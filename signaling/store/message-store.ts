@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { clampSeq } from './interaction-store.js';
 import type { AttachmentInfo, AttachmentType, ChatMessage } from '../../widgets/protocol/wire-common.js';
 
 export type Sender = 'visitor' | 'agent' | 'system';
@@ -16,29 +17,20 @@ export interface MessageRecord {
   attachment: AttachmentInfo | null;
 }
 
-interface MessageRow {
-  interaction_id: string;
-  seq: number;
-  sender: Sender;
-  agent_id: string | null;
-  author: string | null;
-  client_id: string | null;
-  body: string;
-  created_at: number;
-  attachment_id: string | null;
-  attachment_name: string | null;
-  attachment_type: AttachmentType | null;
-  attachment_size: number | null;
-}
+/** A message's row with what is known of its attachment (joined in). */
+const selectMessages = (db: Db) =>
+  db
+    .selectFrom('messages as m')
+    .leftJoin('attachments as a', 'a.id', 'm.attachment_id')
+    .selectAll('m')
+    .select(['a.name as attachment_name', 'a.type as attachment_type', 'a.size as attachment_size']);
 
-/** Messages with what is known of their attachment. */
-const SELECT = `SELECT m.*, a.name AS attachment_name, a.type AS attachment_type, a.size AS attachment_size
-  FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`;
+type MessageRow = Awaited<ReturnType<ReturnType<typeof selectMessages>['executeTakeFirstOrThrow']>>;
 
 const toRecord = (row: MessageRow): MessageRecord => ({
   interactionId: row.interaction_id,
   seq: row.seq,
-  sender: row.sender,
+  sender: row.sender as Sender,
   agentId: row.agent_id,
   author: row.author,
   clientId: row.client_id,
@@ -46,7 +38,7 @@ const toRecord = (row: MessageRow): MessageRecord => ({
   createdAt: row.created_at,
   attachment:
     row.attachment_id && row.attachment_type
-      ? { id: row.attachment_id, name: row.attachment_name ?? '', type: row.attachment_type, size: row.attachment_size ?? 0 }
+      ? { id: row.attachment_id, name: row.attachment_name ?? '', type: row.attachment_type as AttachmentType, size: row.attachment_size ?? 0 }
       : null,
 });
 
@@ -78,41 +70,43 @@ export function toWire(record: MessageRecord, audience: 'visitor' | 'agent'): Ch
 }
 
 export class MessageStore {
-  private readonly insertStmt;
-  private readonly byClientId;
-  private readonly sinceStmt;
-  private readonly firstVisitorStmt;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO messages (interaction_id, seq, sender, agent_id, author, client_id, body, created_at, attachment_id)
-       VALUES (@interactionId, @seq, @sender, @agentId, @author, @clientId, @body, @createdAt, @attachmentId)`,
-    );
-    this.byClientId = db.prepare<[string, Sender, string, string], MessageRow>(
-      `${SELECT} WHERE m.interaction_id = ? AND m.sender = ? AND ifnull(m.agent_id, '') = ? AND m.client_id = ?`,
-    );
-    this.sinceStmt = db.prepare<[string, number, number], MessageRow>(`${SELECT} WHERE m.interaction_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`);
-    this.firstVisitorStmt = db.prepare<[string], MessageRow>(
-      `${SELECT} WHERE m.interaction_id = ? AND m.sender = 'visitor' ORDER BY m.seq LIMIT 1`,
-    );
+  async insert(record: MessageRecord) {
+    await this.db
+      .insertInto('messages')
+      .values({
+        interaction_id: record.interactionId,
+        seq: record.seq,
+        sender: record.sender,
+        agent_id: record.agentId,
+        author: record.author,
+        client_id: record.clientId,
+        body: record.body,
+        created_at: record.createdAt,
+        attachment_id: record.attachment?.id ?? null,
+      })
+      .execute();
   }
 
-  insert(record: MessageRecord) {
-    const { attachment, ...row } = record;
-    this.insertStmt.run({ ...row, attachmentId: attachment?.id ?? null });
-  }
-
-  findByClientId(interactionId: string, sender: Sender, agentId: string | null, clientId: string): MessageRecord | undefined {
-    const row = this.byClientId.get(interactionId, sender, agentId ?? '', clientId);
+  async findByClientId(interactionId: string, sender: Sender, agentId: string | null, clientId: string): Promise<MessageRecord | undefined> {
+    // The same expression as the dedupe index (0007), so the index serves it.
+    const row = await selectMessages(this.db)
+      .where('m.interaction_id', '=', interactionId)
+      .where('m.sender', '=', sender)
+      .where((eb) => eb(eb.fn.coalesce('m.agent_id', eb.val('')), '=', agentId ?? ''))
+      .where('m.client_id', '=', clientId)
+      .executeTakeFirst();
     return row && toRecord(row);
   }
 
-  since(interactionId: string, seq: number, limit = 1000): MessageRecord[] {
-    return this.sinceStmt.all(interactionId, seq, limit).map(toRecord);
+  async since(interactionId: string, seq: number, limit = 1000): Promise<MessageRecord[]> {
+    const rows = await selectMessages(this.db).where('m.interaction_id', '=', interactionId).where('m.seq', '>', clampSeq(seq)).orderBy('m.seq').limit(limit).execute();
+    return rows.map(toRecord);
   }
 
-  firstFromVisitor(interactionId: string): MessageRecord | undefined {
-    const row = this.firstVisitorStmt.get(interactionId);
+  async firstFromVisitor(interactionId: string): Promise<MessageRecord | undefined> {
+    const row = await selectMessages(this.db).where('m.interaction_id', '=', interactionId).where('m.sender', '=', 'visitor').orderBy('m.seq').limit(1).executeTakeFirst();
     return row && toRecord(row);
   }
 }

@@ -8,34 +8,18 @@ export interface NoteRecord {
   createdAt: number;
 }
 
-interface Row {
-  interaction_id: string;
-  agent_id: string | null;
-  author: string;
-  body: string;
-  created_at: number;
-}
-
 export class NoteStore {
-  private readonly insertStmt;
-  private readonly forInteraction;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO notes (interaction_id, agent_id, author, body, created_at) VALUES (@interactionId, @agentId, @author, @body, @createdAt)');
-    this.forInteraction = db.prepare<[string], Row>('SELECT * FROM notes WHERE interaction_id = ? ORDER BY created_at, id');
+  async insert(note: NoteRecord) {
+    await this.db
+      .insertInto('notes')
+      .values({ interaction_id: note.interactionId, agent_id: note.agentId, author: note.author, body: note.body, created_at: note.createdAt })
+      .execute();
   }
 
-  insert(note: NoteRecord) {
-    this.insertStmt.run(note);
-  }
-
-  listFor(interactionId: string): NoteRecord[] {
-    return this.forInteraction.all(interactionId).map((r) => ({
-      interactionId: r.interaction_id,
-      agentId: r.agent_id,
-      author: r.author,
-      body: r.body,
-      createdAt: r.created_at,
-    }));
+  async listFor(interactionId: string): Promise<NoteRecord[]> {
+    const rows = await this.db.selectFrom('notes').selectAll().where('interaction_id', '=', interactionId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => ({ interactionId: r.interaction_id, agentId: r.agent_id, author: r.author, body: r.body, createdAt: r.created_at }));
   }
 }

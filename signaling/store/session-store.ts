@@ -8,42 +8,28 @@ export interface SessionRecord {
   revokedAt: number | null;
 }
 
-interface SessionRow {
-  id: string;
-  agent_id: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-}
-
 export class SessionStore {
-  private readonly insertStmt;
-  private readonly byId;
-  private readonly revokeStmt;
-  private readonly purgeStmt;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO agent_sessions (id, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
-    this.byId = db.prepare<[string], SessionRow>('SELECT * FROM agent_sessions WHERE id = ?');
-    this.revokeStmt = db.prepare('UPDATE agent_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
-    this.purgeStmt = db.prepare('DELETE FROM agent_sessions WHERE expires_at < ?');
+  async insert(session: Omit<SessionRecord, 'revokedAt'>) {
+    await this.db
+      .insertInto('agent_sessions')
+      .values({ id: session.id, agent_id: session.agentId, created_at: session.createdAt, expires_at: session.expiresAt })
+      .execute();
   }
 
-  insert(session: Omit<SessionRecord, 'revokedAt'>) {
-    this.insertStmt.run(session.id, session.agentId, session.createdAt, session.expiresAt);
-  }
-
-  find(id: string): SessionRecord | undefined {
-    const row = this.byId.get(id);
+  async find(id: string): Promise<SessionRecord | undefined> {
+    const row = await this.db.selectFrom('agent_sessions').selectAll().where('id', '=', id).executeTakeFirst();
     return row && { id: row.id, agentId: row.agent_id, createdAt: row.created_at, expiresAt: row.expires_at, revokedAt: row.revoked_at };
   }
 
-  revoke(id: string, at: number): boolean {
-    return this.revokeStmt.run(at, id).changes > 0;
+  async revoke(id: string, at: number): Promise<boolean> {
+    const result = await this.db.updateTable('agent_sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /** Drops sessions that expired before `before`; they can no longer be used anyway. */
-  purgeExpired(before: number) {
-    this.purgeStmt.run(before);
+  async purgeExpired(before: number) {
+    await this.db.deleteFrom('agent_sessions').where('expires_at', '<', before).execute();
   }
 }

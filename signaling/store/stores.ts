@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import type { Dialect } from './dialect.js';
 import { AgentStore } from './agent-store.js';
 import { InteractionStore } from './interaction-store.js';
 import { MessageStore } from './message-store.js';
@@ -8,8 +9,9 @@ import { WorkItemStore } from './work-item-store.js';
 import { NoteStore } from './note-store.js';
 import { AttachmentStore } from './attachment-store.js';
 import { DialogStore } from './dialog-store.js';
+import { SerialQueue } from '../serial-queue.js';
 
-/** Every table's store over one database, plus its transaction helper. */
+/** Every table's store over one database (or one transaction of it), plus the transaction helper. */
 export class Stores {
   readonly agents: AgentStore;
   readonly sessions: SessionStore;
@@ -20,20 +22,29 @@ export class Stores {
   readonly notes: NoteStore;
   readonly attachments: AttachmentStore;
   readonly dialogs: DialogStore;
+  /** Writes nobody waits for (a call's record, a dialog's CSeq), applied in the order asked. */
+  readonly later: SerialQueue;
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    readonly dialect: Dialect,
+    later?: SerialQueue,
+  ) {
     this.agents = new AgentStore(db);
     this.sessions = new SessionStore(db);
-    this.interactions = new InteractionStore(db);
+    this.interactions = new InteractionStore(db, dialect);
     this.messages = new MessageStore(db);
     this.calls = new CallStore(db);
     this.workItems = new WorkItemStore(db);
     this.notes = new NoteStore(db);
     this.attachments = new AttachmentStore(db);
     this.dialogs = new DialogStore(db);
+    this.later = later ?? new SerialQueue();
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  /** Runs `fn` in one transaction, with stores bound to it (within one already, in that one). */
+  transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new Stores(trx, this.dialect, this.later)));
   }
 }

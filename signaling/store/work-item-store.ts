@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from './database.js';
+import type { WorkItemsTable } from './schema.js';
 import type { ItemKind } from '../routing/priority-rules.js';
 
 export type WorkItemStatus = 'waiting' | 'offered' | 'assigned' | 'done' | 'abandoned';
@@ -31,32 +33,13 @@ export interface WorkItemRecord {
   details: WorkItemDetails;
 }
 
-interface Row {
-  id: string;
-  interaction_id: string;
-  kind: ItemKind;
-  queue: string;
-  priority: number;
-  status: WorkItemStatus;
-  enqueued_at: number;
-  created_at: number;
-  target_agent: string | null;
-  not_before: number | null;
-  agent_id: string | null;
-  assigned_at: number | null;
-  ended_at: number | null;
-  end_reason: string | null;
-  attempts: number;
-  details: string | null;
-}
-
-const toRecord = (r: Row): WorkItemRecord => ({
+const toRecord = (r: Selectable<WorkItemsTable>): WorkItemRecord => ({
   id: r.id,
   interactionId: r.interaction_id,
-  kind: r.kind,
+  kind: r.kind as ItemKind,
   queue: r.queue,
   priority: r.priority,
-  status: r.status,
+  status: r.status as WorkItemStatus,
   enqueuedAt: r.enqueued_at,
   createdAt: r.created_at,
   targetAgent: r.target_agent,
@@ -70,63 +53,67 @@ const toRecord = (r: Row): WorkItemRecord => ({
 });
 
 export class WorkItemStore {
-  private readonly insertStmt;
-  private readonly byId;
-  private readonly openStmt;
-  private readonly statusStmt;
-  private readonly assignStmt;
-  private readonly endStmt;
-  private readonly forInteraction;
-  private readonly recentHandled;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO work_items (id, interaction_id, kind, queue, priority, status, enqueued_at, created_at, target_agent, not_before, attempts, details)
-       VALUES (@id, @interactionId, @kind, @queue, @priority, 'waiting', @enqueuedAt, @createdAt, @targetAgent, @notBefore, @attempts, @details)`,
-    );
-    this.byId = db.prepare<[string], Row>('SELECT * FROM work_items WHERE id = ?');
-    this.openStmt = db.prepare<[], Row>("SELECT * FROM work_items WHERE status IN ('waiting', 'offered', 'assigned') ORDER BY enqueued_at");
-    this.statusStmt = db.prepare('UPDATE work_items SET status = ? WHERE id = ?');
-    this.assignStmt = db.prepare("UPDATE work_items SET status = 'assigned', agent_id = ?, assigned_at = ? WHERE id = ?");
-    this.endStmt = db.prepare('UPDATE work_items SET status = ?, ended_at = ?, end_reason = ? WHERE id = ?');
-    this.forInteraction = db.prepare<[string], Row>('SELECT * FROM work_items WHERE interaction_id = ? ORDER BY created_at');
-    this.recentHandled = db.prepare<[string, number], { handle: number }>(
-      "SELECT ended_at - assigned_at AS handle FROM work_items WHERE queue = ? AND status = 'done' AND assigned_at IS NOT NULL AND end_reason = 'done' ORDER BY ended_at DESC LIMIT ?",
-    );
+  async insert(item: Omit<WorkItemRecord, 'status' | 'agentId' | 'assignedAt' | 'endedAt' | 'endReason'>) {
+    await this.db
+      .insertInto('work_items')
+      .values({
+        id: item.id,
+        interaction_id: item.interactionId,
+        kind: item.kind,
+        queue: item.queue,
+        priority: item.priority,
+        status: 'waiting',
+        enqueued_at: item.enqueuedAt,
+        created_at: item.createdAt,
+        target_agent: item.targetAgent,
+        not_before: item.notBefore,
+        attempts: item.attempts,
+        details: JSON.stringify(item.details),
+      })
+      .execute();
   }
 
-  insert(item: Omit<WorkItemRecord, 'status' | 'agentId' | 'assignedAt' | 'endedAt' | 'endReason'>) {
-    this.insertStmt.run({ ...item, details: JSON.stringify(item.details) });
-  }
-
-  find(id: string): WorkItemRecord | undefined {
-    const row = this.byId.get(id);
+  async find(id: string): Promise<WorkItemRecord | undefined> {
+    const row = await this.db.selectFrom('work_items').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecord(row);
   }
 
   /** Items not finished: what the engine takes back after a restart. */
-  listOpen(): WorkItemRecord[] {
-    return this.openStmt.all().map(toRecord);
+  async listOpen(): Promise<WorkItemRecord[]> {
+    const rows = await this.db.selectFrom('work_items').selectAll().where('status', 'in', ['waiting', 'offered', 'assigned']).orderBy('enqueued_at').execute();
+    return rows.map(toRecord);
   }
 
-  listForInteraction(interactionId: string): WorkItemRecord[] {
-    return this.forInteraction.all(interactionId).map(toRecord);
+  async listForInteraction(interactionId: string): Promise<WorkItemRecord[]> {
+    return (await this.db.selectFrom('work_items').selectAll().where('interaction_id', '=', interactionId).orderBy('created_at').execute()).map(toRecord);
   }
 
-  setStatus(id: string, status: WorkItemStatus) {
-    this.statusStmt.run(status, id);
+  async setStatus(id: string, status: WorkItemStatus) {
+    await this.db.updateTable('work_items').set({ status }).where('id', '=', id).execute();
   }
 
-  assigned(id: string, agentId: string, at: number) {
-    this.assignStmt.run(agentId, at, id);
+  async assigned(id: string, agentId: string, at: number) {
+    await this.db.updateTable('work_items').set({ status: 'assigned', agent_id: agentId, assigned_at: at }).where('id', '=', id).execute();
   }
 
-  ended(id: string, status: 'done' | 'abandoned', at: number, reason: string) {
-    this.endStmt.run(status, at, reason, id);
+  async ended(id: string, status: 'done' | 'abandoned', at: number, reason: string) {
+    await this.db.updateTable('work_items').set({ status, ended_at: at, end_reason: reason }).where('id', '=', id).execute();
   }
 
   /** Handling times of the queue's last finished items, newest first (for wait estimates). */
-  recentHandleTimes(queue: string, limit = 20): number[] {
-    return this.recentHandled.all(queue, limit).map((r) => r.handle);
+  async recentHandleTimes(queue: string, limit = 20): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('work_items')
+      .select((eb) => eb('ended_at', '-', eb.ref('assigned_at')).as('handle'))
+      .where('queue', '=', queue)
+      .where('status', '=', 'done')
+      .where('assigned_at', 'is not', null)
+      .where('end_reason', '=', 'done')
+      .orderBy('ended_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => Number(r.handle));
   }
 }

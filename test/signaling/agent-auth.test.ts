@@ -29,8 +29,8 @@ describe('agent endpoints and sockets need a live session', () => {
     assert.equal(missing.status, 400);
   });
 
-  it('stores passwords as scrypt hashes, never in clear', () => {
-    const alice = server.services.stores.agents.findByUsername('alice')!;
+  it('stores passwords as scrypt hashes, never in clear', async () => {
+    const alice = (await server.services.stores.agents.findByUsername('alice'))!;
     assert.match(alice.passwordHash, /^scrypt\$16384\$8\$1\$/);
     assert.ok(!alice.passwordHash.includes('demo'));
   });
@@ -43,7 +43,7 @@ describe('agent endpoints and sockets need a live session', () => {
       assert.equal(none.body.error.code, 'unauthorized');
       const garbage = await request(server.url, path, { token: 'not-a-token' });
       assert.equal(garbage.status, 401);
-      const alice = server.services.stores.agents.findByUsername('alice')!;
+      const alice = (await server.services.stores.agents.findByUsername('alice'))!;
       const forged = encodeSessionToken({ sid: 'se_x', sub: alice.id, exp: Date.now() + 60_000 }, 'some-other-secret-some-other-secret');
       assert.equal((await request(server.url, path, { token: forged })).status, 401);
     });
@@ -119,7 +119,7 @@ describe('passwords never reach the logs', () => {
       await request(server.url, '/api/v1/agent/sessions', { rawBody: `{"username":"carol","password":"${secret}"`, headers: { 'content-type': 'application/json' } });
       assert.ok(lines.some((l) => l.includes('sign-in refused for "carol"')), 'failed sign-ins are logged, by name and address');
       assert.equal(lines.filter((l) => l.includes(secret) || l.includes('Tr0ub4dor')).length, 0, lines.join('\n'));
-      const stored = server.services.stores.db.prepare('SELECT * FROM agents WHERE username = ?').get('carol') as Record<string, unknown>;
+      const stored = (await server.services.stores.db.selectFrom('agents').selectAll().where('username', '=', 'carol').executeTakeFirstOrThrow()) as Record<string, unknown>;
       assert.equal(JSON.stringify(stored).includes(secret), false, 'nor stored in clear');
     } finally {
       await server.close();

@@ -1,13 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { TestSocket } from '../support/test-socket.js';
 import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import { sniffType } from '../../signaling/attachments/sniff-type.js';
 import { contentDisposition, sanitizeFileName } from '../../signaling/attachments/file-name.js';
+import { countRows } from '../support/store-rows.js';
 
 /** Real files, as small as they get: a 1×1 PNG, a 1×1 JPEG, an empty one-page-less PDF. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -39,10 +40,8 @@ async function download(server: TestServer, id: string, token?: string, origin?:
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
-const filesOf = (server: TestServer) => {
-  const dir = join(server.dataDir, 'attachments');
-  return existsSync(dir) ? readdirSync(dir) : [];
-};
+/** How many attachments' bytes the store holds. */
+const storedFiles = (server: TestServer) => countRows(server, 'attachment_contents');
 
 const conversation = (server: TestServer, visitorId: string, site = 'demo') => createInteraction(server.url, sampleContext({ visitor: { id: visitorId } }), site);
 
@@ -86,7 +85,7 @@ describe('attachments over HTTP', () => {
   });
   after(() => server.close());
 
-  it('accepts a PNG, a JPEG and a PDF, stored by random id under dataDir/attachments and nowhere the server serves files from', async () => {
+  it('accepts a PNG, a JPEG and a PDF, stored by random id in the database and nowhere the server serves files from', async () => {
     const { token } = await conversation(server, 'visitor-att-good');
     for (const [bytes, type, name] of [
       [PNG, 'image/png', 'dent.png'],
@@ -99,16 +98,13 @@ describe('attachments over HTTP', () => {
       assert.deepEqual({ ...attachment, id: undefined }, { id: undefined, name, type, size: bytes.length });
       assert.match(attachment.id, /^at_[A-Za-z0-9_-]+$/);
       assert.ok(!attachment.id.includes(name.split('.')[0]!), 'the id says nothing of the name');
-      const file = join(server.dataDir, 'attachments', attachment.id);
-      assert.deepEqual(readFileSync(file), bytes);
-      const root = server.services.rootDir;
-      for (const served of ['dist', 'demo']) assert.ok(relative(join(root, served), file).startsWith('..'), `not under ${served}/`);
+      assert.deepEqual(Buffer.from((await server.services.stores.attachments.bytesOf(attachment.id))!), Buffer.from(bytes));
       for (const path of [`/widgets/${attachment.id}`, `/demo/${attachment.id}`, `/${attachment.id}`]) {
         assert.equal((await request(server.url, path)).status, 404, path);
       }
     }
-    // No temporary files left behind.
-    assert.ok(filesOf(server).every((f) => !f.endsWith('.tmp')));
+    // Every node reads them from the database: nothing in one node's data directory.
+    assert.equal(existsSync(join(server.dataDir, 'attachments')), false);
   });
 
   it('accepts a file the browser could not name the type of (octet-stream), by its content', async () => {
@@ -121,26 +117,26 @@ describe('attachments over HTTP', () => {
 
   it('refuses HTML named photo.png (415), whatever it claims to be, and stores nothing', async () => {
     const { token, interactionId } = await conversation(server, 'visitor-att-html');
-    const before = filesOf(server).length;
+    const before = await storedFiles(server);
     for (const type of ['image/png', 'text/html', 'application/octet-stream']) {
       const res = await upload(server, token, HTML, { type, name: 'photo.png' });
       assert.equal(res.status, 415, type);
       assert.equal(res.body.error.code, 'unsupported_type');
       assert.match(res.body.error.message, /PNG, JPEG, GIF, WebP.*PDF/);
     }
-    assert.equal(filesOf(server).length, before);
-    assert.equal(server.services.stores.attachments.countFor(interactionId), 0);
+    assert.equal(await storedFiles(server), before);
+    assert.equal(await server.services.stores.attachments.countFor(interactionId), 0);
   });
 
   it('refuses a PDF declared as image/png (415), naming the mismatch', async () => {
     const { token, interactionId } = await conversation(server, 'visitor-att-mismatch');
-    const before = filesOf(server).length;
+    const before = await storedFiles(server);
     const res = await upload(server, token, PDF, { type: 'image/png', name: 'photo.png' });
     assert.equal(res.status, 415);
     assert.equal(res.body.error.code, 'unsupported_type');
     assert.equal(res.body.error.message, 'The file is a PDF but was sent as image/png.');
-    assert.equal(filesOf(server).length, before);
-    assert.equal(server.services.stores.attachments.countFor(interactionId), 0);
+    assert.equal(await storedFiles(server), before);
+    assert.equal(await server.services.stores.attachments.countFor(interactionId), 0);
   });
 
   it('refuses an empty file, a missing or unknown token (401), and a page on an origin the site does not allow (403), to upload or to read', async () => {
@@ -240,15 +236,15 @@ describe('attachment limits', () => {
     assert.equal(res.status, 413);
     assert.equal(res.body.error.code, 'attachment_too_large');
     assert.equal(res.body.error.message, 'An attachment is at most 4 KB.');
-    assert.deepEqual(filesOf(server), []);
-    assert.equal(server.services.stores.attachments.countFor(interactionId), 0);
+    assert.equal(await storedFiles(server), 0);
+    assert.equal(await server.services.stores.attachments.countFor(interactionId), 0);
     // The connection is still good for the next request.
     assert.equal((await upload(server, token, PNG)).status, 201);
   });
 
   it('refuses a chunked body once it passes the limit, without a length to go by', async () => {
     const { token, interactionId } = await conversation(server, 'visitor-lim-chunked');
-    const before = filesOf(server).length;
+    const before = await storedFiles(server);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(PNG);
@@ -259,21 +255,21 @@ describe('attachment limits', () => {
     const res = await upload(server, token, stream);
     assert.equal(res.status, 413);
     assert.equal(res.body.error.code, 'attachment_too_large');
-    assert.equal(filesOf(server).length, before);
-    assert.equal(server.services.stores.attachments.countFor(interactionId), 0);
+    assert.equal(await storedFiles(server), before);
+    assert.equal(await server.services.stores.attachments.countFor(interactionId), 0);
   });
 
   it('refuses more than limits.attachmentsPerInteraction in one conversation (409), and stores nothing more', async () => {
     const { token, interactionId } = await conversation(server, 'visitor-lim-count');
     assert.equal((await upload(server, token, PNG)).status, 201);
     assert.equal((await upload(server, token, PDF, { type: 'application/pdf' })).status, 201);
-    const before = filesOf(server).length;
+    const before = await storedFiles(server);
     const third = await upload(server, token, PNG);
     assert.equal(third.status, 409);
     assert.equal(third.body.error.code, 'too_many_attachments');
     assert.equal(third.body.error.message, 'A conversation has at most 2 attachments.');
-    assert.equal(filesOf(server).length, before);
-    assert.equal(server.services.stores.attachments.countFor(interactionId), 2);
+    assert.equal(await storedFiles(server), before);
+    assert.equal(await server.services.stores.attachments.countFor(interactionId), 2);
     // Another conversation has its own allowance.
     const other = await conversation(server, 'visitor-lim-count2');
     assert.equal((await upload(server, other.token, PNG)).status, 201);
@@ -327,7 +323,7 @@ describe('attachments in the chat', () => {
     visitor.send({ type: 'send', cid: 'att-cid-0003', text: '', attachment: pdf.id });
     const again = await visitor.next('error');
     assert.deepEqual({ code: again.code, cid: again.cid }, { code: 'invalid_message', cid: 'att-cid-0003' });
-    const stored = server.services.stores.messages.since(interactionId, 0).filter((m) => m.attachment);
+    const stored = (await server.services.stores.messages.since(interactionId, 0)).filter((m) => m.attachment);
     assert.deepEqual(
       stored.map((m) => m.attachment!.id),
       [photo.id, pdf.id],
@@ -367,8 +363,8 @@ describe('attachments in the chat', () => {
     visitor.send({ type: 'send', cid: 'steal-cid-004', text: '' });
     assert.equal((await visitor.next('error')).message, 'A message cannot be empty.');
 
-    assert.deepEqual(server.services.stores.messages.since(thief.interactionId, 0), []);
-    assert.equal(server.services.interactions.get(thief.interactionId)!.status, 'new', 'nothing was queued');
+    assert.deepEqual((await server.services.stores.messages.since(thief.interactionId, 0)), []);
+    assert.equal((await server.services.interactions.get(thief.interactionId))!.status, 'new', 'nothing was queued');
     visitor.close();
   });
 });

@@ -6,6 +6,7 @@ import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import { agentConsole, type ConsoleHandle } from '../support/agent-console.js';
 import { iceServersFor } from '../../signaling/sip/ice-servers.js';
+import { countRows } from '../support/store-rows.js';
 
 describe('preparing calls over HTTP', () => {
   let server: TestServer;
@@ -75,7 +76,7 @@ describe('preparing calls over HTTP', () => {
     assert.equal(res.status, 201);
     assert.deepEqual(res.body.sip, { mode: 'embedded', domain: 'warmline.invalid', target: 'sip:support@warmline.invalid' });
     assert.deepEqual(res.body.iceServers, []);
-    assert.ok(server.services.interactions.findByToken(res.body.token), 'the token opens the new conversation');
+    assert.ok(await server.services.interactions.findByToken(res.body.token), 'the token opens the new conversation');
   });
 
   it('joins the visitor’s chat conversation, storing the context with the chosen queue', async () => {
@@ -84,13 +85,13 @@ describe('preparing calls over HTTP', () => {
     assert.equal(res.status, 201);
     assert.equal(res.body.interactionId, interactionId);
     assert.equal(res.body.sip.target, 'sip:billing@warmline.invalid');
-    assert.equal(server.services.interactions.get(interactionId)!.context.topic, 'Billing');
+    assert.equal((await server.services.interactions.get(interactionId))!.context.topic, 'Billing');
   });
 
   it('refuses a missing, unknown or closed queue, a foreign or unknown token and a bad context, changing nothing', async () => {
     const { token } = await createInteraction(server.url, sampleContext(), 'demo');
-    const count = () => (server.services.stores.db.prepare('SELECT count(*) AS n FROM interactions').get() as { n: number }).n;
-    const before = count();
+    const count = () => countRows(server, 'interactions');
+    const before = (await count());
     const cases: Array<[Record<string, unknown>, number, RegExp]> = [
       [{ site: 'topical', context: sampleContext() }, 422, /queue must be one of: billing, sales, night/],
       [{ site: 'topical', queue: 'fun', context: sampleContext() }, 422, /queue must be one of/],
@@ -105,7 +106,7 @@ describe('preparing calls over HTTP', () => {
       assert.equal(res.status, status, JSON.stringify(body).slice(0, 80));
       assert.match(res.body.error.message, message);
     }
-    assert.equal(count(), before);
+    assert.equal((await count()), before);
   });
 
   it('gives agents their address of record and ICE servers, with their session only', async () => {

@@ -29,6 +29,12 @@ describe('configuration', () => {
     assert.equal(config.sites[0]?.origins[0], 'https://shop.example');
   });
 
+  it('stores in SQLite unless WARMLINE_DATABASE_URL (database.url) names a PostgreSQL', () => {
+    assert.equal(loadConfig({}, dir).database.url, undefined);
+    assert.equal(loadConfig({ WARMLINE_DATABASE_URL: 'postgres://warmline:secret@db.internal:5432/warmline' }, dir).database.url, 'postgres://warmline:secret@db.internal:5432/warmline');
+    assert.throws(() => loadConfig({ WARMLINE_DATABASE_URL: 'mysql://db/warmline' }, dir), /database\.url: must be a postgres:\/\/ URL/);
+  });
+
   it('refuses to start with every wrong field named', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ port: 'eighty', routing: { awayAfterMissedOffers: 0 }, typo: true, secret: 'short' }));

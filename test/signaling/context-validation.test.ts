@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { request } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
+import { countRows } from '../support/store-rows.js';
 
 describe('POST /api/v1/interactions validates the context', () => {
   let server: TestServer;
-  const count = () => (server.services.stores.db.prepare('SELECT count(*) AS n FROM interactions').get() as { n: number }).n;
+  const count = () => countRows(server, 'interactions');
   before(async () => {
     server = await startTestServer({ limits: { contextBytes: 4096, bodyBytes: 16384 } });
   });
@@ -18,7 +19,7 @@ describe('POST /api/v1/interactions validates the context', () => {
     assert.equal(res.status, 201);
     assert.match(res.body.interactionId, /^in_/);
     assert.ok(res.body.token.length >= 40, 'the token is long and random');
-    const stored = server.services.interactions.get(res.body.interactionId)!;
+    const stored = (await server.services.interactions.get(res.body.interactionId))!;
     assert.deepEqual(stored.context.visitor.identity, { name: 'Jamie', email: 'jamie@example.com', verified: false });
     assert.equal(stored.context.cart?.total, 59);
   });
@@ -37,18 +38,18 @@ describe('POST /api/v1/interactions validates the context', () => {
   ];
   for (const [what, mutate, status, message] of refused) {
     it(`refuses ${what} with ${status} and a message naming it, storing nothing`, async () => {
-      const before = count();
+      const before = (await count());
       const context: any = sampleContext();
       mutate(context);
       const res = await request(server.url, '/api/v1/interactions', { body: { site: 'demo', context } });
       assert.equal(res.status, status, JSON.stringify(res.body));
       assert.match(res.body.error.message, message);
-      assert.equal(count(), before);
+      assert.equal((await count()), before);
     });
   }
 
   it('refuses a body that is not JSON, not JSON-typed or too large', async () => {
-    const before = count();
+    const before = (await count());
     const bad = await request(server.url, '/api/v1/interactions', { rawBody: '{"site": "demo", ' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'invalid_json');
@@ -57,7 +58,7 @@ describe('POST /api/v1/interactions validates the context', () => {
     const huge = await request(server.url, '/api/v1/interactions', { rawBody: JSON.stringify({ site: 'demo', pad: 'x'.repeat(20_000) }) });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.error.code, 'body_too_large');
-    assert.equal(count(), before);
+    assert.equal((await count()), before);
   });
 
   it('refuses an unknown site and an origin the site does not allow', async () => {
@@ -93,7 +94,7 @@ describe('POST /api/v1/interactions validates the context', () => {
     assert.match(error.message, /context\.cart\.items\.0\.price: must not be negative/);
     ws.send({ type: 'context', context: sampleContext({ visitor: { id: 'someone-else' } }) });
     assert.match((await ws.next('error')).message, /visitor\.id cannot change/);
-    assert.equal(server.services.interactions.get(interactionId)!.context.cart?.items[0]?.price, 59);
+    assert.equal((await server.services.interactions.get(interactionId))!.context.cart?.items[0]?.price, 59);
     await ws.close();
   });
 });

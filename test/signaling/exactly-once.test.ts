@@ -22,8 +22,8 @@ async function chat(server: TestServer, visitorId: string) {
   return { token, interactionId, visitor, agent, agentToken };
 }
 
-const stored = (server: TestServer, interactionId: string) =>
-  server.services.stores.messages.since(interactionId, 0).map((m) => `${m.sender}:${m.body}`);
+const stored = async (server: TestServer, interactionId: string) =>
+  (await server.services.stores.messages.since(interactionId, 0)).map((m) => `${m.sender}:${m.body}`);
 
 describe('every message is stored once, acknowledged, and resumed after reconnects', () => {
   let server: TestServer;
@@ -43,21 +43,21 @@ describe('every message is stored once, acknowledged, and resumed after reconnec
     await agent.next((f) => f.type === 'message' && f.message.text === 'Where is my order?');
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(agent.pending('message').filter((f) => f.message.text === 'Where is my order?').length, 0, 'the agent saw it once');
-    assert.equal(stored(server, interactionId).filter((m) => m === 'visitor:Where is my order?').length, 1);
+    assert.equal((await stored(server, interactionId)).filter((m) => m === 'visitor:Where is my order?').length, 1);
     // The same for the agent's side.
     agent.send({ type: 'send', interactionId, cid: 'agent-resend-1', text: 'Let me check.' });
     agent.send({ type: 'send', interactionId, cid: 'agent-resend-1', text: 'Let me check.' });
     const a1 = await agent.next((f) => f.type === 'ack' && f.cid === 'agent-resend-1');
     const a2 = await agent.next((f) => f.type === 'ack' && f.cid === 'agent-resend-1');
     assert.equal(a1.seq, a2.seq);
-    assert.equal(stored(server, interactionId).filter((m) => m === 'agent:Let me check.').length, 1);
+    assert.equal((await stored(server, interactionId)).filter((m) => m === 'agent:Let me check.').length, 1);
     visitor.close();
     agent.close();
   });
 
   it('a visitor who reconnects receives exactly what they missed, after the last seq they saw', async () => {
     const { token, interactionId, visitor, agent } = await chat(server, 'visitor-resume1');
-    const lastSeen = server.services.interactions.get(interactionId)!.lastSeq;
+    const lastSeen = (await server.services.interactions.get(interactionId))!.lastSeq;
     await visitor.close();
     agent.send({ type: 'send', interactionId, cid: 'while-away-01', text: 'Are you still there?' });
     agent.send({ type: 'send', interactionId, cid: 'while-away-02', text: 'I found your order.' });
@@ -85,7 +85,7 @@ describe('every message is stored once, acknowledged, and resumed after reconnec
 
   it('survives a server restart: history kept, the agent still assigned, a message sent meanwhile stored once', async () => {
     const { token, interactionId, visitor, agent, agentToken } = await chat(server, 'visitor-restart1');
-    const lastSeen = server.services.interactions.get(interactionId)!.lastSeq;
+    const lastSeen = (await server.services.interactions.get(interactionId))!.lastSeq;
     const closed = Promise.all([visitor.closed, agent.closed]);
     await server.restart();
     const codes = await closed;
@@ -108,7 +108,7 @@ describe('every message is stored once, acknowledged, and resumed after reconnec
     assert.ok(view, 'the interaction is still assigned to alice');
     const texts = [...view.messages.map((m: any) => m.text), ...(await collect(a2, interactionId))];
     assert.deepEqual(texts.filter((t) => t === 'Hello again'), ['Hello again']);
-    assert.equal(stored(server, interactionId).filter((m) => m === 'visitor:Hello again').length, 1);
+    assert.equal((await stored(server, interactionId)).filter((m) => m === 'visitor:Hello again').length, 1);
     v2.close();
     a2.close();
   });

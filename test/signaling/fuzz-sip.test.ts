@@ -28,6 +28,7 @@ import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import { cpuMs, fuzzOptions } from '../support/fuzz.js';
 import { OutgoingSip, isRequest, parseSip, type SipRequest, type SipResponse } from '../../signaling/sip/sip-message.js';
+import { callRecords } from '../support/store-rows.js';
 
 /** `limits.frameBytes` by default; checked against the server's config. */
 const FRAME_BYTES = 64 * 1024;
@@ -941,7 +942,7 @@ describe('fuzzing the SIP proxy over WebSocket', () => {
     const bye = await agent.request('BYE');
     agent.respond(bye, 200, 'OK');
     await caller.response(200, 'BYE');
-    const [record] = server.services.stores.calls.listForInteraction(interactionId);
+    const [record] = await callRecords(server, interactionId);
     assert.equal(record?.status, 'ended');
     assert.equal(record?.endReason, 'hangup-visitor');
     await Promise.all([agent.close(), caller.close()]);

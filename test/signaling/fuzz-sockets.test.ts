@@ -389,7 +389,7 @@ describe('fuzzing the chat sockets: random and mutated frames never crash the se
     assert.equal(server.services.config.limits.frameBytes, FRAME_BYTES);
     const early = await createInteraction(server.url, sampleContext());
     const fuzzed = await createInteraction(server.url, sampleContext());
-    Object.assign(ids, { early: early.interactionId, fuzzed: fuzzed.interactionId, bob: server.services.stores.agents.findByUsername('bob')!.id });
+    Object.assign(ids, { early: early.interactionId, fuzzed: fuzzed.interactionId, bob: (await server.services.stores.agents.findByUsername('bob'))!.id });
     Object.assign(tokens, { early: early.token, fuzzed: fuzzed.token, alice: (await signIn(server.url, 'alice')).token });
   });
   after(async () => {

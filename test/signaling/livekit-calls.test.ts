@@ -15,6 +15,7 @@ import { TestSocket } from '../support/test-socket.js';
 import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import type { RoomCloser } from '../../signaling/livekit/room-closer.js';
+import { callRecords } from '../support/store-rows.js';
 
 const livekit = { url: 'wss://livekit.example.com', apiKey: 'APIwarmlinetest', apiSecret: 'livekit-test-secret-0123456789abcdef' };
 const verifier = new TokenVerifier(livekit.apiKey, livekit.apiSecret);
@@ -113,7 +114,7 @@ describe('calls over LiveKit, the server’s side', () => {
     assert.equal((await request(server.url, '/api/v1/agent/livekit/hangup', { token: bob.token, body: { interactionId: visitor.interactionId } })).status, 204);
     assert.deepEqual(await state(visitor.token), { state: 'ended', reason: 'remote-hangup' });
     assert.ok(rooms.closed.includes(visitor.livekit.room));
-    const record = server.services.stores.calls.listForInteraction(visitor.interactionId).at(-1)!;
+    const record = (await callRecords(server, visitor.interactionId)).at(-1)!;
     assert.deepEqual([record.status, record.endReason, record.sipCallId], ['ended', 'hangup-agent', visitor.livekit.room]);
   });
 
@@ -158,7 +159,7 @@ describe('calls over LiveKit, the server’s side', () => {
     const accepted = await webhook(left);
     assert.equal(accepted.status, 200);
     assert.deepEqual(await state(visitor.token), { state: 'ended', reason: 'remote-hangup' });
-    const record = server.services.stores.calls.listForInteraction(visitor.interactionId).at(-1)!;
+    const record = (await callRecords(server, visitor.interactionId)).at(-1)!;
     assert.deepEqual([record.status, record.endReason], ['ended', 'hangup-visitor']);
     // A room that is not ours, or an event we do not act on: accepted, ignored.
     assert.equal((await webhook({ event: 'room_finished', room: { name: 'someone-elses-room', sid: 'RM_y' } })).status, 200);

@@ -13,6 +13,7 @@ import { SipClient } from '../support/sip-client.js';
 import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { countRows } from '../support/store-rows.js';
 
 const SHOP = 'https://shop.example';
 const EVIL = 'https://evil.example';
@@ -138,9 +139,9 @@ describe('rate limits', () => {
   });
 
   it('limits new conversations per address, creating nothing when refused', async () => {
-    const count = () => (server.services.stores.db.prepare('SELECT count(*) AS n FROM interactions').get() as { n: number }).n;
+    const count = () => countRows(server, 'interactions');
     clock.advance(60_000);
-    const before = count();
+    const before = (await count());
     let refused = 0;
     for (let i = 0; i < 8; i++) {
       const res = await request(server.url, '/api/v1/interactions', { body: { site: 'demo', context: sampleContext() } });
@@ -148,7 +149,7 @@ describe('rate limits', () => {
       else assert.equal(res.status, 201);
     }
     assert.equal(refused, 3, 'a burst of five, then refused');
-    assert.equal(count(), before + 5);
+    assert.equal((await count()), before + 5);
   });
 
   it('limits chat messages per conversation with an error frame; the refused message is stored once, when resent after', async () => {
@@ -165,12 +166,12 @@ describe('rate limits', () => {
     const error = await visitor.next('error');
     assert.deepEqual([error.code, error.cid], ['rate_limited', 'cid-flood-5']);
     assert.ok(error.retryAfter >= 1);
-    const texts = () => server.services.interactions.messagesSince(interactionId, 0).map((m) => m.body);
-    assert.equal(texts().includes('one too many'), false, 'not stored');
+    const texts = async () => (await server.services.interactions.messagesSince(interactionId, 0)).map((m) => m.body);
+    assert.equal((await texts()).includes('one too many'), false, 'not stored');
     clock.advance(error.retryAfter * 1000);
     visitor.send({ type: 'send', cid: 'cid-flood-5', text: 'one too many' });
     await visitor.next((f) => f.type === 'ack' && f.cid === 'cid-flood-5');
-    assert.equal(texts().filter((t) => t === 'one too many').length, 1);
+    assert.equal((await texts()).filter((t) => t === 'one too many').length, 1);
     visitor.close();
   });
 

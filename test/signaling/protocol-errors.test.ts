@@ -94,7 +94,7 @@ describe('the chat sockets answer broken and hostile frames with errors, and kee
     }
     agent.send({ type: 'accept', interactionId });
     assert.equal((await agent.next('error')).code, 'conflict', 'no offer was made to bob');
-    assert.equal(server.services.stores.messages.since(interactionId, 0).length, 0);
+    assert.equal((await server.services.stores.messages.since(interactionId, 0)).length, 0);
     agent.close();
   });
 

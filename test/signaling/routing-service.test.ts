@@ -12,6 +12,7 @@ import { SipClient } from '../support/sip-client.js';
 import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { countRows } from '../support/store-rows.js';
 
 describe('routing over the API: offline messages, callbacks, transfers', () => {
   let server: TestServer;
@@ -70,8 +71,8 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
 
   it('takes an offline message for a closed queue, refusing bad fields, and offers it once the queue opens to someone', async () => {
     const body = { site: 'demo', queue: 'night', name: 'Robin Night', contact: 'robin@example.com', message: 'Please call me about order 1042.', context: sampleContext() };
-    const rows = () => server.services.stores.db.prepare('SELECT (SELECT count(*) FROM interactions) + (SELECT count(*) FROM work_items) AS n').get() as { n: number };
-    const before = rows().n;
+    const rows = async () => ({ n: (await countRows(server, 'interactions')) + (await countRows(server, 'work_items')) });
+    const before = (await rows()).n;
     for (const [change, expected] of [
       [{ contact: 'not a contact' }, /contact must be an email address or a phone number/],
       [{ name: '' }, /name is required/],
@@ -83,7 +84,7 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
       assert.ok(res.status >= 400 && res.status < 500, `${JSON.stringify(change)} is refused`);
       assert.match(res.body.error.message, expected);
     }
-    assert.equal(rows().n, before, 'nothing was stored');
+    assert.equal((await rows()).n, before, 'nothing was stored');
 
     const sent = await request(server.url, '/api/v1/offline', { body });
     assert.equal(sent.status, 201);
@@ -160,7 +161,7 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     alice.socket.send({ type: 'callback-outcome', interactionId: visitor.interactionId, reached: false });
     await alice.socket.next((f) => f.type === 'interaction' && f.interactionId === visitor.interactionId);
     assert.deepEqual((await request(server.url, '/api/v1/callbacks/current', { token: visitor.token })).body, { state: 'none', outcome: 'unreached' }, 'closed after the last try');
-    const items = server.services.stores.workItems.listForInteraction(visitor.interactionId).filter((i) => i.kind === 'callback');
+    const items = (await server.services.stores.workItems.listForInteraction(visitor.interactionId)).filter((i) => i.kind === 'callback');
     assert.equal(items.at(-1)?.endReason, 'unreached');
 
     alice.socket.send({ type: 'callback-outcome', interactionId: visitor.interactionId, reached: true });
@@ -225,9 +226,9 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     await alice.socket.next((f) => f.type === 'offer' && f.offer.interactionId === visitor.interactionId);
     alice.socket.send({ type: 'accept', interactionId: visitor.interactionId });
     await alice.socket.next('assigned');
-    const bobId = server.services.stores.agents.findByUsername('bob')!.id;
-    const notes = () => server.services.interactions.notesOf(visitor.interactionId).length;
-    const before = notes();
+    const bobId = (await server.services.stores.agents.findByUsername('bob'))!.id;
+    const notes = async () => (await server.services.interactions.notesOf(visitor.interactionId)).length;
+    const before = await notes();
     for (const [to, expected] of [
       [{ agentId: bobId }, /Bob Chen is not signed in/],
       [{ queue: 'night' }, /Night desk is closed now/],
@@ -235,7 +236,7 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
       alice.socket.send({ type: 'transfer', interactionId: visitor.interactionId, to, note: 'should not be kept', mode: 'blind' });
       assert.match((await alice.socket.next('error')).message, expected);
     }
-    assert.equal(notes(), before, 'no note stored');
+    assert.equal(await notes(), before, 'no note stored');
     alice.socket.send({ type: 'send', interactionId: visitor.interactionId, cid: 'cid-still-mine', text: 'Still with you.' });
     await alice.socket.next((f) => f.type === 'ack' && f.cid === 'cid-still-mine');
   });
@@ -278,7 +279,7 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     const alice = await agent('alice');
     const bob = await agent('bob');
     const visitor = await chatting('A question');
-    const notesBefore = server.services.interactions.notesOf(visitor.interactionId).length;
+    const notesBefore = (await server.services.interactions.notesOf(visitor.interactionId)).length;
     const transfer = (token: string | undefined, body: unknown) => request(server.url, '/api/v1/agent/transfers', { token, body });
     assert.equal((await transfer(undefined, { interactionId: visitor.interactionId, to: { agentId: bob.id }, mode: 'blind' })).status, 401);
     const notMine = await transfer(alice.token, { interactionId: visitor.interactionId, to: { agentId: bob.id }, note: 'x', mode: 'blind' });
@@ -289,7 +290,7 @@ describe('routing over the API: offline messages, callbacks, transfers', () => {
     assert.match(badMode.body.error.message, /mode must be blind or warm/);
     const badTarget = await transfer(alice.token, { interactionId: visitor.interactionId, to: { team: 'x' }, mode: 'warm' });
     assert.equal(badTarget.status, 400);
-    assert.equal(server.services.interactions.notesOf(visitor.interactionId).length, notesBefore);
+    assert.equal((await server.services.interactions.notesOf(visitor.interactionId)).length, notesBefore);
 
     const directory = await request(server.url, '/api/v1/agent/directory', { token: alice.token });
     assert.deepEqual(

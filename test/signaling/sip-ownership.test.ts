@@ -45,7 +45,7 @@ describe('SIP registrar: a binding is its owner’s', () => {
     const client = await connect();
     client.register(username, token);
     await client.response(200, 'REGISTER');
-    return { client, token, agentId: server.services.stores.agents.findByUsername(username)!.id };
+    return { client, token, agentId: (await server.services.stores.agents.findByUsername(username))!.id };
   };
   /** A visitor with a conversation, calling the site's queue. */
   const visitor = async () => {
@@ -143,7 +143,7 @@ describe('SIP registrar: a binding is its owner’s', () => {
     register(bobPhone, 'bob', bob.token, [`<${alice.client.contact}>;expires=0`]);
     await bobPhone.response(403, 'REGISTER');
     assert.equal(server.services.sip.registrar.agent(alice.agentId)?.contact, alice.client.contact);
-    assert.equal(server.services.sip.registrar.isRegistered(server.services.stores.agents.findByUsername('bob')!.id), false);
+    assert.equal(server.services.sip.registrar.isRegistered((await server.services.stores.agents.findByUsername('bob'))!.id), false);
     await nextCallRingsAlice(alice.client, [browser, bobPhone]);
   });
 

@@ -10,6 +10,7 @@ import { DOMAIN, SipClient } from '../support/sip-client.js';
 import { createInteraction, request, signIn } from '../support/http.js';
 import { sampleContext } from '../support/fixtures.js';
 import type { SipRequest } from '../../signaling/sip/sip-message.js';
+import { callRecords } from '../support/store-rows.js';
 
 describe('SIP over WebSocket: registrar and proxy', () => {
   let server: TestServer;
@@ -34,7 +35,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     const call = client.invite(queue, token);
     return { client, call, token, interactionId };
   };
-  const calls = (interactionId: string) => server.services.stores.calls.listForInteraction(interactionId);
+  const calls = (interactionId: string) => callRecords(server, interactionId);
 
   before(async () => {
     server = await startTestServer();
@@ -66,10 +67,10 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     client.register('alice', token);
     const ok = await client.response(200, 'REGISTER');
     assert.match(ok.getHeader('contact')!, new RegExp(`<${client.contact}>;expires=600`));
-    assert.equal(server.services.sip.registrar.isRegistered(server.services.stores.agents.findByUsername('alice')!.id), true);
+    assert.equal(server.services.sip.registrar.isRegistered((await server.services.stores.agents.findByUsername('alice'))!.id), true);
     client.register('alice', token, { expires: 0 });
     await client.response(200, 'REGISTER');
-    assert.equal(server.services.sip.registrar.isRegistered(server.services.stores.agents.findByUsername('alice')!.id), false);
+    assert.equal(server.services.sip.registrar.isRegistered((await server.services.stores.agents.findByUsername('alice'))!.id), false);
   });
 
   it('routes a call to the registered agent with the interaction, and relays everything until BYE', async () => {
@@ -90,7 +91,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     const recordRoute = invite.getHeader('record-route')!;
     assert.match(recordRoute, /^<sip:warmline-proxy@warmline\.invalid;transport=ws;lr>$/);
     assert.equal(Number(invite.getHeader('max-forwards')), 69);
-    assert.equal(calls(caller.interactionId)[0]?.status, 'ringing');
+    assert.equal((await calls(caller.interactionId))[0]?.status, 'ringing');
 
     agent.client.respond(invite, 180, 'Ringing', { toTag: 'agenttag' });
     const ringing = await caller.client.response(180, 'INVITE');
@@ -100,7 +101,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     assert.equal(ok.toTag, 'agenttag');
     assert.equal(ok.getHeader('p-asserted-identity'), '"Alice Martin" <sip:alice@warmline.invalid>', 'the proxy says who answered');
     assert.equal(ok.getHeader('record-route'), recordRoute);
-    assert.equal(calls(caller.interactionId)[0]?.status, 'answered');
+    assert.equal((await calls(caller.interactionId))[0]?.status, 'answered');
 
     // The caller's dialog: remote target = agent's contact, route set = the Record-Route.
     const fromCaller = {
@@ -141,7 +142,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     const bye = await agent.client.request('BYE');
     agent.client.respond(bye, 200, 'OK');
     await caller.client.response(200, 'BYE');
-    const [record] = calls(caller.interactionId);
+    const [record] = await calls(caller.interactionId);
     assert.equal(record?.status, 'ended');
     assert.equal(record?.endReason, 'hangup-visitor');
     assert.deepEqual(server.services.sip.stats().calls, 0);
@@ -170,7 +171,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     assert.equal(bye.getHeaders('via').length, 2, 'the proxy’s Via is on top of the agent’s');
     caller.client.respond(bye, 200, 'OK');
     await agent.client.response(200, 'BYE');
-    assert.equal(calls(caller.interactionId)[0]?.endReason, 'hangup-agent');
+    assert.equal((await calls(caller.interactionId))[0]?.endReason, 'hangup-agent');
   });
 
   it('passes a CANCEL on while ringing: the agent’s phone stops and the caller gets 487', async () => {
@@ -190,7 +191,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     assert.equal(ack.viaBranch, invite.viaBranch, 'the proxy acknowledges the 487 itself (§17.1.1.3)');
     assert.equal(ack.toTag, 'ringing');
     await caller.client.response(487, 'INVITE');
-    assert.equal(calls(caller.interactionId)[0]?.endReason, 'cancelled');
+    assert.equal((await calls(caller.interactionId))[0]?.endReason, 'cancelled');
     assert.deepEqual(await agent.client.quiet(), []);
   });
 
@@ -198,7 +199,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
     const alone = await visitor();
     const unavailable = await alone.client.response(480, 'INVITE');
     assert.match(unavailable.getHeader('warning')!, /No agent is available/);
-    assert.equal(calls(alone.interactionId)[0]?.endReason, 'no-agent');
+    assert.equal((await calls(alone.interactionId))[0]?.endReason, 'no-agent');
 
     const agent = await phone('alice');
     const caller = await visitor();
@@ -318,7 +319,7 @@ describe('SIP over WebSocket: registrar and proxy', () => {
         assert.equal(message.statusCode, status, `${what}: ${response.text.split('\r\n')[0]}`);
         if (warningOrReason) assert.match(`${message.reasonPhrase} ${message.getHeader('warning') ?? ''}`, warningOrReason, what);
       }
-      assert.equal(calls(interactionId).length, 0, 'no call was started by any of it');
+      assert.equal((await calls(interactionId)).length, 0, 'no call was started by any of it');
 
       // Garbage gets no answer; the connection stays until there is too much of it.
       client.sendRaw('this is not SIP at all');
@@ -400,11 +401,11 @@ describe('SIP proxy timers', () => {
         await client.request('ACK');
       }
       // Both missed their offer: both were set away (awayAfterMissedOffers 1). The caller waits, then gives up.
-      for (const agent of server.services.stores.agents.list()) assert.equal(server.services.routing.presenceOf(agent.id), 'away');
+      for (const agent of await server.services.stores.agents.list()) assert.equal(await server.services.routing.presenceOf(agent.id), 'away');
       clock.advance(300_000);
       const final = await caller.response(480, 'INVITE');
       assert.match(final.getHeader('warning')!, /callback/);
-      assert.equal(server.services.stores.calls.listForInteraction(interactionId)[0]?.endReason, 'no-answer');
+      assert.equal((await callRecords(server, interactionId))[0]?.endReason, 'no-answer');
       await Promise.all([...phones, caller].map((c) => c.close()));
     } finally {
       await server.close();

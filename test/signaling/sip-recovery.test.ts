@@ -15,6 +15,7 @@ import { sampleContext } from '../support/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { agentConsole } from '../support/agent-console.js';
 import type { SipRequest } from '../../signaling/sip/sip-message.js';
+import { callRecords } from '../support/store-rows.js';
 
 /** The default `sip.recoverySeconds`. */
 const RECOVERY_WINDOW_MS = 30_000;
@@ -45,7 +46,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     const fromAgent = { callId: call.callId, remoteTarget: visitor.contact, route, localTag: 'agent-tag', remoteTag: call.fromTag, localUri: `sip:support@${DOMAIN}`, remoteUri: `sip:visitor@${DOMAIN}` };
     return { agent, agentToken, visitor, token, interactionId, call, fromVisitor, fromAgent };
   }
-  const record = (interactionId: string) => server.services.stores.calls.listForInteraction(interactionId).at(-1);
+  const record = async (interactionId: string) => (await callRecords(server, interactionId)).at(-1);
   /** The visitor's browser back on a new WebSocket: it registers its conversation's address again. */
   async function visitorBack(c: Awaited<ReturnType<typeof answeredCall>>) {
     const again = track(await c.visitor.reopen(sipUrl()));
@@ -76,7 +77,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     const c = await answeredCall();
     await c.visitor.close();
     assert.deepEqual(await c.agent.quiet(), [], 'no BYE: the audio may still be flowing');
-    assert.equal(record(c.interactionId)?.status, 'answered');
+    assert.equal((await record(c.interactionId))?.status, 'answered');
     assert.equal(server.services.sip.stats().reconnecting, 1);
 
     // alice puts the call on hold while the visitor is away: the re-INVITE waits for them.
@@ -92,13 +93,13 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
 
     // The window passes and nothing ends; then the visitor hangs up over the new WebSocket.
     clock.advance(RECOVERY_WINDOW_MS);
-    assert.equal(record(c.interactionId)?.status, 'answered');
+    assert.equal((await record(c.interactionId))?.status, 'answered');
     back.inDialog('BYE', c.fromVisitor, 2);
     const bye = await c.agent.request('BYE');
     assert.equal(bye.fromTag, c.call.fromTag);
     c.agent.respond(bye, 200, 'OK');
     await back.response(200, 'BYE');
-    assert.equal(record(c.interactionId)?.endReason, 'hangup-visitor');
+    assert.equal((await record(c.interactionId))?.endReason, 'hangup-visitor');
   });
 
   it('gets the agent’s side back when her softphone registers again over a new WebSocket', async () => {
@@ -114,7 +115,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     back.inDialog('BYE', c.fromAgent, 2);
     c.visitor.respond(await c.visitor.request('BYE'), 200, 'OK');
     await back.response(200, 'BYE');
-    assert.equal(record(c.interactionId)?.endReason, 'hangup-agent');
+    assert.equal((await record(c.interactionId))?.endReason, 'hangup-agent');
   });
 
   it('sends again over the new WebSocket what went into the old one unanswered (it died unnoticed with the network)', async () => {
@@ -135,7 +136,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     await c.visitor.close();
     c.agent.inDialog('BYE', c.fromAgent, 2);
     await c.agent.quiet(100);
-    assert.equal(record(c.interactionId)?.endReason, 'hangup-agent', 'the call is over for the records at once');
+    assert.equal((await record(c.interactionId))?.endReason, 'hangup-agent', 'the call is over for the records at once');
     const back = await visitorBack(c);
     const bye = await back.request('BYE');
     back.respond(bye, 200, 'OK');
@@ -155,7 +156,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     assert.ok(bye.cseq > 1, 'the CSeq follows the caller’s last one');
     assert.match(bye.getHeader('reason')!, /Connection lost/);
     c.agent.respond(bye, 200, 'OK');
-    assert.equal(record(c.interactionId)?.endReason, 'connection-lost');
+    assert.equal((await record(c.interactionId))?.endReason, 'connection-lost');
     // alice is free again: the next caller rings her.
     const { token } = await createInteraction(server.url, sampleContext());
     const next = track(await SipClient.open(sipUrl()));
@@ -196,7 +197,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     const back = await agentBack(c);
     back.respond(await back.request('INFO'), 200, 'OK');
     await c.visitor.response(200, 'INFO');
-    assert.equal(record(c.interactionId)?.status, 'answered');
+    assert.equal((await record(c.interactionId))?.status, 'answered');
   });
 
   it('passes on a 2xx the answering side sends again after a restart lost its transaction, so the call is not ended for want of an ACK', async () => {
@@ -320,7 +321,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     const agent = track(await SipClient.open(sipUrl()));
     agent.register('alice', token, { expires: 60 });
     await agent.response(200, 'REGISTER');
-    const alice = server.services.stores.agents.findByUsername('alice')!.id;
+    const alice = (await server.services.stores.agents.findByUsername('alice'))!.id;
     assert.equal(server.services.routing.engine.agentSnapshot(alice)?.phoneReady, true);
     clock.advance(59_000);
     assert.equal(server.services.routing.engine.agentSnapshot(alice)?.phoneReady, true);
@@ -339,8 +340,8 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     const c = await answeredCall();
     await server.restart();
     assert.equal(server.services.sip.stats().calls, 1, 'the call was loaded from the store');
-    assert.equal(record(c.interactionId)?.status, 'answered');
-    const alice = server.services.stores.agents.findByUsername('alice')!.id;
+    assert.equal((await record(c.interactionId))?.status, 'answered');
+    const alice = (await server.services.stores.agents.findByUsername('alice'))!.id;
     assert.equal(server.services.routing.engine.workOf(alice).filter((i) => i.kind === 'call').length, 1, 'the call still counts as alice’s work');
 
     const agent = await agentBack(c);
@@ -354,7 +355,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     visitor.inDialog('BYE', c.fromVisitor, 2);
     agent.respond(await agent.request('BYE'), 200, 'OK');
     await visitor.response(200, 'BYE');
-    assert.equal(record(c.interactionId)?.endReason, 'hangup-visitor');
+    assert.equal((await record(c.interactionId))?.endReason, 'hangup-visitor');
     assert.equal(server.services.routing.engine.workOf(alice).filter((i) => i.kind === 'call').length, 0);
 
     await Promise.all([agent.close(), visitor.close()]);
@@ -365,7 +366,7 @@ describe('calls that outlive their WebSockets (dialog recovery)', () => {
     const back = await agentBack(d);
     clock.advance(RECOVERY_WINDOW_MS + 1);
     back.respond(await back.request('BYE'), 200, 'OK');
-    assert.equal(record(d.interactionId)?.endReason, 'connection-lost');
+    assert.equal((await record(d.interactionId))?.endReason, 'connection-lost');
     assert.equal(server.services.routing.engine.workOf(alice).filter((i) => i.kind === 'call').length, 0);
   });
 });

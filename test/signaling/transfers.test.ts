@@ -111,11 +111,11 @@ describe('transfers: refused at once or answered, never left hanging', () => {
   it('refuses at once a call transfer to an agent who cannot take it, naming who and why, and stores no note', async () => {
     const { alice, interactionId, hangUp } = await aliceOnACall();
     await agent('bob', { phone: true });
-    const carolId = server.services.stores.agents.findByUsername('carol')!.id;
-    const daveId = server.services.stores.agents.findByUsername('dave')!.id;
-    const bobId = server.services.stores.agents.findByUsername('bob')!.id;
-    const notes = () => server.services.interactions.notesOf(interactionId).length;
-    const notesBefore = notes();
+    const carolId = (await server.services.stores.agents.findByUsername('carol'))!.id;
+    const daveId = (await server.services.stores.agents.findByUsername('dave'))!.id;
+    const bobId = (await server.services.stores.agents.findByUsername('bob'))!.id;
+    const notes = async () => (await server.services.interactions.notesOf(interactionId)).length;
+    const notesBefore = await notes();
 
     // The issue's case: bob is signed in, available and ready for calls, but billing is not his.
     for (const mode of ['warm', 'blind']) {
@@ -137,7 +137,7 @@ describe('transfers: refused at once or answered, never left hanging', () => {
     const closed = await transfer(alice.token, { interactionId, to: { queue: 'night' } });
     assert.match(closed.body.error.message, /^Night desk is closed now\.$/);
     assert.equal(closed.body.error.reason, 'closed');
-    assert.equal(notes(), notesBefore, 'no note stored for a refused transfer');
+    assert.equal(await notes(), notesBefore, 'no note stored for a refused transfer');
 
     // Once she can take it, it is prepared.
     const phone = await SipClient.open(`${server.wsUrl}/sip`);
@@ -163,12 +163,12 @@ describe('transfers: refused at once or answered, never left hanging', () => {
     alice.socket!.send({ type: 'accept', interactionId });
     await alice.socket!.next('assigned');
 
-    const bobId = server.services.stores.agents.findByUsername('bob')!.id;
+    const bobId = (await server.services.stores.agents.findByUsername('bob'))!.id;
     alice.socket!.send({ type: 'transfer', interactionId, to: { agentId: bobId }, note: '', mode: 'blind' });
     const refused = await alice.socket!.next('error');
     assert.equal(refused.message, 'Bob Chen does not have the billing skill that Billing and refunds needs.');
     assert.deepEqual([refused.code, refused.reason, refused.interactionId], ['conflict', 'skills', interactionId], 'why, as a code the console words');
-    assert.equal(server.services.interactions.require(interactionId).agentId, alice.id, 'the chat stays with alice');
+    assert.equal((await server.services.interactions.require(interactionId)).agentId, alice.id, 'the chat stays with alice');
     alice.socket!.send({ type: 'close', interactionId });
     await alice.socket!.next((f) => f.type === 'interaction' && f.interactionId === interactionId && f.status === 'closed');
   });

@@ -44,7 +44,7 @@ describe('the visitor’s context over HTTP', () => {
     await server.close();
   });
 
-  const stored = () => server.services.interactions.get(interactionId)!.context;
+  const stored = async () => (await server.services.interactions.get(interactionId))!.context;
 
   it('stores the new context and sends it on to the agent watching the conversation: 204, no socket needed', async () => {
     const res = await put(server, token, biggerCart());
@@ -61,10 +61,10 @@ describe('the visitor’s context over HTTP', () => {
   it('keeps the topic the server set for the call when the page sends none', async () => {
     const call = await request(server.url, '/api/v1/calls', { body: { site: 'demo', token, context: sampleContext() } });
     assert.equal(call.status, 201);
-    assert.equal(stored().topic, 'Support');
+    assert.equal((await stored()).topic, 'Support');
     assert.equal((await put(server, token, biggerCart())).status, 204);
-    assert.equal(stored().topic, 'Support', 'the card still says what the call is about');
-    assert.equal(stored().cart?.total, 104);
+    assert.equal((await stored()).topic, 'Support', 'the card still says what the call is about');
+    assert.equal((await stored()).cart?.total, 104);
     assert.equal((await alice.socket.next('context')).context.cart.total, 59, 'the call’s own context first');
     const frame = await alice.socket.next('context');
     assert.deepEqual([frame.context.cart.total, frame.context.topic], [104, 'Support']);
@@ -86,7 +86,7 @@ describe('the visitor’s context over HTTP', () => {
   });
 
   it('refuses a malformed, oversized or foreign envelope with a clear 4xx and changes nothing', async () => {
-    const before = JSON.stringify(stored());
+    const before = JSON.stringify(await stored());
     const bad: any = biggerCart();
     bad.cart.items[0].qty = 'two';
     const malformed = await put(server, token, bad);
@@ -121,7 +121,7 @@ describe('the visitor’s context over HTTP', () => {
     const text = await request(server.url, PATH, { method: 'PUT', token, rawBody: 'v=1', headers: { 'content-type': 'text/plain' } });
     assert.equal(text.status, 415);
 
-    assert.equal(JSON.stringify(stored()), before, 'nothing stored');
+    assert.equal(JSON.stringify(await stored()), before, 'nothing stored');
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(alice.socket.pending('context'), [], 'nothing sent to the agent');
   });

@@ -1,12 +1,16 @@
 /**
  * Starts the real signaling server in this process on a free port, with a
- * fresh SQLite file in a temporary directory. Used by the server tests.
+ * fresh store: a SQLite file in a temporary directory, or, when
+ * WARMLINE_TEST_STORE=postgres (`npm run test:server:postgres`, through
+ * with-postgres.ts), a fresh database in the PostgreSQL that
+ * WARMLINE_TEST_DATABASE_URL names. Used by the server tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../signaling/config/load-config.js';
-import { openDatabase, type Db } from '../../signaling/store/database.js';
+import { openDatabase, type Database } from '../../signaling/store/database.js';
+import { createTestDatabase } from './postgres.js';
 import { createServices, type Services } from '../../signaling/services.js';
 import { createServer, type WarmlineServer } from '../../signaling/server.js';
 import { silentLogger, type Logger } from '../../signaling/log.js';
@@ -20,6 +24,10 @@ export interface TestServer {
   wsUrl: string;
   services: Services;
   dataDir: string;
+  /** Which store the server runs on. */
+  dialect: Database['dialect'];
+  /** Its PostgreSQL database, when it runs on one. */
+  databaseUrl: string | undefined;
   /** Stops the server and opens a new one on the same port and database, as a restart would. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -47,15 +55,16 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
     // rate limits stay out of the way unless a test sets them (origins-and-limits.test.ts).
     limits: { ...(overrides.limits as object), rate: { ...GENEROUS_RATES, ...((overrides.limits as { rate?: object } | undefined)?.rate ?? {}) } },
   });
-  let db: Db;
+  const postgres = testOnPostgres() ? await createTestDatabase(testDatabaseUrl()) : undefined;
+  let database: Database;
   let server: WarmlineServer;
   let port = 0;
 
   const boot = async () => {
-    db = openDatabase(dataDir);
-    const services = createServices({
+    database = await openDatabase({ url: postgres?.url, dataDir });
+    const services = await createServices({
       config,
-      db,
+      database,
       secret: 'test-secret-test-secret-test-secret!',
       rootDir: findRootDir(),
       log: options.log ?? silentLogger,
@@ -80,16 +89,28 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
       return server.services;
     },
     dataDir,
+    dialect: postgres ? 'postgres' : 'sqlite',
+    databaseUrl: postgres?.url,
     async restart() {
       await server.close();
-      db.close();
+      await database.close();
       await boot();
     },
     async close() {
       await server.close();
-      db.close();
+      await database.close();
+      await postgres?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return handle;
+}
+
+/** Whether this run's servers store in PostgreSQL (the second pass of `npm run test:server`). */
+export const testOnPostgres = () => process.env.WARMLINE_TEST_STORE === 'postgres';
+
+function testDatabaseUrl(): string {
+  const url = process.env.WARMLINE_TEST_DATABASE_URL;
+  if (!url) throw new Error('WARMLINE_TEST_STORE=postgres needs WARMLINE_TEST_DATABASE_URL: run through test/support/with-postgres.ts (npm run test:server:postgres).');
+  return url;
 }
