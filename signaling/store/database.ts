@@ -7,7 +7,7 @@
  */
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tables } from './schema.js';
@@ -56,8 +56,33 @@ function openSqlite(dataDir: string, file: string): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew on each execution;
+ * preparing costs more than running most of ours. The queries are few and
+ * fixed (built from code, values as parameters), so each SQL text is
+ * prepared once and its statement reused: better-sqlite3's statements are
+ * made for that.
+ */
+const MAX_CACHED_STATEMENTS = 500;
+
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (!statement) {
+        // A query with a list of values has one text per length: bound the cache all the same.
+        if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+        statements.set(text, (statement = sqlite.prepare(text)));
+      }
+      return statement;
+    },
+  };
 }
 
 /** bigint columns (times in ms, counts) come back as numbers: all of them fit in 2^53. */
