@@ -32,7 +32,7 @@ export function createApp(services: Services): Koa {
   // Every API request counts against its IP address, before any work is done for it.
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/api/') && ctx.method !== 'OPTIONS') {
-      const taken = services.limits.requests.take(ctx.ip);
+      const taken = await services.limits.requests.take(ctx.ip);
       // Refused before any route's CORS: let the page that asked read the 429 and its wait (it reveals nothing).
       if (!taken.ok && ctx.get('Origin')) {
         ctx.set('Access-Control-Allow-Origin', ctx.get('Origin'));

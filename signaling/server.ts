@@ -31,7 +31,7 @@ export interface WarmlineServer {
   http: Server;
   services: Services;
   listen(port?: number, host?: string): Promise<AddressInfo>;
-  /** Closes sockets with "restarting" (clients reconnect at once), then the HTTP server. */
+  /** Closes sockets with "restarting" (clients reconnect at once), then the HTTP server; among several nodes, stops accepting and gives the queue up first. */
   close(): Promise<void>;
 }
 
@@ -171,6 +171,13 @@ export function createServer(services: Services): WarmlineServer {
     },
     async close() {
       heartbeat.stop();
+      // Among several nodes: no new connection comes here (the balancer sends them to another node, where the
+      // sockets closed below reconnect), and the queue moves to another node now rather than when the lease runs out.
+      const cluster = services.cluster;
+      if (cluster) {
+        http.close();
+        await cluster.leader.close();
+      }
       services.routing.stop();
       // Calls under way outlive the process: their audio is browser to browser, and the next one picks up their dialogs.
       services.sip.shutdown();
@@ -191,6 +198,10 @@ export function createServer(services: Services): WarmlineServer {
       // What the closing sockets set going (routing, store writes) ends before the store closes.
       await services.routing.settled();
       await services.stores.later.settled();
+      if (cluster) {
+        cluster.relay.close();
+        await cluster.node.close();
+      }
     },
   };
 }

@@ -21,6 +21,9 @@ import type { LiveKitSettings } from './livekit/livekit-tokens.js';
 import { createLimits, type Limits } from './limits/limits.js';
 import { AttachmentService } from './attachments/attachment-service.js';
 import { importAttachmentFiles } from './attachments/import-attachment-files.js';
+import { joinCluster, type ClusterNode } from './cluster/cluster-node.js';
+import { EventRelay } from './cluster/event-relay.js';
+import { RoutingLeader } from './cluster/routing-leader.js';
 
 export interface Services {
   config: Config;
@@ -36,6 +39,8 @@ export interface Services {
   /** Rate limits and connection counts (limits.rate). */
   limits: Limits;
   attachments: AttachmentService;
+  /** This node among several (config `cluster.redisUrl`); undefined on one node. */
+  cluster: { node: ClusterNode; leader: RoutingLeader; relay: EventRelay } | undefined;
   clock: Clock;
   log: Logger;
   startedAt: number;
@@ -66,8 +71,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const auth = new AgentAuth(stores, options.secret, config.sessionTtlMinutes * 60_000, clock);
   const sites = new Map(config.sites.map((site) => [site.key, site]));
   const interactions = new InteractionService(stores, clock, config.limits, (site) => sites.get(site)?.secret);
-  const routing = new RoutingService(config, stores, interactions, clock, log);
-  const hub = new ChatHub(stores, interactions, routing);
+  const cluster = config.cluster.redisUrl ? clusterParts(config, stores, interactions, joinCluster(config.cluster.redisUrl, clock, log), clock, log) : undefined;
+  const routing = cluster?.leader.asRoutingService() ?? new RoutingService(config, stores, interactions, clock, log);
+  const hub = new ChatHub(stores, interactions, routing, cluster?.relay);
   await routing.start();
   const sip = new SipProxy({ config, sites, auth, interactions, routing, stores, clock, log });
   await sip.start();
@@ -76,14 +82,52 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     config.media === 'livekit' && config.livekit
       ? liveKitCalls(config, config.livekit, stores, routing, hub, clock, log, options.livekitRooms ?? liveKitRoomCloser(config.livekit))
       : undefined;
-  auth.on('session-ended', (sessionId) => {
+  const endSession = (sessionId: string) => {
     hub.endSession(sessionId);
     sip.endSession(sessionId);
-  });
+  };
+  if (cluster) shareAcrossNodes(cluster, stores, hub, endSession, auth);
+  else auth.on('session-ended', endSession);
   auth.on('agent-created', (agent) => routing.defineAgent(agent.id, agent.username, agent.presence));
   const attachments = new AttachmentService(stores, config.limits, clock);
-  const limits = createLimits(config, clock);
-  return { config, sites, stores, auth, interactions, routing, hub, sip, livekit, limits, attachments, clock, log, startedAt: clock.now(), rootDir };
+  const limits = createLimits(config, clock, cluster?.node.limit);
+  cluster?.leader.start();
+  return { config, sites, stores, auth, interactions, routing, hub, sip, livekit, limits, attachments, cluster, clock, log, startedAt: clock.now(), rootDir };
+}
+
+/** The parts of a node among several: interactions' events from every node, and the routing engine of the lease holder. */
+function clusterParts(config: Config, stores: Stores, interactions: InteractionService, node: ClusterNode, clock: Clock, log: Logger) {
+  const relay = new EventRelay(node.bus, interactions, log);
+  const leader = new RoutingLeader({
+    config,
+    stores,
+    bus: node.bus,
+    lease: node.lease,
+    relay,
+    create: (statusEvents) => new RoutingService(config, stores, interactions, clock, log, statusEvents),
+    holder: async () => (await node.lease.holder())?.nodeId,
+    clock,
+    log,
+  });
+  return { node, relay, leader };
+}
+
+/** What one node's sockets must hear from the others: typing, and sign-outs (checked against the store after a gap). */
+function shareAcrossNodes(cluster: NonNullable<Services['cluster']>, stores: Stores, hub: ChatHub, endSession: (sessionId: string) => void, auth: AgentAuth) {
+  const { bus } = cluster.node;
+  cluster.relay.interested = (interactionId) => hub.hasSockets(interactionId);
+  hub.shareTyping = (notice) => bus.publish('typing', notice);
+  bus.subscribe('typing', (notice) => hub.deliverTyping(notice));
+  auth.on('session-ended', (sessionId) => bus.publish('session-ended', { sessionId }));
+  bus.subscribe('session-ended', ({ sessionId }) => endSession(sessionId));
+  bus.on('gap', () => {
+    void (async () => {
+      for (const sessionId of hub.sessionIds()) {
+        const session = await stores.sessions.find(sessionId);
+        if (!session || session.revokedAt !== null) endSession(sessionId);
+      }
+    })();
+  });
 }
 
 function liveKitCalls(config: Config, settings: LiveKitSettings, stores: Stores, routing: RoutingService, hub: ChatHub, clock: Clock, log: Logger, rooms: RoomCloser) {

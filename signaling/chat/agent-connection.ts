@@ -175,7 +175,7 @@ export class AgentConnection implements AgentPeer {
 
     typing: async (frame) => {
       await this.assigned(frame.interactionId);
-      this.deps.hub.toVisitors(frame.interactionId, { type: 'typing', active: frame.active, name: this.requireSession().agent.name });
+      this.deps.hub.typing({ interactionId: frame.interactionId, side: 'agent', active: frame.active, name: this.requireSession().agent.name });
     },
 
     receipt: async (frame) => {

@@ -7,6 +7,8 @@ import type { InteractionService } from '../interactions/interaction-service.js'
 import type { RoutingService } from '../routing/routing-service.js';
 import type { Stores } from '../store/stores.js';
 import type { InteractionRecord } from '../store/interaction-store.js';
+import type { EventEmitter as EventEmitterOf } from 'node:events';
+import type { InteractionEventMap } from '../interactions/interaction-events.js';
 import { toWire } from '../store/message-store.js';
 import type { AgentServerMessage } from '../../widgets/protocol/agent-server-messages.js';
 import type { StatusFrame, VisitorServerMessage, VisitorStatus } from '../../widgets/protocol/visitor-server-messages.js';
@@ -44,23 +46,39 @@ const VISITOR_STATUS: Record<InteractionRecord['status'], VisitorStatus> = {
   closed: 'closed',
 };
 
+/** Someone typing, for the other side's sockets. */
+export interface TypingNotice {
+  interactionId: string;
+  side: 'visitor' | 'agent';
+  active: boolean;
+  /** The agent's name, when an agent types. */
+  name?: string;
+}
+
 export class ChatHub {
   private readonly visitors = new Map<string, Set<VisitorPeer>>();
   private readonly agents = new Map<string, Set<AgentPeer>>();
+  /**
+   * Where typing goes: to this node's sockets; in a cluster, to every node's
+   * (services.ts sets it to publish on the bus, whose handler calls `deliverTyping`).
+   */
+  shareTyping: (notice: TypingNotice) => void = (notice) => this.deliverTyping(notice);
 
   constructor(
     private readonly stores: Stores,
     private readonly interactions: InteractionService,
     private readonly routing: RoutingService,
+    /** Where interactions' changes are heard: the service itself; in a cluster, every node's (cluster/event-relay.ts). */
+    events: Pick<EventEmitterOf<InteractionEventMap>, 'on'> = interactions,
   ) {
-    interactions.on('message', (interaction, message) => {
+    events.on('message', (interaction, message) => {
       this.toVisitors(interaction.id, { type: 'message', message: toWire(message, 'visitor') });
       this.toWatchers(interaction.id, { type: 'message', interactionId: interaction.id, message: toWire(message, 'agent') });
     });
-    interactions.on('context', (interaction) => {
+    events.on('context', (interaction) => {
       this.toWatchers(interaction.id, { type: 'context', interactionId: interaction.id, context: interaction.context });
     });
-    interactions.on('status', (interaction) => {
+    events.on('status', (interaction) => {
       this.toVisitors(interaction.id, shared(this.statusFor(interaction)));
       const frame = this.interactionFrame(interaction);
       for (const peers of this.agents.values()) {
@@ -81,7 +99,7 @@ export class ChatHub {
         }
       }
     });
-    interactions.on('receipt', (interaction, side) => {
+    events.on('receipt', (interaction, side) => {
       if (side === 'agent') this.toVisitors(interaction.id, { type: 'receipt', ...interaction.agentReceipt });
       else this.toWatchers(interaction.id, { type: 'receipt', interactionId: interaction.id, ...interaction.visitorReceipt });
     });
@@ -167,6 +185,30 @@ export class ChatHub {
     const peers = this.agents.get(peer.agentId);
     if (!peers?.delete(peer)) return;
     if (peers.size === 0) this.agents.delete(peer.agentId);
+  }
+
+  /** Someone typed: the other side hears it, wherever its sockets are. */
+  typing(notice: TypingNotice) {
+    this.shareTyping(notice);
+  }
+
+  deliverTyping({ interactionId, side, active, name }: TypingNotice) {
+    if (side === 'visitor') this.toWatchers(interactionId, { type: 'typing', interactionId, active });
+    else this.toVisitors(interactionId, { type: 'typing', active, ...(name !== undefined && { name }) });
+  }
+
+  /** The sessions with a socket here (checked against the store after the cluster's bus had a gap). */
+  sessionIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const peers of this.agents.values()) for (const peer of peers) ids.add(peer.sessionId);
+    return ids;
+  }
+
+  /** Whether this node has a socket for the interaction: the visitor's, or an agent's showing or following it. */
+  hasSockets(interactionId: string): boolean {
+    if (this.visitorOnline(interactionId)) return true;
+    for (const peers of this.agents.values()) for (const peer of peers) if (peer.watching.has(interactionId) || peer.following.has(interactionId)) return true;
+    return false;
   }
 
   /** Closes every socket of a session that was signed out or revoked. */

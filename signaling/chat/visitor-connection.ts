@@ -6,7 +6,7 @@
 import type { WebSocket } from 'ws';
 import { AppError } from '../errors.js';
 import { enforce } from '../limits/limits.js';
-import type { RateLimiter } from '../limits/rate-limiter.js';
+import type { RateLimit } from '../cluster/shared-rate-limiter.js';
 import { validateContextUpdate } from '../context/validate-context.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import { toWire } from '../store/message-store.js';
@@ -25,7 +25,7 @@ export interface VisitorConnectionDeps {
   interactions: InteractionService;
   hub: ChatHub;
   /** Chat messages, by conversation (limits.rate.messagesPerMinute). */
-  messages: RateLimiter;
+  messages: RateLimit;
   /** Whether the site's pages may come from the origin this socket was opened from (http/origins.ts). */
   siteAllows: (site: string, origin: string | undefined) => boolean;
   /** The site's default language, told to its visitors' widgets. */
@@ -119,7 +119,7 @@ export class VisitorConnection implements VisitorPeer {
     },
 
     send: async (frame) => {
-      enforce(this.deps.messages.take(this.interactionId), 'messages');
+      enforce(await this.deps.messages.take(this.interactionId), 'messages');
       const { message, duplicate } = await this.deps.interactions.postMessage({
         interactionId: this.interactionId,
         sender: 'visitor',
@@ -133,7 +133,7 @@ export class VisitorConnection implements VisitorPeer {
     },
 
     typing: (frame) => {
-      this.deps.hub.toWatchers(this.interactionId, { type: 'typing', interactionId: this.interactionId, active: frame.active });
+      this.deps.hub.typing({ interactionId: this.interactionId, side: 'visitor', active: frame.active });
     },
 
     receipt: async (frame) => {

@@ -133,6 +133,18 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
+  /**
+   * Several nodes: `redisUrl` redis://… (WARMLINE_REDIS_URL) joins this node
+   * to the others on that Redis (docs/operations.md, "Several nodes"). It
+   * needs `database.url` (PostgreSQL, which the nodes share) and `secret`
+   * (the same on every node, so any node accepts any node's sessions).
+   */
+  cluster: v.optional(
+    v.strictObject({
+      redisUrl: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'))),
+    }),
+    {},
+  ),
   /** Seeds the demo site and the agents alice and bob (password "demo"). Never in production. */
   demo: v.optional(v.boolean(), false),
   /** Key that signs agent session tokens; generated into the data directory when absent. */

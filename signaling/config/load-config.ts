@@ -11,6 +11,7 @@ const ENV_OVERRIDES: ReadonlyArray<[name: string, path: string[], parse: (raw: s
   ['WARMLINE_PUBLIC_URL', ['publicUrl'], String],
   ['WARMLINE_DATA_DIR', ['dataDir'], String],
   ['WARMLINE_DATABASE_URL', ['database', 'url'], String],
+  ['WARMLINE_REDIS_URL', ['cluster', 'redisUrl'], String],
   ['WARMLINE_DEMO', ['demo'], (raw) => /^(1|true|yes|on)$/i.test(raw)],
   ['WARMLINE_SECRET', ['secret'], String],
   ['WARMLINE_AGENT_ORIGINS', ['agentOrigins'], (raw) => raw.split(',').map((o) => o.trim()).filter(Boolean)],
@@ -119,6 +120,12 @@ function crossCheck(config: Config): string[] {
   for (const key of twice(config.sites.map((s) => s.key))) problems.push(`sites: the key "${key}" appears twice`);
   for (const id of twice(config.queues.map((q) => q.id))) problems.push(`queues: the id "${id}" appears twice`);
   if (config.queues.length === 0) problems.push('queues: define at least one queue');
+  if (config.cluster.redisUrl) {
+    // SQLite is a file on one machine: the other nodes would each have their own.
+    if (!config.database.url) problems.push('cluster.redisUrl: several nodes share one PostgreSQL; set database.url (WARMLINE_DATABASE_URL) too, SQLite files are not shared');
+    // A key generated into each node's data directory would be a different key on each node.
+    if (!config.secret) problems.push('cluster.redisUrl: set secret (WARMLINE_SECRET), the same on every node, so each node accepts sessions signed on another');
+  }
   const queueIds = new Set(config.queues.map((q) => q.id));
   config.sites.forEach((site, i) => {
     for (const q of site.queues ?? []) if (!queueIds.has(q)) problems.push(`sites.${i}.queues: there is no queue "${q}"`);

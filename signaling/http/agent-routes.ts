@@ -52,8 +52,8 @@ export function agentRoutes(services: Services) {
     const parsed = v.safeParse(SignInBody, ctx.request.body);
     if (!parsed.success) throw AppError.badRequest(parsed.issues[0].message);
     // Password guessing: limited per address and per account, checked before the (slow) hash.
-    enforce(services.limits.signInsByIp.take(ctx.ip), 'sign-in attempts from this address');
-    enforce(services.limits.signIns.take(parsed.output.username.trim().toLowerCase()), 'sign-in attempts for this account');
+    enforce(await services.limits.signInsByIp.take(ctx.ip), 'sign-in attempts from this address');
+    enforce(await services.limits.signIns.take(parsed.output.username.trim().toLowerCase()), 'sign-in attempts for this account');
     const username = parsed.output.username.trim().toLowerCase();
     let signedIn: Awaited<ReturnType<typeof services.auth.signIn>>;
     try {

@@ -15,6 +15,8 @@ export function healthRoutes(services: Services) {
       uptimeSeconds: Math.round((services.clock.now() - services.startedAt) / 1000),
       connections: services.hub.connectionCounts(),
       sip: services.sip.stats(),
+      // Among several nodes: which one answered, and whether it holds the queue.
+      ...(services.cluster && { node: services.cluster.node.nodeId, routing: services.cluster.node.lease.held }),
     };
   });
   return router;

@@ -75,7 +75,7 @@ async function conversationFor(
     const { identityProblem } = await services.interactions.updateContext(existing.id, context);
     return { interactionId: existing.id, token, identityProblem };
   }
-  enforce(services.limits.conversations.take(ip), 'new conversations from this address');
+  enforce(await services.limits.conversations.take(ip), 'new conversations from this address');
   const created = await services.interactions.create(site, context);
   return { interactionId: created.interaction.id, token: created.token, identityProblem: created.identityProblem };
 }
@@ -123,7 +123,7 @@ export function visitorRoutes(services: Services) {
     const body = parseBody(CreateBody, ctx.request.body);
     const site = siteFor(services, ctx, body.site);
     const context = validateContext(body.context, services.config.limits.contextBytes);
-    enforce(services.limits.conversations.take(ctx.ip), 'new conversations from this address');
+    enforce(await services.limits.conversations.take(ctx.ip), 'new conversations from this address');
     const { interaction, token, identityProblem } = await services.interactions.create(site.key, context);
     ctx.status = 201;
     ctx.body = { interactionId: interaction.id, token, ...identityReport(identityProblem) };

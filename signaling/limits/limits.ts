@@ -6,18 +6,19 @@ import type { Config } from '../config/config-schema.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { ConnectionLimiter, RateLimiter, type Taken } from './rate-limiter.js';
+import type { RateLimit } from '../cluster/shared-rate-limiter.js';
 
 export interface Limits {
   /** HTTP API requests, by IP. */
-  requests: RateLimiter;
+  requests: RateLimit;
   /** New conversations, by IP. */
-  conversations: RateLimiter;
+  conversations: RateLimit;
   /** Chat messages, by conversation. */
-  messages: RateLimiter;
+  messages: RateLimit;
   /** Sign-in attempts, by username. */
-  signIns: RateLimiter;
+  signIns: RateLimit;
   /** Sign-in attempts, by IP. */
-  signInsByIp: RateLimiter;
+  signInsByIp: RateLimit;
   /** Open WebSockets, by IP. */
   connections: ConnectionLimiter;
 }
@@ -25,15 +26,19 @@ export interface Limits {
 /** A quarter of a minute's allowance at once, and never fewer than 5. */
 const burstOf = (perMinute: number) => Math.max(5, Math.ceil(perMinute / 4));
 
-export function createLimits(config: Config, clock: Clock): Limits {
+/**
+ * `shared`, in a cluster: makes the limit of that name shared by every node
+ * (SharedRateLimiter), so N nodes do not grant N times the budget.
+ */
+export function createLimits(config: Config, clock: Clock, shared?: (name: string, perMinute: number, burst: number) => RateLimit): Limits {
   const rate = config.limits.rate;
-  const limiter = (perMinute: number) => new RateLimiter(perMinute, burstOf(perMinute), clock);
+  const limiter = (perMinute: number, name: string): RateLimit => shared?.(name, perMinute, burstOf(perMinute)) ?? new RateLimiter(perMinute, burstOf(perMinute), clock);
   return {
-    requests: limiter(rate.requestsPerMinute),
-    conversations: limiter(rate.conversationsPerMinute),
-    messages: limiter(rate.messagesPerMinute),
-    signIns: limiter(rate.signInsPerMinute),
-    signInsByIp: limiter(rate.signInsPerMinutePerIp),
+    requests: limiter(rate.requestsPerMinute, 'requests'),
+    conversations: limiter(rate.conversationsPerMinute, 'conversations'),
+    messages: limiter(rate.messagesPerMinute, 'messages'),
+    signIns: limiter(rate.signInsPerMinute, 'sign-ins'),
+    signInsByIp: limiter(rate.signInsPerMinutePerIp, 'sign-ins-by-ip'),
     connections: new ConnectionLimiter(rate.connectionsPerIp),
   };
 }

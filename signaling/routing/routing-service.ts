@@ -17,6 +17,7 @@ import type { Stores } from '../store/stores.js';
 import type { InteractionRecord } from '../store/interaction-store.js';
 import type { WorkItemDetails, WorkItemRecord } from '../store/work-item-store.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
+import type { InteractionEventMap } from '../interactions/interaction-events.js';
 import { newId } from '../ids.js';
 import type { Offer, WorkKind } from '../../widgets/protocol/agent-server-messages.js';
 import type { Presence } from '../../widgets/protocol/agent-client-messages.js';
@@ -166,6 +167,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     private readonly interactions: InteractionService,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Where conversations' status changes are heard: the interaction service; in a cluster, those of every node (cluster/routing-leader.ts). */
+    statusEvents: Pick<EventEmitter<InteractionEventMap>, 'on'> = interactions,
   ) {
     super();
     this.queues = new Map(config.queues.map((q) => [q.id, q]));
@@ -192,7 +195,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       }),
     );
     this.engine.on('queue', (queue, from) => this.effects.push(() => this.announcePositions(queue, from)));
-    interactions.on('status', (interaction, previous) => this.effects.push(() => this.onInteractionStatus(interaction, previous)));
+    statusEvents.on('status', (interaction, previous) => this.effects.push(() => this.onInteractionStatus(interaction, previous)));
   }
 
   /**

@@ -35,6 +35,17 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ WARMLINE_DATABASE_URL: 'mysql://db/warmline' }, dir), /database\.url: must be a postgres:\/\/ URL/);
   });
 
+  it('joins other nodes only with WARMLINE_REDIS_URL, PostgreSQL and a shared secret', () => {
+    assert.equal(loadConfig({}, dir).cluster.redisUrl, undefined);
+    const pg = 'postgres://warmline:secret@db.internal:5432/warmline';
+    const secret = 'x'.repeat(32);
+    const config = loadConfig({ WARMLINE_REDIS_URL: 'redis://10.0.0.9:6379', WARMLINE_DATABASE_URL: pg, WARMLINE_SECRET: secret }, dir);
+    assert.equal(config.cluster.redisUrl, 'redis://10.0.0.9:6379');
+    assert.throws(() => loadConfig({ WARMLINE_REDIS_URL: 'redis://10.0.0.9:6379', WARMLINE_SECRET: secret }, dir), /cluster\.redisUrl: several nodes share one PostgreSQL.*SQLite files are not shared/);
+    assert.throws(() => loadConfig({ WARMLINE_REDIS_URL: 'redis://10.0.0.9:6379', WARMLINE_DATABASE_URL: pg }, dir), /cluster\.redisUrl: set secret \(WARMLINE_SECRET\)/);
+    assert.throws(() => loadConfig({ WARMLINE_REDIS_URL: 'http://10.0.0.9', WARMLINE_DATABASE_URL: pg, WARMLINE_SECRET: secret }, dir), /cluster\.redisUrl: must be a redis:\/\//);
+  });
+
   it('refuses to start with every wrong field named', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ port: 'eighty', routing: { awayAfterMissedOffers: 0 }, typo: true, secret: 'short' }));
