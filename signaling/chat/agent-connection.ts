@@ -204,6 +204,22 @@ export class AgentConnection implements AgentPeer {
       this.send(async () => ({ type: 'watching', interaction: await this.view(interaction.id, 0) }));
     },
 
+    /** Any interaction's transcript, a page at a time, to any agent (as GET /agent/interactions/:id/messages). */
+    history: async (frame) => {
+      const { type: _, interactionId, ...range } = frame;
+      const interaction = await this.deps.interactions.get(interactionId);
+      if (!interaction) throw AppError.notFound(`There is no interaction ${interactionId}.`);
+      const page = await this.deps.interactions.messagePage(interactionId, range);
+      this.send({
+        type: 'history',
+        interactionId,
+        after: range.after ?? 0,
+        ...(range.before !== undefined && { before: range.before }),
+        messages: page.messages.map((m) => toWire(m, 'agent')),
+        more: page.more,
+      });
+    },
+
     unwatch: (frame) => {
       this.following.delete(frame.interactionId);
     },

@@ -36,7 +36,7 @@ const toNote = (n: NoteRecord) => ({ author: n.author, text: n.body, at: n.creat
 
 /**
  * An interaction as an agent's softphone (or any agent client) receives it:
- * context, transcript since `since`, notes, the visitor's receipts, the
+ * context, the newest page of the transcript after `since` (message-pages.ts), notes, the visitor's receipts, the
  * customer's earlier conversations when their identity is verified, and the
  * kind of work when it is more than a chat.
  */
@@ -46,8 +46,8 @@ export async function toAgentInteraction(
   options: { since?: number; visitorOnline: boolean; work?: AgentInteraction['work'] },
 ): Promise<AgentInteraction> {
   // Read at once, in this order: a message stored after this call began is told on its own, not here.
-  const [messages, notes, history] = await Promise.all([
-    interactions.messagesSince(interaction.id, options.since ?? 0),
+  const [page, notes, history] = await Promise.all([
+    interactions.messagePage(interaction.id, { after: options.since ?? 0 }),
     interactions.notesOf(interaction.id),
     historyOf(interactions, interaction),
   ]);
@@ -56,7 +56,8 @@ export async function toAgentInteraction(
     channel: interaction.channel,
     status: interaction.status,
     context: interaction.context,
-    messages: messages.map((m) => toWire(m, 'agent')),
+    messages: page.messages.map((m) => toWire(m, 'agent')),
+    more: page.more,
     notes: notes.map(toNote),
     receipt: interaction.visitorReceipt,
     visitorOnline: options.visitorOnline,
@@ -77,7 +78,7 @@ async function historyOf(interactions: InteractionService, interaction: Interact
       status: prior.status,
       ...(prior.context.topic ? { topic: prior.context.topic } : {}),
       pageTitle: prior.context.page.title,
-      messages: (await interactions.messagesSince(prior.id, 0)).slice(-HISTORY_MESSAGES).map((m) => toWire(m, 'agent')),
+      messages: (await interactions.messagePage(prior.id, { limit: HISTORY_MESSAGES })).messages.map((m) => toWire(m, 'agent')),
       notes: (await interactions.notesOf(prior.id)).map(toNote),
     })),
   );

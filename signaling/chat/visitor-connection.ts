@@ -100,12 +100,14 @@ export class VisitorConnection implements VisitorPeer {
       // The welcome is read from the store while what the hub tells this socket from now on waits behind it:
       // nothing stored meanwhile is missed (a message in both is shown once: widgets keep messages by seq).
       const welcome = (async (): Promise<VisitorServerMessage> => {
-        const messages = await this.deps.interactions.messagesSince(interaction.id, frame.since);
+        // The newest page after `since`: bounded however long the conversation (message-pages.ts).
+        const page = await this.deps.interactions.messagePage(interaction.id, { after: frame.since });
         const current = (await this.deps.interactions.get(interaction.id)) ?? interaction;
         return {
           type: 'welcome',
           interactionId: interaction.id,
-          messages: messages.map((m) => toWire(m, 'visitor')),
+          messages: page.messages.map((m) => toWire(m, 'visitor')),
+          more: page.more,
           receipt: current.agentReceipt,
           readUpTo: current.visitorReceipt.read,
           messageLimit: this.deps.limits.messageChars,
@@ -130,6 +132,18 @@ export class VisitorConnection implements VisitorPeer {
       this.send({ type: 'ack', cid: frame.cid, seq: message.seq, at: message.createdAt });
       // A duplicate was broadcast when first stored; this connection may have missed it.
       if (duplicate) this.send({ type: 'message', message: toWire(message, 'visitor') });
+    },
+
+    history: async (frame) => {
+      const { type: _, ...range } = frame;
+      const page = await this.deps.interactions.messagePage(this.interactionId, range);
+      this.send({
+        type: 'history',
+        after: range.after ?? 0,
+        ...(range.before !== undefined && { before: range.before }),
+        messages: page.messages.map((m) => toWire(m, 'visitor')),
+        more: page.more,
+      });
     },
 
     typing: (frame) => {

@@ -4,6 +4,8 @@ import * as v from 'valibot';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { toAgentInteraction, toProfile } from '../chat/agent-views.js';
+import { toWire } from '../store/message-store.js';
+import { MESSAGE_PAGE_MAX } from '../../widgets/protocol/message-pages.js';
 import { LanguageSchema } from '../config/config-schema.js';
 import { requireAgent, type AgentState } from './require-agent.js';
 import { agentCors } from './cors.js';
@@ -24,6 +26,17 @@ const TransferBody = v.object({
 const DirectoryQuery = v.object({
   interaction: v.optional(v.pipe(v.string('interaction must be given once'), v.maxLength(64))),
   channel: v.optional(v.picklist(['chat', 'call'], 'channel must be chat or call')),
+});
+
+/** A sequence number in a query string: digits only. */
+const QuerySeq = (name: string) => v.pipe(v.string(`${name} must be given once`), v.regex(/^\d{1,15}$/, `${name} must be a sequence number`), v.transform(Number));
+
+const PageQuery = v.object({
+  before: v.optional(QuerySeq('before')),
+  after: v.optional(QuerySeq('after')),
+  limit: v.optional(
+    v.pipe(QuerySeq('limit'), v.minValue(1, 'limit must be at least 1'), v.maxValue(MESSAGE_PAGE_MAX, `limit must be at most ${MESSAGE_PAGE_MAX}`)),
+  ),
 });
 
 const SettingsBody = v.strictObject({ language: v.optional(v.nullable(LanguageSchema)) }, 'send an object of settings; the settings are { language }');
@@ -115,6 +128,17 @@ export function agentRoutes(services: Services) {
     ctx.body = {
       interaction: await toAgentInteraction(services.interactions, interaction, { visitorOnline: services.hub.visitorOnline(interaction.id) }),
     };
+  });
+
+  /** A page of any interaction's transcript (widgets/protocol/message-pages.ts); `before` the first message's seq reads the next one back. */
+  router.get('/interactions/:id/messages', agentOnly, async (ctx) => {
+    const parsed = v.safeParse(PageQuery, ctx.query);
+    if (!parsed.success) throw AppError.badRequest(`${v.getDotPath(parsed.issues[0]) ?? 'query'}: ${parsed.issues[0].message}`);
+    const interaction = await services.interactions.get(ctx.params.id ?? '');
+    if (!interaction) throw AppError.notFound(`There is no interaction ${ctx.params.id}.`);
+    const page = await services.interactions.messagePage(interaction.id, parsed.output);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { messages: page.messages.map((m) => toWire(m, 'agent')), more: page.more };
   });
 
   /**

@@ -15,6 +15,7 @@ import type { NoteRecord } from '../store/note-store.js';
 import type { ContextInput } from '../../widgets/protocol/context-envelope.js';
 import type { InteractionStatus } from '../../widgets/protocol/agent-server-messages.js';
 import type { AttachmentInfo, Receipt } from '../../widgets/protocol/wire-common.js';
+import { MESSAGE_PAGE, MESSAGE_PAGE_MAX, type PageRange } from '../../widgets/protocol/message-pages.js';
 import { toStoredContext } from '../context/validate-context.js';
 import { assertTransition } from './interaction-state.js';
 import type { InteractionEventMap } from './interaction-events.js';
@@ -80,8 +81,14 @@ export class InteractionService extends EventEmitter<InteractionEventMap> {
     return this.stores.interactions.listForVerifiedUser(interaction.site, identity.id, interaction.id, limit);
   }
 
+  /** Every message after `seq`, oldest first: for a reader on the server that needs all of them (a gap to fill, a test). Clients get pages. */
   messagesSince(id: string, seq: number): Promise<MessageRecord[]> {
     return this.stores.messages.since(id, seq);
+  }
+
+  /** A page of the transcript (widgets/protocol/message-pages.ts): the newest messages of the range, oldest first. */
+  messagePage(id: string, range: PageRange): Promise<{ messages: MessageRecord[]; more: boolean }> {
+    return this.stores.messages.page(id, { after: range.after ?? 0, before: range.before, limit: Math.min(range.limit ?? MESSAGE_PAGE, MESSAGE_PAGE_MAX) });
   }
 
   firstVisitorMessage(id: string): Promise<MessageRecord | undefined> {

@@ -100,9 +100,23 @@ export class MessageStore {
     return row && toRecord(row);
   }
 
-  async since(interactionId: string, seq: number, limit = 1000): Promise<MessageRecord[]> {
-    const rows = await selectMessages(this.db).where('m.interaction_id', '=', interactionId).where('m.seq', '>', clampSeq(seq)).orderBy('m.seq').limit(limit).execute();
-    return rows.map(toRecord);
+  /** The messages after `seq`, oldest first: all of them unless `limit` says how many. What goes to a client is a `page`. */
+  async since(interactionId: string, seq: number, limit?: number): Promise<MessageRecord[]> {
+    let query = selectMessages(this.db).where('m.interaction_id', '=', interactionId).where('m.seq', '>', clampSeq(seq)).orderBy('m.seq');
+    if (limit !== undefined) query = query.limit(limit);
+    return (await query.execute()).map(toRecord);
+  }
+
+  /**
+   * A page (widgets/protocol/message-pages.ts): the newest `limit` messages
+   * with `after < seq < before`, oldest first, and whether older ones of the
+   * range were left out. One more row than asked is read to know that.
+   */
+  async page(interactionId: string, range: { after: number; before: number | undefined; limit: number }): Promise<{ messages: MessageRecord[]; more: boolean }> {
+    let query = selectMessages(this.db).where('m.interaction_id', '=', interactionId).where('m.seq', '>', clampSeq(range.after));
+    if (range.before !== undefined) query = query.where('m.seq', '<', clampSeq(range.before));
+    const rows = await query.orderBy('m.seq', 'desc').limit(range.limit + 1).execute();
+    return { messages: rows.slice(0, range.limit).reverse().map(toRecord), more: rows.length > range.limit };
   }
 
   async firstFromVisitor(interactionId: string): Promise<MessageRecord | undefined> {

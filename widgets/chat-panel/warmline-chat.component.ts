@@ -136,8 +136,9 @@ export class WarmlineChat extends WarmlineElement {
           exportparts="message, typing"
           me="visitor"
           .entries=${s?.entries ?? []}
+          earlier=${s?.earlier ?? 'none'}
           typing=${this.typingText(s)}
-         
+          @warmline-show-earlier=${() => this.client?.showEarlier()}
         ></warmline-message-list>
         ${s?.error ? html`<p class="error" role="alert">${this.errorText(s.error)}</p>` : nothing}
         ${this.offline

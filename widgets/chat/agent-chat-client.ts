@@ -2,7 +2,8 @@
  * The agent's side of chat, without any DOM: presence, offers, and several
  * conversations at once, each with its context and message log. Like the
  * visitor's client it resumes from the last seq per conversation after a
- * reconnect and resends what was not acknowledged.
+ * reconnect (reading back any hole a page left, message-pages.ts), resends
+ * what was not acknowledged, and reads older messages on demand.
  *
  * It is also the console's one live store of interactions for calls: an
  * interaction a call of which rings or goes on here is followed on the same
@@ -23,6 +24,7 @@ import {
 import type { AgentClientMessage, Presence } from '../protocol/agent-client-messages.js';
 import type { ContextEnvelope } from '../protocol/context-envelope.js';
 import type { ChatMessage, ErrorFrame } from '../protocol/wire-common.js';
+import type { MessagePage } from '../protocol/message-pages.js';
 import type { ConnectionState } from '../net/connection-state.js';
 import { ReconnectingSocket } from '../net/reconnecting-socket.js';
 import type { ReconnectPolicy } from '../net/reconnect-policy.js';
@@ -43,6 +45,8 @@ export interface ConversationView {
   /** Passed on to a colleague by this agent. */
   transferred: boolean;
   entries: LogEntry[];
+  /** The conversation has older messages than `entries` shows, and whether they are being read now. */
+  earlier: 'none' | 'more' | 'loading';
   visitorOnline: boolean;
   visitorTyping: boolean;
   unread: number;
@@ -90,6 +94,8 @@ interface Conversation {
   work: AgentInteraction['work'];
   transferred: boolean;
   log: MessageLog;
+  /** A page asked for and not answered yet (one at a time): older history, or a hole to fill. */
+  reading: 'earlier' | 'hole' | undefined;
   outbox: Map<string, string>;
   visitorOnline: boolean;
   visitorTyping: boolean;
@@ -120,6 +126,8 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Interactions followed for calls on this console, said again to the server after a reconnect. */
   private readonly followedIds = new Set<string>();
+  /** The `since` per interaction of this connection's hello: the welcome's views are the pages after them. */
+  private since = new Map<string, number>();
 
   constructor(options: AgentChatOptions) {
     super();
@@ -130,7 +138,11 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
     });
     this.socket.on('state', (state) => {
-      if (state !== 'connected') this.welcomed = false;
+      if (state !== 'connected') {
+        this.welcomed = false;
+        // Answers still owed die with their connection.
+        for (const c of this.conversations.values()) c.reading = undefined;
+      }
       this.changed();
     });
     this.socket.on('frame', (raw) => this.receive(raw));
@@ -233,6 +245,15 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
     this.changed();
   }
 
+  /** Reads the page of messages before the oldest shown (the message list's "Show earlier messages"). */
+  showEarlier(interactionId: string) {
+    const conversation = this.conversations.get(interactionId);
+    if (!conversation || !this.welcomed || conversation.reading || !conversation.log.hasEarlier) return;
+    conversation.reading = 'earlier';
+    this.frame({ type: 'history', interactionId, before: conversation.log.oldestSeq });
+    this.changed();
+  }
+
   /** Ends the chat for both sides. */
   end(interactionId: string) {
     this.frame({ type: 'close', interactionId });
@@ -280,6 +301,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
   private hello(token: string) {
     const since: Record<string, number> = {};
     for (const c of this.conversations.values()) if (c.status === 'active') since[c.id] = c.log.lastSeq;
+    this.since = new Map(Object.entries(since));
     this.socket.send({ type: 'hello', token, since } satisfies AgentClientMessage);
   }
 
@@ -294,8 +316,11 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
     this.changed();
   }
 
-  /** Keeps an interaction the server sent: as a chat of this agent, or (`call`) followed for a call. */
-  private upsert(view: AgentInteraction, as: 'chat' | 'call' = 'chat'): Conversation {
+  /**
+   * Keeps an interaction the server sent: as a chat of this agent, or (`call`) followed for a call.
+   * `after`: the `since` its messages were read after (the hello's, in a welcome; otherwise 0).
+   */
+  private upsert(view: AgentInteraction, as: 'chat' | 'call' = 'chat', after = 0): Conversation {
     let conversation = this.conversations.get(view.id);
     if (as === 'call') {
       // Pushed with a call's ring, maybe before the phone rings: followed from now on.
@@ -305,7 +330,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
         conversation.notes = view.notes;
         conversation.history = view.history ?? [];
         conversation.visitorOnline = view.visitorOnline;
-        for (const message of view.messages) conversation.log.add(message);
+        this.addPage(conversation, view, after);
         return conversation;
       }
     }
@@ -319,6 +344,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
         work: view.work,
         transferred: false,
         log: new MessageLog('agent'),
+        reading: undefined,
         outbox: new Map(),
         visitorOnline: view.visitorOnline,
         visitorTyping: false,
@@ -328,7 +354,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       };
       this.conversations.set(view.id, conversation);
       if (as === 'call') {
-        for (const message of view.messages) conversation.log.add(message);
+        this.addPage(conversation, view, after);
         return conversation;
       }
     }
@@ -340,9 +366,18 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
     conversation.work = view.work;
     conversation.transferred = false;
     conversation.visitorOnline = view.visitorOnline;
-    for (const message of view.messages) conversation.log.add(message);
+    this.addPage(conversation, view, after);
     conversation.log.setReceipt(view.receipt);
     return conversation;
+  }
+
+  /** Adds a page of messages read for `after` (and `before`), then reads the next page of any hole it leaves. */
+  private addPage(conversation: Conversation, page: MessagePage, after: number, before?: number) {
+    conversation.log.addPage(page, { after, before });
+    const hole = conversation.log.hole;
+    if (!hole || !this.welcomed || conversation.reading) return;
+    conversation.reading = 'hole';
+    this.frame({ type: 'history', interactionId: conversation.id, ...hole });
   }
 
   private readonly handlers: { [K in AgentServerMessage['type']]: (frame: Extract<AgentServerMessage, { type: K }>) => void } = {
@@ -361,7 +396,7 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
       // A new connection follows nothing yet: the calls this console follows are said again.
       for (const id of this.followedIds) if (!active.has(id)) this.frame({ type: 'watch', interactionId: id });
       for (const view of frame.interactions) {
-        const conversation = this.upsert(view);
+        const conversation = this.upsert(view, 'chat', this.since.get(view.id) ?? 0);
         for (const [cid, text] of conversation.outbox) this.frame({ type: 'send', interactionId: view.id, cid, text });
         this.frame({ type: 'receipt', interactionId: view.id, delivered: conversation.log.lastSeq, read: conversation.readUpTo });
       }
@@ -398,6 +433,12 @@ export class AgentChatClient extends TypedEventTarget<AgentEvents> {
         this.fire('message', { interactionId: frame.interactionId, message: frame.message });
         this.frame({ type: 'receipt', interactionId: frame.interactionId, delivered: conversation.log.lastSeq, read: conversation.readUpTo });
       }
+    },
+    history: (frame) => {
+      const conversation = this.conversations.get(frame.interactionId);
+      if (!conversation) return;
+      conversation.reading = undefined;
+      this.addPage(conversation, frame, frame.after, frame.before);
     },
     ack: (frame) => {
       const conversation = this.conversations.get(frame.interactionId);
@@ -470,6 +511,7 @@ function viewOf(c: Conversation): ConversationView {
     work: c.work,
     transferred: c.transferred,
     entries: c.log.entries(),
+    earlier: c.reading === 'earlier' ? 'loading' : c.log.hasEarlier ? 'more' : 'none',
     visitorOnline: c.visitorOnline,
     visitorTyping: c.visitorTyping,
     unread: c.log.unreadAfter(c.readUpTo),

@@ -2,8 +2,15 @@
  * The client's copy of a conversation: stored messages in sequence order,
  * then the ones still on their way. Merging is idempotent, so a message that
  * arrives twice (a resend, a replay after reconnecting) shows once.
+ *
+ * The copy is kept whole from a floor up (message-pages.ts): older messages
+ * are history the reader loads on demand, and a hole above the floor (a
+ * resume that missed more than a page) is what the client reads next. It
+ * resumes from the last seq up to which it holds every message, so it never
+ * skips one it has not received.
  */
 import type { AttachmentInfo, ChatMessage, Receipt } from '../protocol/wire-common.js';
+import type { MessagePage } from '../protocol/message-pages.js';
 
 export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read';
 
@@ -26,14 +33,46 @@ export class MessageLog {
   private readonly stored = new Map<number, ChatMessage>();
   private readonly pending = new Map<string, { text: string; at: number; attachment?: AttachmentInfo }>();
   private receipt: Receipt = { delivered: 0, read: 0 };
+  /** Every message from here up to `through` is held; undefined until the first page. */
+  private floor: number | undefined;
+  private through = 0;
 
   constructor(private readonly me: 'visitor' | 'agent') {}
 
-  /** The highest sequence number held: what to resume from. */
+  /** The last sequence number up to which every message is held: what to resume from, and what receipts confirm. */
   get lastSeq(): number {
-    let max = 0;
-    for (const seq of this.stored.keys()) if (seq > max) max = seq;
-    return max;
+    return this.through;
+  }
+
+  /** The oldest message held whole from (1 when the copy reaches the first message). */
+  get oldestSeq(): number {
+    return this.floor ?? 1;
+  }
+
+  /** Whether the conversation has messages older than the oldest held (consecutive numbers: older than 1 there are none). */
+  get hasEarlier(): boolean {
+    return this.oldestSeq > 1;
+  }
+
+  /** The page to read next to fill a hole above the floor (a resume that missed more than a page), if there is one. */
+  get hole(): { after: number; before: number } | undefined {
+    let before = Infinity;
+    for (const seq of this.stored.keys()) if (seq > this.through && seq < before) before = seq;
+    return before === Infinity ? undefined : { after: this.through, before };
+  }
+
+  /**
+   * Adds a page the server read for `range` (a welcome: `{ after: since }`).
+   * A page is whole from its first message (or, without `more`, from the
+   * range's start) up; one that reaches the floor from below lowers it.
+   */
+  addPage(page: MessagePage, range: { after: number; before?: number | undefined }) {
+    for (const message of page.messages) this.add(message);
+    const bottom = page.more && page.messages[0] ? page.messages[0].seq : range.after + 1;
+    if (this.floor === undefined) this.floor = bottom;
+    else if (bottom < this.floor && (range.before === undefined || range.before >= this.floor)) this.floor = bottom;
+    this.through = Math.max(this.through, this.floor - 1);
+    this.advance();
   }
 
   addPending(cid: string, text: string, at: number, attachment?: AttachmentInfo) {
@@ -46,6 +85,7 @@ export class MessageLog {
     if (!pending) return;
     this.pending.delete(cid);
     if (!this.stored.has(seq)) this.stored.set(seq, { seq, cid, from: this.me, text: pending.text, at, attachment: pending.attachment });
+    this.advance();
   }
 
   /** Forgets a pending message the server refused. */
@@ -58,7 +98,12 @@ export class MessageLog {
     if (message.cid) this.pending.delete(message.cid);
     if (this.stored.has(message.seq)) return false;
     this.stored.set(message.seq, message);
+    this.advance();
     return true;
+  }
+
+  private advance() {
+    while (this.stored.has(this.through + 1)) this.through++;
   }
 
   setReceipt(receipt: Receipt) {

@@ -6,9 +6,13 @@
  * 1. a message gets a client id and goes into the outbox (saved in
  *    localStorage) before anything is sent;
  * 2. it leaves the outbox only when the server acks it, after storing it;
- * 3. after every (re)connect the client says the last seq it has, receives
- *    what it missed, and resends the outbox; the server recognises resends
- *    by client id and does not store them twice.
+ * 3. after every (re)connect the client says the last seq up to which it
+ *    has every message, receives what it missed (in pages, message-pages.ts),
+ *    and resends the outbox; the server recognises resends by client id and
+ *    does not store them twice.
+ *
+ * The log keeps the newest messages; older ones are read a page at a time
+ * when the visitor asks for them (`showEarlier`).
  */
 import type { ContextInput } from '../protocol/context-envelope.js';
 import { parseVisitorServerMessage, type VisitorServerMessage, type VisitorStatus } from '../protocol/visitor-server-messages.js';
@@ -44,6 +48,8 @@ export interface VisitorChatSnapshot {
   /** While waiting: the place in the queue and the estimated wait. */
   place: QueuePlace | undefined;
   entries: LogEntry[];
+  /** The conversation has older messages than `entries` shows, and whether they are being read now. */
+  earlier: 'none' | 'more' | 'loading';
   agentTyping: string | null;
   unread: number;
   messageLimit: number;
@@ -93,6 +99,10 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
   private typingSentAt = 0;
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
   private contextDirty = false;
+  /** The `since` of this connection's hello: the welcome is the page after it. */
+  private since = 0;
+  /** A page asked for and not answered yet (one at a time): older history, or a hole to fill. */
+  private reading: 'earlier' | 'hole' | undefined;
 
   constructor(private readonly options: VisitorChatOptions) {
     super();
@@ -109,6 +119,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       agentsAvailable: this.agentsAvailable,
       place: this.place,
       entries: this.log.entries(),
+      earlier: this.reading === 'earlier' ? 'loading' : this.log.hasEarlier ? 'more' : 'none',
       agentTyping: this.agentTyping,
       unread: this.log.unreadAfter(this.readUpTo),
       messageLimit: this.messageLimit,
@@ -185,6 +196,14 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
     if (last <= this.readUpTo) return;
     this.readUpTo = last;
     if (this.welcomed) this.frame({ type: 'receipt', delivered: last, read: last });
+    this.changed();
+  }
+
+  /** Reads the page of messages before the oldest shown (the message list's "Show earlier messages"). */
+  showEarlier() {
+    if (!this.welcomed || this.reading || !this.log.hasEarlier) return;
+    this.reading = 'earlier';
+    this.frame({ type: 'history', before: this.log.oldestSeq });
     this.changed();
   }
 
@@ -277,12 +296,19 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
     const socket = new ReconnectingSocket({
       url,
       policy: this.policy,
-      onOpen: () => socket.send({ type: 'hello', token, since: this.log.lastSeq } satisfies VisitorClientMessage),
+      onOpen: () => {
+        this.since = this.log.lastSeq;
+        socket.send({ type: 'hello', token, since: this.since } satisfies VisitorClientMessage);
+      },
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
     });
     this.socket = socket;
     socket.on('state', (state) => {
-      if (state !== 'connected') this.welcomed = false;
+      if (state !== 'connected') {
+        this.welcomed = false;
+        // An answer still owed dies with its connection.
+        this.reading = undefined;
+      }
       this.changed();
     });
     socket.on('frame', (raw) => this.receive(raw));
@@ -314,7 +340,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
 
   private readonly handlers: { [K in VisitorServerMessage['type']]: (frame: Extract<VisitorServerMessage, { type: K }>) => void } = {
     welcome: (frame) => {
-      for (const message of frame.messages) this.log.add(message);
+      this.log.addPage(frame, { after: this.since });
       this.log.setReceipt(frame.receipt);
       this.readUpTo = Math.max(this.readUpTo, frame.readUpTo);
       this.messageLimit = frame.messageLimit;
@@ -323,6 +349,12 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       this.resendOutbox();
       if (this.contextDirty) this.flushContext();
       this.frame({ type: 'receipt', delivered: this.log.lastSeq, read: this.readUpTo });
+      this.fillHole();
+    },
+    history: (frame) => {
+      this.reading = undefined;
+      this.log.addPage(frame, frame);
+      this.fillHole();
     },
     status: (frame) => {
       this.status = frame.status;
@@ -367,6 +399,14 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
       }
     },
   };
+
+  /** Reads the next page of a hole the welcome left (a resume that missed more than a page), until there is none. */
+  private fillHole() {
+    const hole = this.log.hole;
+    if (!hole || !this.welcomed || this.reading) return;
+    this.reading = 'hole';
+    this.frame({ type: 'history', ...hole });
+  }
 
   /** Sends everything not yet acknowledged; the server drops what it already has. */
   private resendOutbox() {

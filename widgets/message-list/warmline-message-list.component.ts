@@ -1,10 +1,11 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { WarmlineElement } from '../base/warmline-element.js';
 import { Localize } from '../base/localize.js';
 import { visitorPack } from '../base/translations/packs.js';
 import { controls, tokens } from '../base/theme.js';
 import type { LogEntry } from '../chat/message-log.js';
+import type {} from '../events/warmline-show-earlier.js';
 import styles from './warmline-message-list.styles.js';
 
 /**
@@ -16,7 +17,15 @@ import styles from './warmline-message-list.styles.js';
  * server, which token: see events/warmline-attachment-auth.ts); until it is
  * defined the name shows, as text.
  *
+ * Long conversations arrive a page at a time: while `earlier` is `more`, a
+ * "Show earlier messages" button heads the list and asks the owner for the
+ * page before. The reader keeps their place as it arrives, and their focus:
+ * on the button, or on the first message once there is no earlier one.
+ *
+ * @event warmline-show-earlier - Internal: the reader asked for older messages.
+ *
  * @csspart base - The scrolling container.
+ * @csspart earlier - The "Show earlier messages" button.
  * @csspart message - Each message.
  * @csspart typing - The "is typing" line.
  * @csspart attachment - A file in a message (a thumbnail, or a PDF to download).
@@ -36,15 +45,33 @@ export class WarmlineMessageList extends WarmlineElement {
   /** Accessible name of the log. */
   @property() label = '';
 
+  /** Whether the conversation has older messages than `entries` (`more`), being read now (`loading`), or none. */
+  @property() earlier: 'none' | 'more' | 'loading' = 'none';
+
   @query('[part~="base"]') private scroller!: HTMLElement;
 
   private readonly localize = new Localize(this, visitorPack);
   private stickToBottom = true;
+  /** While older messages are put in above: the distance from the bottom to keep, so what the reader sees stays put. */
+  private keepFromBottom: number | undefined;
+  /** The reader pressed "Show earlier": once there is nothing earlier, their focus goes to the first message. */
+  private focusFirstWhenDone = false;
 
   override render() {
     const lastMine = [...this.entries].reverse().find((e) => e.from === this.me)?.key;
     return html`
       <div part="base" @scroll=${this.onScroll}>
+        ${this.earlier === 'none'
+          ? nothing
+          : html`<button
+              part="earlier"
+              class="earlier"
+              type="button"
+              aria-disabled=${this.earlier === 'loading' ? 'true' : 'false'}
+              @click=${this.onEarlier}
+            >
+              ${this.localize.term('showEarlier')}
+            </button>`}
         <div role="log" aria-label=${this.label || this.localize.term('messages')}>
           <ol>
             ${
@@ -86,14 +113,43 @@ export class WarmlineMessageList extends WarmlineElement {
     return entry.text;
   }
 
+  private onEarlier() {
+    // aria-disabled rather than disabled while loading: a disabled button would drop the reader's focus.
+    if (this.earlier !== 'more') return;
+    this.focusFirstWhenDone = true;
+    this.emit('warmline-show-earlier');
+  }
+
   private onScroll() {
     const el = this.scroller;
     this.stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
   }
 
+  override willUpdate(changed: PropertyValues<this>) {
+    const before = changed.get('entries') as LogEntry[] | undefined;
+    // Older messages put in above the first one shown (the reader asked for them).
+    if (before?.length && this.scroller && this.entries.length > before.length && this.entries[0]?.key !== before[0]?.key) {
+      this.keepFromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
+    }
+  }
+
   override updated() {
-    // Follow new messages unless the reader scrolled up to read older ones.
-    if (this.stickToBottom && this.scroller) this.scroller.scrollTop = this.scroller.scrollHeight;
+    if (!this.scroller) return;
+    if (this.keepFromBottom !== undefined) {
+      this.scroller.scrollTop = this.scroller.scrollHeight - this.keepFromBottom;
+      this.keepFromBottom = undefined;
+    } else if (this.stickToBottom) {
+      // Follow new messages unless the reader scrolled up to read older ones.
+      this.scroller.scrollTop = this.scroller.scrollHeight;
+    }
+    if (this.focusFirstWhenDone && this.earlier === 'none') {
+      this.focusFirstWhenDone = false;
+      const first = this.renderRoot.querySelector<HTMLElement>('li');
+      if (first) {
+        first.tabIndex = -1;
+        first.focus({ preventScroll: true });
+      }
+    }
   }
 }
 

@@ -14,6 +14,19 @@ export default css`
     overscroll-behavior: contain;
     padding: 12px;
   }
+  .earlier {
+    display: block;
+    margin: 0 auto 12px;
+    padding: 6px 12px;
+    border: 1px solid var(--_border);
+    border-radius: 16px;
+    background: transparent;
+    font-size: 0.875em;
+  }
+  .earlier[aria-disabled='true'] {
+    cursor: progress;
+    color: var(--_muted);
+  }
   ol {
     list-style: none;
     margin: 0;

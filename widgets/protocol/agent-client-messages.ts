@@ -1,6 +1,6 @@
 /** Frames an agent's softphone sends on `/ws/v1/agent`; validated by the server. */
 import * as v from 'valibot';
-import { ClientIdSchema, MessageTextSchema, SeqSchema } from './wire-common.js';
+import { ClientIdSchema, MessageTextSchema, PageRangeEntries, SeqSchema } from './wire-common.js';
 
 const InteractionIdSchema = v.pipe(v.string(), v.regex(/^in_[A-Za-z0-9_-]{8,40}$/, 'is not an interaction id'));
 
@@ -13,7 +13,7 @@ export const AgentClientMessageSchema = v.variant(
     v.strictObject({
       type: v.literal('hello'),
       token: v.pipe(v.string(), v.maxLength(1024)),
-      /** Last sequence seen per interaction, so that a reconnect resumes rather than reloads. */
+      /** Per interaction, the last sequence up to which the console holds every message, so that a reconnect resumes rather than reloads. */
       since: v.pipe(
         v.record(InteractionIdSchema, SeqSchema),
         v.check((r) => Object.keys(r).length <= 200, 'must name at most 200 interactions'),
@@ -39,8 +39,10 @@ export const AgentClientMessageSchema = v.variant(
     v.strictObject({ type: v.literal('watch'), interactionId: InteractionIdSchema }),
     /** Stop following it (the call ended). */
     v.strictObject({ type: v.literal('unwatch'), interactionId: InteractionIdSchema }),
+    /** A page of any interaction's transcript (message-pages.ts), as GET /agent/interactions/:id/messages; answered with `history`. */
+    v.strictObject({ type: v.literal('history'), interactionId: InteractionIdSchema, ...PageRangeEntries }),
   ],
-  'type must be one of hello, presence, accept, decline, send, typing, receipt, close, transfer, callback-outcome, watch, unwatch',
+  'type must be one of hello, presence, accept, decline, send, typing, receipt, close, transfer, callback-outcome, watch, unwatch, history',
 );
 
 export type AgentClientMessage = v.InferOutput<typeof AgentClientMessageSchema>;

@@ -51,7 +51,7 @@ export const PriorInteractionSchema = v.object({
   status: InteractionStatusSchema,
   topic: v.optional(v.string()),
   pageTitle: v.string(),
-  /** Its last messages, oldest first. */
+  /** Its last messages, oldest first (the rest: GET /agent/interactions/:id/messages). */
   messages: v.array(ChatMessageSchema),
   notes: v.array(NoteSchema),
 });
@@ -62,7 +62,10 @@ export const AgentInteractionSchema = v.object({
   channel: v.literal('chat'),
   status: InteractionStatusSchema,
   context: ContextEnvelopeSchema,
+  /** The newest messages after the console's `since` (0 unless resuming), at most MESSAGE_PAGE, oldest first. */
   messages: v.array(ChatMessageSchema),
+  /** Messages after `since` older than these were left out: read them with `history` (message-pages.ts). */
+  more: v.boolean(),
   /** Notes agents wrote (with a transfer), oldest first. */
   notes: v.array(NoteSchema),
   /** Earlier conversations of this customer, newest first: only when their identity is verified. */
@@ -119,6 +122,15 @@ export const AgentServerMessageSchema = v.variant('type', [
    */
   v.object({ type: v.literal('watching'), interaction: AgentInteractionSchema }),
   v.object({ type: v.literal('message'), interactionId: v.string(), message: ChatMessageSchema }),
+  /** The answer to `history`: the page asked for, with its range as the server read it. */
+  v.object({
+    type: v.literal('history'),
+    interactionId: v.string(),
+    after: SeqSchema,
+    before: v.optional(SeqSchema),
+    messages: v.array(ChatMessageSchema),
+    more: v.boolean(),
+  }),
   v.object({ type: v.literal('ack'), interactionId: v.string(), cid: v.string(), seq: SeqSchema, at: v.number() }),
   v.object({ type: v.literal('typing'), interactionId: v.string(), active: v.boolean() }),
   v.object({ type: v.literal('receipt'), interactionId: v.string(), ...ReceiptSchema.entries }),

@@ -3,12 +3,15 @@
  * each against these schemas; the browser only uses the types.
  */
 import * as v from 'valibot';
-import { AttachmentIdSchema, ClientIdSchema, MessageTextSchema, SeqSchema } from './wire-common.js';
+import { AttachmentIdSchema, ClientIdSchema, MessageTextSchema, PageRangeEntries, SeqSchema } from './wire-common.js';
 
 export const VisitorHelloSchema = v.strictObject({
   type: v.literal('hello'),
   token: v.pipe(v.string(), v.minLength(16), v.maxLength(128)),
-  /** The last sequence number this client has; the server sends what came after. */
+  /**
+   * The last sequence number up to which this client holds every message (0: none); the
+   * welcome carries the newest page after it (message-pages.ts).
+   */
   since: SeqSchema,
 });
 
@@ -29,13 +32,16 @@ export const VisitorReceiptSchema = v.strictObject({
   read: SeqSchema,
 });
 
+/** Asks for a page of the conversation (message-pages.ts); answered with `history`. */
+export const VisitorHistorySchema = v.strictObject({ type: v.literal('history'), ...PageRangeEntries });
+
 /** The context is checked by the server's context gate (size first, then ContextInputSchema). */
 export const VisitorContextSchema = v.strictObject({ type: v.literal('context'), context: v.unknown() });
 
 export const VisitorClientMessageSchema = v.variant(
   'type',
-  [VisitorHelloSchema, VisitorSendSchema, VisitorTypingSchema, VisitorReceiptSchema, VisitorContextSchema],
-  'type must be one of hello, send, typing, receipt, context',
+  [VisitorHelloSchema, VisitorSendSchema, VisitorTypingSchema, VisitorReceiptSchema, VisitorContextSchema, VisitorHistorySchema],
+  'type must be one of hello, send, typing, receipt, context, history',
 );
 
 export type VisitorClientMessage = v.InferOutput<typeof VisitorClientMessageSchema>;

@@ -8,6 +8,7 @@
  * run the same guard over everything the server sends.
  */
 import type { ChatMessage, ErrorFrame, Receipt } from './wire-common.js';
+import type { MessagePage } from './message-pages.js';
 
 /**
  * What the visitor is told about their conversation:
@@ -33,7 +34,10 @@ export interface StatusFrame {
 export interface WelcomeFrame {
   type: 'welcome';
   interactionId: string;
+  /** The newest messages after the hello's `since`, at most MESSAGE_PAGE, oldest first. */
   messages: ChatMessage[];
+  /** Messages after `since` older than these were left out (message-pages.ts). */
+  more: boolean;
   /** How far the agent has received and read the visitor's messages. */
   receipt: Receipt;
   /** How far this visitor has read the agent's messages (for the unread count after a reload). */
@@ -43,8 +47,16 @@ export interface WelcomeFrame {
   language?: string;
 }
 
+/** The answer to `history`: the page asked for, with its range as the server read it. */
+export interface HistoryFrame extends MessagePage {
+  type: 'history';
+  after: number;
+  before?: number;
+}
+
 export type VisitorServerMessage =
   | WelcomeFrame
+  | HistoryFrame
   | StatusFrame
   | { type: 'ack'; cid: string; seq: number; at: number }
   | { type: 'message'; message: ChatMessage }
@@ -71,16 +83,18 @@ export const isChatMessage = (m: unknown): m is ChatMessage =>
   opt(m.attachment, isObj) &&
   opt(m.event, (e) => e === 'agent-joined' || e === 'chat-closed' || e === 'chat-transferred');
 
+const page = (f: Obj) => Array.isArray(f.messages) && f.messages.every(isChatMessage) && typeof f.more === 'boolean';
+
 const CHECKS: { [K in VisitorServerMessage['type']]: (f: Obj) => boolean } = {
   welcome: (f) =>
     str(f.interactionId) &&
-    Array.isArray(f.messages) &&
-    f.messages.every(isChatMessage) &&
+    page(f) &&
     isObj(f.receipt) &&
     receipt(f.receipt) &&
     seq(f.readUpTo) &&
     num(f.messageLimit) &&
     opt(f.language, str),
+  history: (f) => page(f) && seq(f.after) && opt(f.before, seq),
   status: (f) =>
     ['new', 'waiting', 'active', 'closed'].includes(f.status as string) &&
     typeof f.agentsAvailable === 'boolean' &&

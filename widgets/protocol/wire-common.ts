@@ -12,6 +12,7 @@
  */
 import * as v from 'valibot';
 import type { ErrorCode, TransferRefusalCode } from './errors.js';
+import { MESSAGE_PAGE_MAX } from './message-pages.js';
 
 export const ClientIdSchema = v.pipe(
   v.string('must be a string'),
@@ -19,6 +20,13 @@ export const ClientIdSchema = v.pipe(
 );
 
 export const SeqSchema = v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(0, 'must not be negative'));
+
+/** A page of a transcript to read (message-pages.ts): the newest `limit` messages with `after < seq < before`. */
+export const PageRangeEntries = {
+  before: v.optional(SeqSchema),
+  after: v.optional(SeqSchema),
+  limit: v.optional(v.pipe(SeqSchema, v.minValue(1, 'must be at least 1'), v.maxValue(MESSAGE_PAGE_MAX, `must be at most ${MESSAGE_PAGE_MAX}`))),
+};
 
 /** Hard ceiling for one chat message; the configured limit (usually lower) is enforced by the server. */
 export const MESSAGE_HARD_LIMIT = 10_000;

@@ -268,7 +268,13 @@ export class WarmlineSoftphone extends WarmlineElement {
                   ${callInteraction.entries.length
                     ? html`<section class="chat-so-far" aria-labelledby="so-far-h">
                         <h2 id="so-far-h">${t.term('chatSoFar')}</h2>
-                        <warmline-message-list me="agent" label=${t.term('chatSoFar')} .entries=${callInteraction.entries}></warmline-message-list>
+                        <warmline-message-list
+                          me="agent"
+                          label=${t.term('chatSoFar')}
+                          .entries=${callInteraction.entries}
+                          earlier=${callInteraction.earlier}
+                          @warmline-show-earlier=${() => this.client?.showEarlier(callInteraction.id)}
+                        ></warmline-message-list>
                       </section>`
                     : nothing}`
               : current
@@ -413,8 +419,9 @@ export class WarmlineSoftphone extends WarmlineElement {
       <warmline-message-list
         me="agent"
         .entries=${c.entries}
+        earlier=${c.earlier}
         typing=${c.visitorTyping ? t.term('visitorTyping') : ''}
-       
+        @warmline-show-earlier=${() => this.client?.showEarlier(c.id)}
       ></warmline-message-list>
       ${this.snap?.error ? html`<p class="alert" role="alert">${this.actionErrorText(this.snap.error)}</p>` : html`<span></span>`}
       ${c.status === 'active'

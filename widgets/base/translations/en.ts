@@ -9,6 +9,7 @@ const en = {
   closeChat: 'Close chat',
   chatTitle: 'Chat with us',
   messages: 'Messages',
+  showEarlier: 'Show earlier messages',
   message: 'Message',
   send: 'Send',
   placeholder: 'Write a message…',

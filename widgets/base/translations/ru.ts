@@ -18,6 +18,7 @@ const ru = {
   closeChat: 'Закрыть чат',
   chatTitle: 'Онлайн-чат',
   messages: 'Сообщения',
+  showEarlier: 'Показать более ранние сообщения',
   message: 'Сообщение',
   send: 'Отправить',
   placeholder: 'Сообщение…',

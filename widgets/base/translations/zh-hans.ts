@@ -11,6 +11,7 @@ const zhHans = {
   closeChat: '关闭聊天窗口',
   chatTitle: '在线咨询',
   messages: '消息',
+  showEarlier: '显示更早的消息',
   message: '消息',
   send: '发送',
   placeholder: '输入消息…',

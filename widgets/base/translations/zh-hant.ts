@@ -11,6 +11,7 @@ const zhHant = {
   closeChat: '關閉聊天視窗',
   chatTitle: '線上諮詢',
   messages: '訊息',
+  showEarlier: '顯示較早的訊息',
   message: '訊息',
   send: '傳送',
   placeholder: '輸入訊息…',
