@@ -340,7 +340,7 @@ export class VisitorChatClient extends TypedEventTarget<ChatEvents> {
 
   private readonly handlers: { [K in VisitorServerMessage['type']]: (frame: Extract<VisitorServerMessage, { type: K }>) => void } = {
     welcome: (frame) => {
-      this.log.addPage(frame, { after: this.since });
+      this.log.addPage({ messages: frame.messages, more: frame.more ?? false }, { after: this.since });
       this.log.setReceipt(frame.receipt);
       this.readUpTo = Math.max(this.readUpTo, frame.readUpTo);
       this.messageLimit = frame.messageLimit;

@@ -64,8 +64,8 @@ export const AgentInteractionSchema = v.object({
   context: ContextEnvelopeSchema,
   /** The newest messages after the console's `since` (0 unless resuming), at most MESSAGE_PAGE, oldest first. */
   messages: v.array(ChatMessageSchema),
-  /** Messages after `since` older than these were left out: read them with `history` (message-pages.ts). */
-  more: v.boolean(),
+  /** Messages after `since` older than these were left out: read them with `history` (message-pages.ts). A server of before paging sends none (a rolling deploy): false. */
+  more: v.optional(v.boolean(), false),
   /** Notes agents wrote (with a transfer), oldest first. */
   notes: v.array(NoteSchema),
   /** Earlier conversations of this customer, newest first: only when their identity is verified. */

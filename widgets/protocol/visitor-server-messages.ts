@@ -36,8 +36,8 @@ export interface WelcomeFrame {
   interactionId: string;
   /** The newest messages after the hello's `since`, at most MESSAGE_PAGE, oldest first. */
   messages: ChatMessage[];
-  /** Messages after `since` older than these were left out (message-pages.ts). */
-  more: boolean;
+  /** Messages after `since` older than these were left out (message-pages.ts). Missing from a server of before paging: false. */
+  more?: boolean;
   /** How far the agent has received and read the visitor's messages. */
   receipt: Receipt;
   /** How far this visitor has read the agent's messages (for the unread count after a reload). */
@@ -83,7 +83,8 @@ export const isChatMessage = (m: unknown): m is ChatMessage =>
   opt(m.attachment, isObj) &&
   opt(m.event, (e) => e === 'agent-joined' || e === 'chat-closed' || e === 'chat-transferred');
 
-const page = (f: Obj) => Array.isArray(f.messages) && f.messages.every(isChatMessage) && typeof f.more === 'boolean';
+// `more` may be missing: a server from before transcript pages (a rolling deploy) sends every message and no flag.
+const page = (f: Obj) => Array.isArray(f.messages) && f.messages.every(isChatMessage) && opt(f.more, (m) => typeof m === 'boolean');
 
 const CHECKS: { [K in VisitorServerMessage['type']]: (f: Obj) => boolean } = {
   welcome: (f) =>
