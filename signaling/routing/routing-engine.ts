@@ -18,22 +18,20 @@
  *   goes to another agent (the decliner is skipped for a while);
  * - an item whose visitor left is removed and counted as abandoned.
  *
- * Item states:
- * ```
- *  waiting ──offer──▶ offered ──accept──▶ assigned ──release──▶ done
- *     ▲                  │ decline / timeout          │ transfer
- *     └──────────────────┘                            ▼
- *  waiting ──abandon──▶ abandoned              (a new item, waiting)
- * ```
+ * An item moves only as work-item-state.ts allows (an illegal move throws):
+ * waiting → offered → assigned → done, back to waiting on a decline or a
+ * timeout, abandoned when the visitor leaves; a transfer ends the item and
+ * queues a new one.
  */
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { ItemKind } from './priority-rules.js';
 import { WaitEstimator } from './wait-estimator.js';
 import { ServeLine } from './serve-line.js';
+import { assertMove, type WorkItemState } from './work-item-state.js';
 
 export type { ItemKind };
-export type ItemStatus = 'waiting' | 'offered' | 'assigned' | 'done' | 'abandoned';
+export type ItemStatus = WorkItemState;
 export type Presence = 'available' | 'away';
 
 export interface Capacity {
@@ -308,18 +306,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     if (!item || !agent || item.status !== 'offered' || item.offeredTo !== agentId) {
       throw new OfferGoneError(itemId);
     }
-    this.clearOffer(item, agent);
-    const position = this.leaveLine(item);
-    item.status = 'assigned';
-    item.agentId = agentId;
-    item.assignedAt = this.clock.now();
-    agent.work.set(item.id, item.kind);
-    agent.missedInARow = 0;
-    this.skips.delete(item.id);
-    this.emit('assigned', agentId, item);
-    this.emit('queue', item.queue, position);
-    this.dispatch();
-    return item;
+    return this.assign(item, agent);
   }
 
   /**
@@ -337,10 +324,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       this.clearOffer(item, other);
       this.emit('offer-withdrawn', other.id, item, 'taken');
     }
-    item.status = 'offered';
-    item.offeredTo = agentId;
-    agent.offered.add(item.id);
-    return this.accept(itemId, agentId);
+    return this.assign(item, agent);
   }
 
   decline(itemId: string, agentId: string) {
@@ -379,7 +363,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       if (reason === 'done' && item.assignedAt !== undefined) this.waits.record(item.queue, this.clock.now() - item.assignedAt);
       if (owner.work.size === 0) owner.idleSince = this.clock.now();
     }
-    item.status = reason === 'abandoned' ? 'abandoned' : 'done';
+    this.move(item, reason === 'abandoned' ? 'abandoned' : 'done');
     this.forget(item);
     this.skips.delete(itemId);
     this.emit('released', item, reason);
@@ -437,6 +421,23 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   }
 
   // ── Internals ───────────────────────────────────────────────────────
+
+  /** The item becomes the agent's work (from an offer to them, or a late answer). */
+  private assign(item: Item, agent: AgentState): Item {
+    const agentId = agent.id;
+    if (item.offeredTo === agentId) this.clearOffer(item, agent);
+    const position = this.leaveLine(item);
+    this.move(item, 'assigned');
+    item.agentId = agentId;
+    item.assignedAt = this.clock.now();
+    agent.work.set(item.id, item.kind);
+    agent.missedInARow = 0;
+    this.skips.delete(item.id);
+    this.emit('assigned', agentId, item);
+    this.emit('queue', item.queue, position);
+    this.dispatch();
+    return item;
+  }
 
   /**
    * One pass over the line. Only agents who could take something are
@@ -586,7 +587,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   }
 
   private offer(item: Item, agent: AgentState, now: number) {
-    item.status = 'offered';
+    this.move(item, 'offered');
     item.offeredTo = agent.id;
     item.offerExpiresAt = now + this.o.offerTimeoutMs;
     agent.offered.add(item.id);
@@ -615,10 +616,16 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     if (!item || item.offeredTo !== agent.id) return;
     this.clearOffer(item, agent);
     if (reason === 'declined' || reason === 'timeout') this.skip(item.id, agent.id);
-    item.status = 'waiting';
+    this.move(item, 'waiting');
     this.emit('offer-withdrawn', agent.id, item, reason);
     this.emit('queue', item.queue, this.positionOf(item.id) ?? 1);
     this.dispatch();
+  }
+
+  /** The one place an item's state changes: only as work-item-state.ts allows. */
+  private move(item: Item, to: ItemStatus) {
+    assertMove(item.id, item.status, to);
+    item.status = to;
   }
 
   private skip(itemId: string, agentId: string) {

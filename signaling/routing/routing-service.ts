@@ -218,7 +218,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
         // Calls still waiting or ringing did not survive the restart: their INVITE transactions are gone.
         await this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
       } else {
-        await this.stores.workItems.setStatus(item.id, 'waiting');
+        // An offer (or a callback being dialled) did not survive the restart: back in line, with its place.
+        if (item.status !== 'waiting') await this.stores.workItems.returned(item.id);
         this.engine.enqueue(base);
       }
     }
@@ -531,7 +532,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const attempts = record.attempts + 1;
     const interaction = await this.interactions.require(interactionId);
     if (attempts >= maxAttempts) {
-      await this.stores.workItems.ended(item.id, 'done', this.clock.now(), 'unreached');
+      await this.stores.workItems.relabelEnd(item.id, 'unreached');
       this.emit('callback-closed', interactionId);
       return;
     }
@@ -757,7 +758,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   private async onOffer(agentId: string, item: Readonly<Item>) {
-    await this.stores.workItems.setStatus(item.id, 'offered');
+    await this.stores.workItems.offered(item.id);
     if (item.kind === 'chat' || item.kind === 'offline') await this.interactions.transition(item.interactionId, 'offered', { from: ['queued'] });
     const offer = await this.offerFor(item);
     if (item.kind === 'call') {
@@ -769,7 +770,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   private async onWithdrawn(agentId: string, item: Readonly<Item>, reason: WithdrawReason) {
-    if (item.status === 'waiting') await this.stores.workItems.setStatus(item.id, 'waiting');
+    if (item.status === 'waiting') await this.stores.workItems.returned(item.id);
     if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'waiting') {
       await this.interactions.transition(item.interactionId, 'queued', { from: ['offered'] });
     }
