@@ -180,10 +180,23 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       defaultHandleMs: r.defaultHandleSeconds * 1000,
     });
     this.effects.reportTo((err) => log.error('routing: carrying out a decision failed', err));
-    this.engine.on('offer', (agentId, item) => this.effects.push(() => this.onOffer(agentId, { ...item })));
-    this.engine.on('offer-withdrawn', (agentId, item, reason) => this.effects.push(() => this.onWithdrawn(agentId, { ...item }, reason)));
-    this.engine.on('assigned', (agentId, item) => this.effects.push(() => this.onAssigned(agentId, { ...item })));
-    this.engine.on('released', (item, reason) => this.effects.push(() => this.onReleased({ ...item }, reason)));
+    // Each copy is taken when decided, not when its turn comes: by then the item may have moved on (offered again).
+    this.engine.on('offer', (agentId, item) => {
+      const copy = { ...item };
+      this.effects.push(() => this.onOffer(agentId, copy));
+    });
+    this.engine.on('offer-withdrawn', (agentId, item, reason) => {
+      const copy = { ...item };
+      this.effects.push(() => this.onWithdrawn(agentId, copy, reason));
+    });
+    this.engine.on('assigned', (agentId, item) => {
+      const copy = { ...item };
+      this.effects.push(() => this.onAssigned(agentId, copy));
+    });
+    this.engine.on('released', (item, reason) => {
+      const copy = { ...item };
+      this.effects.push(() => this.onReleased(copy, reason));
+    });
     this.engine.on('presence', (agentId, presence) =>
       this.effects.push(async () => {
         await this.stores.agents.setPresence(agentId, presence);
