@@ -221,7 +221,6 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   async start() {
     for (const agent of await this.stores.agents.list()) this.defineAgent(agent.id, agent.username, agent.presence);
     for (const q of this.queues.keys()) for (const ms of (await this.stores.workItems.recentHandleTimes(q)).reverse()) this.engine.waits.record(q, ms);
-    for (const interaction of await this.stores.interactions.listByStatus('offered')) await this.interactions.transition(interaction.id, 'queued', { from: ['offered'] });
     for (const item of await this.stores.workItems.listOpen()) {
       const base = this.toEngineItem(item);
       if (item.status === 'assigned' && item.agentId && (item.kind === 'chat' || item.kind === 'offline' || item.kind === 'call')) {
@@ -772,7 +771,6 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
 
   private async onOffer(agentId: string, item: Readonly<Item>) {
     await this.stores.workItems.offered(item.id);
-    if (item.kind === 'chat' || item.kind === 'offline') await this.interactions.transition(item.interactionId, 'offered', { from: ['queued'] });
     const offer = await this.offerFor(item);
     if (item.kind === 'call') {
       // The card first: the console has the context before the phone rings.
@@ -784,9 +782,6 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
 
   private async onWithdrawn(agentId: string, item: Readonly<Item>, reason: WithdrawReason) {
     if (item.status === 'waiting') await this.stores.workItems.returned(item.id);
-    if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'waiting') {
-      await this.interactions.transition(item.interactionId, 'queued', { from: ['offered'] });
-    }
     if (item.kind === 'call') {
       this.calls?.stopRinging(item.id, reason, agentId);
       // A consultation is not offered again: declined, missed or unreachable, it goes back to the first agent.
@@ -805,35 +800,29 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const record = (await this.stores.workItems.find(item.id))!;
     const interaction = await this.interactions.require(item.interactionId);
     if (item.kind === 'chat' || item.kind === 'offline') {
-      // Already with another agent: a warm transfer, and the first agent leaves now.
-      const assigned =
-        interaction.status !== 'active'
-          ? await this.activate(interaction.id, agentId)
-          : interaction.agentId === agentId
-            ? interaction
-            : await this.reassign(interaction, agentId);
-      this.emit('assigned', agentId, assigned, item.kind, record);
+      this.emit('assigned', agentId, await this.converseWith(interaction, agentId), item.kind, record);
     } else if (item.kind === 'callback') {
       this.emit('assigned', agentId, interaction, 'callback', record);
     }
   }
 
-  /** Moves a conversation to `offered` if needed, then to `active` with its agent. */
-  private async activate(interactionId: string, agentId: string): Promise<InteractionRecord> {
-    let interaction = await this.interactions.require(interactionId);
-    if (interaction.status === 'new' || interaction.status === 'closed') interaction = await this.interactions.transition(interactionId, 'queued');
-    if (interaction.status === 'queued') interaction = await this.interactions.transition(interactionId, 'offered');
-    return this.interactions.transition(interactionId, 'active', { agentId });
-  }
-
-  private async reassign(interaction: InteractionRecord, agentId: string): Promise<InteractionRecord> {
-    for (const item of this.engine.itemsOf(interaction.id)) {
-      if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'assigned' && item.agentId === interaction.agentId) {
-        this.engine.release(item.id, 'transferred');
+  /**
+   * The conversation is with this agent now (they took its chat or offline
+   * message). Already with another agent, it was a warm transfer: the first
+   * agent's chat ends and they leave now.
+   */
+  private async converseWith(interaction: InteractionRecord, agentId: string): Promise<InteractionRecord> {
+    if (interaction.status === 'active' && interaction.agentId === agentId) return interaction;
+    if (interaction.status === 'active') {
+      for (const item of this.engine.itemsOf(interaction.id)) {
+        if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'assigned' && item.agentId === interaction.agentId) {
+          this.engine.release(item.id, 'transferred');
+        }
       }
     }
-    await this.interactions.transition(interaction.id, 'queued');
-    return this.activate(interaction.id, agentId);
+    // Active with someone else, new or closed (an offline message): the conversation asks for an agent first.
+    if (interaction.status !== 'queued') await this.interactions.transition(interaction.id, 'queued');
+    return this.interactions.transition(interaction.id, 'active', { agentId });
   }
 
   private async onReleased(item: Readonly<Item>, reason: ReleaseReason) {
@@ -847,7 +836,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       await this.stores.workItems.ended(item.id, reason === 'abandoned' ? 'abandoned' : 'done', now, reason);
     }
     if (reason === 'abandoned' && (item.kind === 'chat' || item.kind === 'offline')) {
-      await this.interactions.transition(item.interactionId, 'closed', { from: ['queued', 'offered'] });
+      await this.interactions.transition(item.interactionId, 'closed', { from: ['queued'] });
     }
   }
 
