@@ -12,6 +12,12 @@
  * - an item is offered to one agent at a time: one who has every skill its
  *   queue requires, room for its kind (capacity), is available, and has been
  *   idle longest; an item transferred to a named agent waits for them;
+ * - an agent has one offer open at a time (one chat-like, one call-like):
+ *   the next waiting item goes to whoever is free, not to a pile of offers
+ *   on one console, and comes to the same agent once they answer;
+ * - the line holds waiting items only: an item being offered has left it,
+ *   so nobody behind it counts it ahead of them (it comes back to its place
+ *   if the offer is declined or missed);
  * - closed queues (business hours) and callbacks not yet due are skipped;
  * - an offer not answered in time goes to the next agent, and the agent who
  *   misses `awayAfterMissedOffers` in a row is set away; a declined offer
@@ -135,7 +141,7 @@ const CALLISH = new Set<ItemKind>(['call', 'callback']);
 export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   private readonly agents = new Map<string, AgentState>();
   private readonly items = new Map<string, Item>();
-  /** Waiting and offered items of every queue, in the order they are served. */
+  /** Waiting items of every queue, in the order they are served (an item being offered is out of line). */
   private readonly line = new ServeLine<Item>();
   /** The same, per queue: a position is an index here. */
   private readonly lines = new Map<string, ServeLine<Item>>();
@@ -372,10 +378,10 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     return item;
   }
 
-  /** The place of a waiting (or offered) item in its queue, 1 for next; undefined once assigned. */
+  /** The place of a waiting item in its queue, 1 for next; undefined once offered or assigned. */
   positionOf(itemId: string): number | undefined {
     const item = this.items.get(itemId);
-    if (!item || (item.status !== 'waiting' && item.status !== 'offered')) return undefined;
+    if (!item || item.status !== 'waiting') return undefined;
     return (this.lines.get(item.queue)?.indexOf(item) ?? -1) + 1 || undefined;
   }
 
@@ -397,7 +403,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     return (kind, position) => this.waits.estimate(queue, position, CALLISH.has(kind) ? staff.calls : staff.chats);
   }
 
-  /** Waiting and offered items in serving order, of one queue (from a position on) or of all. */
+  /** Waiting items in serving order, of one queue (from a position on) or of all. */
   waiting(queue?: string, from = 1): Array<Readonly<Item>> {
     if (queue === undefined) return this.line.slice(from - 1);
     return this.lines.get(queue)?.slice(from - 1) ?? [];
@@ -434,7 +440,8 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     agent.missedInARow = 0;
     this.skips.delete(item.id);
     this.emit('assigned', agentId, item);
-    this.emit('queue', item.queue, position);
+    // Taken from its offer it had left the line already; taken from the line (a late answer), those behind move up.
+    if (position > 0) this.emit('queue', item.queue, position);
     this.dispatch();
     return item;
   }
@@ -486,7 +493,13 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
 
   private canTakeAnything(agent: AgentState): boolean {
     if (!agent.online || agent.presence !== 'available') return false;
-    return this.hasRoom(agent, 'chat') || (agent.phoneReady && this.hasRoom(agent, 'call'));
+    return this.freeFor(agent, 'chat') || (agent.phoneReady && this.freeFor(agent, 'call'));
+  }
+
+  /** Room for one more of this kind, and no offer of its family (chat-like, call-like) open: one offer at a time. */
+  private freeFor(agent: AgentState, kind: ItemKind): boolean {
+    for (const id of agent.offered) if (CALLISH.has(this.items.get(id)!.kind) === CALLISH.has(kind)) return false;
+    return this.hasRoom(agent, kind);
   }
 
   private remember(item: Item) {
@@ -565,7 +578,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     if (!agent.online || agent.presence !== 'available') return false;
     if (CALLISH.has(item.kind) && !agent.phoneReady) return false;
     if ((this.skips.get(item.id)?.get(agent.id) ?? 0) > now) return false;
-    return this.hasRoom(agent, item.kind);
+    return this.freeFor(agent, item.kind);
   }
 
   /** An item transferred to a named agent waits for them alone. */
@@ -587,6 +600,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   }
 
   private offer(item: Item, agent: AgentState, now: number) {
+    const position = this.leaveLine(item);
     this.move(item, 'offered');
     item.offeredTo = agent.id;
     item.offerExpiresAt = now + this.o.offerTimeoutMs;
@@ -597,6 +611,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       this.clock.setTimeout(() => this.missed(item.id, agent.id), this.o.offerTimeoutMs),
     );
     this.emit('offer', agent.id, item);
+    this.emit('queue', item.queue, position);
   }
 
   private missed(itemId: string, agentId: string) {
@@ -617,8 +632,9 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     this.clearOffer(item, agent);
     if (reason === 'declined' || reason === 'timeout') this.skip(item.id, agent.id);
     this.move(item, 'waiting');
+    const position = this.enterLine(item);
     this.emit('offer-withdrawn', agent.id, item, reason);
-    this.emit('queue', item.queue, this.positionOf(item.id) ?? 1);
+    this.emit('queue', item.queue, position);
     this.dispatch();
   }
 

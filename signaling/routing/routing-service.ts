@@ -577,7 +577,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       return outcome ? { state: 'none', outcome } : { state: 'none' };
     }
     if (item.status === 'assigned') return { state: 'calling' };
-    return { state: 'waiting', position: this.engine.positionOf(item.id)!, waitSeconds: Math.round((this.engine.estimatedWaitOf(item.id) ?? 0) / 1000) };
+    // Being offered to an agent it is out of line: next.
+    return { state: 'waiting', position: this.engine.positionOf(item.id) ?? 1, waitSeconds: Math.round((this.engine.estimatedWaitOf(item.id) ?? 0) / 1000) };
   }
 
   // ── Transfers ───────────────────────────────────────────────────────
