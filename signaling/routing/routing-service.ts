@@ -26,6 +26,7 @@ import { priorityOf, type ItemKind } from './priority-rules.js';
 import { OfferGoneError, RoutingEngine, type Item, type ReleaseReason, type TargetRefusal, type WithdrawReason } from './routing-engine.js';
 import { buildOfferPreview } from './offer-preview.js';
 import { SerialQueue } from '../serial-queue.js';
+import { QueueAnnouncer } from './queue-announcer.js';
 
 /** What the SIP proxy does for call items; it registers itself with `attachCalls`. */
 export interface CallSignaling {
@@ -118,6 +119,9 @@ const REFUSAL_CODES: Record<TargetRefusal, (calls: boolean) => TransferRefusalCo
 
 const OFFERED_ON_CONSOLE = new Set<ItemKind>(['chat', 'offline', 'callback']);
 
+/** A visitor hears of their place in line at most this often (movements in between are gathered). */
+export const ANNOUNCE_INTERVAL_MS = 1000;
+
 /** How long a caller cut off while waiting keeps their place for calling again. */
 const CUT_CALL_KEEPS_PLACE_MS = 2 * 60_000;
 
@@ -159,6 +163,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
    * Each gets a copy of the item as it was when decided.
    */
   private readonly effects = new SerialQueue();
+  /** Places in line are told at most once a second per queue, however fast it moves. */
+  private readonly announcer: QueueAnnouncer;
 
   constructor(
     private readonly config: Config,
@@ -204,7 +210,12 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
         this.availabilityMaybeChanged();
       }),
     );
-    this.engine.on('queue', (queue, from) => this.effects.push(() => this.announcePositions(queue, from)));
+    this.announcer = new QueueAnnouncer(clock, ANNOUNCE_INTERVAL_MS, (queue, from) => this.effects.push(() => this.announcePositions(queue, from)));
+    this.engine.on('queue', (queue, from) => {
+      // When a queue lost its last agent is noted now, not when the (coalesced) announcement runs.
+      this.nobodyFor(queue);
+      this.announcer.changed(queue, from);
+    });
     interactions.on('status', (interaction, previous) => this.effects.push(() => this.onInteractionStatus(interaction, previous)));
   }
 
@@ -253,6 +264,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
 
   stop() {
     this.engine.stop();
+    this.announcer.stop();
     for (const timer of this.graceTimers.values()) timer.cancel();
     this.graceTimers.clear();
     for (const timer of this.abandonTimers.values()) timer.cancel();
@@ -731,7 +743,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       attempts: extra.attempts ?? 0,
       details: extra.details ?? {},
     });
-    return this.engine.enqueue({
+    const item = this.engine.enqueue({
       id,
       interactionId: interaction.id,
       kind,
@@ -742,6 +754,9 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       ...(extra.notBefore ? { notBefore: extra.notBefore } : {}),
       ...(interaction.agentId && !extra.target ? { preferred: interaction.agentId } : {}),
     });
+    // Its own place is told at once (a caller hears 182 Queued on joining); others' moves wait for the announcer.
+    this.effects.push(() => this.tellPlace(item.id));
+    return item;
   }
 
   private toEngineItem(item: WorkItemRecord): Omit<Item, 'status'> {
@@ -864,7 +879,11 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     };
   }
 
-  /** Tells each waiting visitor of the queue from position `from` on their place, when it changed. */
+  /**
+   * Tells each waiting visitor of the queue from position `from` on their
+   * place, when it changed (no frame otherwise); called through the
+   * announcer, at most once a second per queue.
+   */
   private announcePositions(queue: string, from: number) {
     const nobody = this.nobodyFor(queue);
     const waitOf = this.engine.waitsOf(queue);
@@ -875,16 +894,22 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
         this.engine.release(item.id, 'abandoned');
         continue;
       }
-      const position = this.engine.positionOf(item.id);
-      if (position === undefined) continue;
-      const waitSeconds = Math.round(waitOf(item.kind, position) / 1000);
-      const key = `${position}:${Math.round(waitSeconds / 30)}`;
-      if (this.lastStatus.get(item.id) === key) continue;
-      this.lastStatus.set(item.id, key);
-      if (item.kind === 'call') this.calls?.queued(item.id, position, waitSeconds);
-      else this.emit('queue-status', item.interactionId, { position, waitSeconds });
+      this.tellPlace(item.id, waitOf);
     }
     this.availabilityMaybeChanged();
+  }
+
+  /** Tells a waiting item's visitor their place and wait, unless that is what they were last told. */
+  private tellPlace(itemId: string, waitOf?: (kind: ItemKind, position: number) => number) {
+    const item = this.engine.get(itemId);
+    const position = this.engine.positionOf(itemId);
+    if (!item || position === undefined) return;
+    const waitSeconds = Math.round((waitOf ?? this.engine.waitsOf(item.queue))(item.kind, position) / 1000);
+    const key = `${position}:${Math.round(waitSeconds / 30)}`;
+    if (this.lastStatus.get(item.id) === key) return;
+    this.lastStatus.set(item.id, key);
+    if (item.kind === 'call') this.calls?.queued(item.id, position, waitSeconds);
+    else this.emit('queue-status', item.interactionId, { position, waitSeconds });
   }
 
   /**
