@@ -41,7 +41,6 @@ export interface AgentPeer {
 const VISITOR_STATUS: Record<InteractionRecord['status'], VisitorStatus> = {
   new: 'new',
   queued: 'waiting',
-  offered: 'waiting',
   active: 'active',
   closed: 'closed',
 };

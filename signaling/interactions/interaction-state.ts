@@ -1,25 +1,24 @@
 /**
- * The life of an interaction, as one explicit state machine.
+ * The life of a conversation, as one explicit state machine. Only the
+ * conversation's own: whether its work is waiting in line, offered to an
+ * agent or assigned is the work item's (routing/work-item-state.ts).
  *
  * ```
- *            first message            offer                accept
- *   new ─────────────────▶ queued ─────────────▶ offered ─────────────▶ active
- *    │                      ▲  │                  │  │                    │
- *    │                      │  └── close ──┐      │  └── close ──┐        │ close
- *    │                      └──────────────┼──────┘ decline,       │        │
- *    │                      │              │        timeout,       │        ▼
- *    └────── close ─────────┼──────────────┴──────── agent away ───┴──▶ closed
- *                           │                                             │
- *                           └──────────── visitor writes again ───────────┘
+ *            first message                 an agent takes it
+ *   new ─────────────────▶ queued ─────────────────────────────▶ active
+ *    │                      ▲  │  ◀── blind transfer, agent gone ──  │
+ *    │                      │  └──── close, abandoned ─────┐         │ close
+ *    │                      │                              ▼         ▼
+ *    └────── close ─────────┼───────────────────────────▶ closed ◀───┘
+ *                           │                              │
+ *                           └──── visitor writes again ────┘
  * ```
- * (`active → queued` also happens when the agent's session ends for good.)
  */
 import type { InteractionStatus } from '../../widgets/protocol/agent-server-messages.js';
 
 const ALLOWED: Record<InteractionStatus, readonly InteractionStatus[]> = {
   new: ['queued', 'closed'],
-  queued: ['offered', 'closed'],
-  offered: ['active', 'queued', 'closed'],
+  queued: ['active', 'closed'],
   active: ['closed', 'queued'],
   closed: ['queued'],
 };

@@ -12,28 +12,32 @@
  * - an item is offered to one agent at a time: one who has every skill its
  *   queue requires, room for its kind (capacity), is available, and has been
  *   idle longest; an item transferred to a named agent waits for them;
+ * - an agent has one offer open at a time (one chat-like, one call-like):
+ *   the next waiting item goes to whoever is free, not to a pile of offers
+ *   on one console, and comes to the same agent once they answer;
+ * - the line holds waiting items only: an item being offered has left it,
+ *   so nobody behind it counts it ahead of them (it comes back to its place
+ *   if the offer is declined or missed);
  * - closed queues (business hours) and callbacks not yet due are skipped;
  * - an offer not answered in time goes to the next agent, and the agent who
  *   misses `awayAfterMissedOffers` in a row is set away; a declined offer
  *   goes to another agent (the decliner is skipped for a while);
  * - an item whose visitor left is removed and counted as abandoned.
  *
- * Item states:
- * ```
- *  waiting ──offer──▶ offered ──accept──▶ assigned ──release──▶ done
- *     ▲                  │ decline / timeout          │ transfer
- *     └──────────────────┘                            ▼
- *  waiting ──abandon──▶ abandoned              (a new item, waiting)
- * ```
+ * An item moves only as work-item-state.ts allows (an illegal move throws):
+ * waiting → offered → assigned → done, back to waiting on a decline or a
+ * timeout, abandoned when the visitor leaves; a transfer ends the item and
+ * queues a new one.
  */
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { ItemKind } from './priority-rules.js';
 import { WaitEstimator } from './wait-estimator.js';
 import { ServeLine } from './serve-line.js';
+import { assertMove, type WorkItemState } from './work-item-state.js';
 
 export type { ItemKind };
-export type ItemStatus = 'waiting' | 'offered' | 'assigned' | 'done' | 'abandoned';
+export type ItemStatus = WorkItemState;
 export type Presence = 'available' | 'away';
 
 export interface Capacity {
@@ -137,7 +141,7 @@ const CALLISH = new Set<ItemKind>(['call', 'callback']);
 export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   private readonly agents = new Map<string, AgentState>();
   private readonly items = new Map<string, Item>();
-  /** Waiting and offered items of every queue, in the order they are served. */
+  /** Waiting items of every queue, in the order they are served (an item being offered is out of line). */
   private readonly line = new ServeLine<Item>();
   /** The same, per queue: a position is an index here. */
   private readonly lines = new Map<string, ServeLine<Item>>();
@@ -308,18 +312,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     if (!item || !agent || item.status !== 'offered' || item.offeredTo !== agentId) {
       throw new OfferGoneError(itemId);
     }
-    this.clearOffer(item, agent);
-    const position = this.leaveLine(item);
-    item.status = 'assigned';
-    item.agentId = agentId;
-    item.assignedAt = this.clock.now();
-    agent.work.set(item.id, item.kind);
-    agent.missedInARow = 0;
-    this.skips.delete(item.id);
-    this.emit('assigned', agentId, item);
-    this.emit('queue', item.queue, position);
-    this.dispatch();
-    return item;
+    return this.assign(item, agent);
   }
 
   /**
@@ -337,10 +330,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       this.clearOffer(item, other);
       this.emit('offer-withdrawn', other.id, item, 'taken');
     }
-    item.status = 'offered';
-    item.offeredTo = agentId;
-    agent.offered.add(item.id);
-    return this.accept(itemId, agentId);
+    return this.assign(item, agent);
   }
 
   decline(itemId: string, agentId: string) {
@@ -379,7 +369,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       if (reason === 'done' && item.assignedAt !== undefined) this.waits.record(item.queue, this.clock.now() - item.assignedAt);
       if (owner.work.size === 0) owner.idleSince = this.clock.now();
     }
-    item.status = reason === 'abandoned' ? 'abandoned' : 'done';
+    this.move(item, reason === 'abandoned' ? 'abandoned' : 'done');
     this.forget(item);
     this.skips.delete(itemId);
     this.emit('released', item, reason);
@@ -388,10 +378,10 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     return item;
   }
 
-  /** The place of a waiting (or offered) item in its queue, 1 for next; undefined once assigned. */
+  /** The place of a waiting item in its queue, 1 for next; undefined once offered or assigned. */
   positionOf(itemId: string): number | undefined {
     const item = this.items.get(itemId);
-    if (!item || (item.status !== 'waiting' && item.status !== 'offered')) return undefined;
+    if (!item || item.status !== 'waiting') return undefined;
     return (this.lines.get(item.queue)?.indexOf(item) ?? -1) + 1 || undefined;
   }
 
@@ -413,7 +403,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     return (kind, position) => this.waits.estimate(queue, position, CALLISH.has(kind) ? staff.calls : staff.chats);
   }
 
-  /** Waiting and offered items in serving order, of one queue (from a position on) or of all. */
+  /** Waiting items in serving order, of one queue (from a position on) or of all. */
   waiting(queue?: string, from = 1): Array<Readonly<Item>> {
     if (queue === undefined) return this.line.slice(from - 1);
     return this.lines.get(queue)?.slice(from - 1) ?? [];
@@ -437,6 +427,24 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   }
 
   // ── Internals ───────────────────────────────────────────────────────
+
+  /** The item becomes the agent's work (from an offer to them, or a late answer). */
+  private assign(item: Item, agent: AgentState): Item {
+    const agentId = agent.id;
+    if (item.offeredTo === agentId) this.clearOffer(item, agent);
+    const position = this.leaveLine(item);
+    this.move(item, 'assigned');
+    item.agentId = agentId;
+    item.assignedAt = this.clock.now();
+    agent.work.set(item.id, item.kind);
+    agent.missedInARow = 0;
+    this.skips.delete(item.id);
+    this.emit('assigned', agentId, item);
+    // Taken from its offer it had left the line already; taken from the line (a late answer), those behind move up.
+    if (position > 0) this.emit('queue', item.queue, position);
+    this.dispatch();
+    return item;
+  }
 
   /**
    * One pass over the line. Only agents who could take something are
@@ -485,7 +493,13 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
 
   private canTakeAnything(agent: AgentState): boolean {
     if (!agent.online || agent.presence !== 'available') return false;
-    return this.hasRoom(agent, 'chat') || (agent.phoneReady && this.hasRoom(agent, 'call'));
+    return this.freeFor(agent, 'chat') || (agent.phoneReady && this.freeFor(agent, 'call'));
+  }
+
+  /** Room for one more of this kind, and no offer of its family (chat-like, call-like) open: one offer at a time. */
+  private freeFor(agent: AgentState, kind: ItemKind): boolean {
+    for (const id of agent.offered) if (CALLISH.has(this.items.get(id)!.kind) === CALLISH.has(kind)) return false;
+    return this.hasRoom(agent, kind);
   }
 
   private remember(item: Item) {
@@ -564,7 +578,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     if (!agent.online || agent.presence !== 'available') return false;
     if (CALLISH.has(item.kind) && !agent.phoneReady) return false;
     if ((this.skips.get(item.id)?.get(agent.id) ?? 0) > now) return false;
-    return this.hasRoom(agent, item.kind);
+    return this.freeFor(agent, item.kind);
   }
 
   /** An item transferred to a named agent waits for them alone. */
@@ -586,7 +600,8 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
   }
 
   private offer(item: Item, agent: AgentState, now: number) {
-    item.status = 'offered';
+    const position = this.leaveLine(item);
+    this.move(item, 'offered');
     item.offeredTo = agent.id;
     item.offerExpiresAt = now + this.o.offerTimeoutMs;
     agent.offered.add(item.id);
@@ -596,6 +611,7 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
       this.clock.setTimeout(() => this.missed(item.id, agent.id), this.o.offerTimeoutMs),
     );
     this.emit('offer', agent.id, item);
+    this.emit('queue', item.queue, position);
   }
 
   private missed(itemId: string, agentId: string) {
@@ -615,10 +631,17 @@ export class RoutingEngine extends EventEmitter<RoutingEventMap> {
     if (!item || item.offeredTo !== agent.id) return;
     this.clearOffer(item, agent);
     if (reason === 'declined' || reason === 'timeout') this.skip(item.id, agent.id);
-    item.status = 'waiting';
+    this.move(item, 'waiting');
+    const position = this.enterLine(item);
     this.emit('offer-withdrawn', agent.id, item, reason);
-    this.emit('queue', item.queue, this.positionOf(item.id) ?? 1);
+    this.emit('queue', item.queue, position);
     this.dispatch();
+  }
+
+  /** The one place an item's state changes: only as work-item-state.ts allows. */
+  private move(item: Item, to: ItemStatus) {
+    assertMove(item.id, item.status, to);
+    item.status = to;
   }
 
   private skip(itemId: string, agentId: string) {

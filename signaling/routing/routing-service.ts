@@ -27,6 +27,7 @@ import { priorityOf, type ItemKind } from './priority-rules.js';
 import { OfferGoneError, RoutingEngine, type Item, type ReleaseReason, type TargetRefusal, type WithdrawReason } from './routing-engine.js';
 import { buildOfferPreview } from './offer-preview.js';
 import { SerialQueue } from '../serial-queue.js';
+import { QueueAnnouncer } from './queue-announcer.js';
 
 /** What the SIP proxy does for call items; it registers itself with `attachCalls`. */
 export interface CallSignaling {
@@ -119,6 +120,9 @@ const REFUSAL_CODES: Record<TargetRefusal, (calls: boolean) => TransferRefusalCo
 
 const OFFERED_ON_CONSOLE = new Set<ItemKind>(['chat', 'offline', 'callback']);
 
+/** A visitor hears of their place in line at most this often (movements in between are gathered). */
+export const ANNOUNCE_INTERVAL_MS = 1000;
+
 /** How long a caller cut off while waiting keeps their place for calling again. */
 const CUT_CALL_KEEPS_PLACE_MS = 2 * 60_000;
 
@@ -160,6 +164,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
    * Each gets a copy of the item as it was when decided.
    */
   private readonly effects = new SerialQueue();
+  /** Places in line are told at most once a second per queue, however fast it moves. */
+  private readonly announcer: QueueAnnouncer;
 
   constructor(
     private readonly config: Config,
@@ -183,10 +189,23 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       defaultHandleMs: r.defaultHandleSeconds * 1000,
     });
     this.effects.reportTo((err) => log.error('routing: carrying out a decision failed', err));
-    this.engine.on('offer', (agentId, item) => this.effects.push(() => this.onOffer(agentId, { ...item })));
-    this.engine.on('offer-withdrawn', (agentId, item, reason) => this.effects.push(() => this.onWithdrawn(agentId, { ...item }, reason)));
-    this.engine.on('assigned', (agentId, item) => this.effects.push(() => this.onAssigned(agentId, { ...item })));
-    this.engine.on('released', (item, reason) => this.effects.push(() => this.onReleased({ ...item }, reason)));
+    // Each copy is taken when decided, not when its turn comes: by then the item may have moved on (offered again).
+    this.engine.on('offer', (agentId, item) => {
+      const copy = { ...item };
+      this.effects.push(() => this.onOffer(agentId, copy));
+    });
+    this.engine.on('offer-withdrawn', (agentId, item, reason) => {
+      const copy = { ...item };
+      this.effects.push(() => this.onWithdrawn(agentId, copy, reason));
+    });
+    this.engine.on('assigned', (agentId, item) => {
+      const copy = { ...item };
+      this.effects.push(() => this.onAssigned(agentId, copy));
+    });
+    this.engine.on('released', (item, reason) => {
+      const copy = { ...item };
+      this.effects.push(() => this.onReleased(copy, reason));
+    });
     this.engine.on('presence', (agentId, presence) =>
       this.effects.push(async () => {
         await this.stores.agents.setPresence(agentId, presence);
@@ -194,7 +213,12 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
         this.availabilityMaybeChanged();
       }),
     );
-    this.engine.on('queue', (queue, from) => this.effects.push(() => this.announcePositions(queue, from)));
+    this.announcer = new QueueAnnouncer(clock, ANNOUNCE_INTERVAL_MS, (queue, from) => this.effects.push(() => this.announcePositions(queue, from)));
+    this.engine.on('queue', (queue, from) => {
+      // When a queue lost its last agent is noted now, not when the (coalesced) announcement runs.
+      this.nobodyFor(queue);
+      this.announcer.changed(queue, from);
+    });
     statusEvents.on('status', (interaction, previous) => this.effects.push(() => this.onInteractionStatus(interaction, previous)));
   }
 
@@ -211,7 +235,6 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   async start() {
     for (const agent of await this.stores.agents.list()) this.defineAgent(agent.id, agent.username, agent.presence);
     for (const q of this.queues.keys()) for (const ms of (await this.stores.workItems.recentHandleTimes(q)).reverse()) this.engine.waits.record(q, ms);
-    for (const interaction of await this.stores.interactions.listByStatus('offered')) await this.interactions.transition(interaction.id, 'queued', { from: ['offered'] });
     for (const item of await this.stores.workItems.listOpen()) {
       const base = this.toEngineItem(item);
       if (item.status === 'assigned' && item.agentId && (item.kind === 'chat' || item.kind === 'offline' || item.kind === 'call')) {
@@ -221,7 +244,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
         // Calls still waiting or ringing did not survive the restart: their INVITE transactions are gone.
         await this.stores.workItems.ended(item.id, 'abandoned', this.clock.now(), 'restart');
       } else {
-        await this.stores.workItems.setStatus(item.id, 'waiting');
+        // An offer (or a callback being dialled) did not survive the restart: back in line, with its place.
+        if (item.status !== 'waiting') await this.stores.workItems.returned(item.id);
         this.engine.enqueue(base);
       }
     }
@@ -243,6 +267,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
 
   stop() {
     this.engine.stop();
+    this.announcer.stop();
     for (const timer of this.graceTimers.values()) timer.cancel();
     this.graceTimers.clear();
     for (const timer of this.abandonTimers.values()) timer.cancel();
@@ -534,7 +559,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const attempts = record.attempts + 1;
     const interaction = await this.interactions.require(interactionId);
     if (attempts >= maxAttempts) {
-      await this.stores.workItems.ended(item.id, 'done', this.clock.now(), 'unreached');
+      await this.stores.workItems.relabelEnd(item.id, 'unreached');
       this.emit('callback-closed', interactionId);
       return;
     }
@@ -567,7 +592,8 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       return outcome ? { state: 'none', outcome } : { state: 'none' };
     }
     if (item.status === 'assigned') return { state: 'calling' };
-    return { state: 'waiting', position: this.engine.positionOf(item.id)!, waitSeconds: Math.round((this.engine.estimatedWaitOf(item.id) ?? 0) / 1000) };
+    // Being offered to an agent it is out of line: next.
+    return { state: 'waiting', position: this.engine.positionOf(item.id) ?? 1, waitSeconds: Math.round((this.engine.estimatedWaitOf(item.id) ?? 0) / 1000) };
   }
 
   // ── Transfers ───────────────────────────────────────────────────────
@@ -720,7 +746,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       attempts: extra.attempts ?? 0,
       details: extra.details ?? {},
     });
-    return this.engine.enqueue({
+    const item = this.engine.enqueue({
       id,
       interactionId: interaction.id,
       kind,
@@ -731,6 +757,9 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       ...(extra.notBefore ? { notBefore: extra.notBefore } : {}),
       ...(interaction.agentId && !extra.target ? { preferred: interaction.agentId } : {}),
     });
+    // Its own place is told at once (a caller hears 182 Queued on joining); others' moves wait for the announcer.
+    this.effects.push(() => this.tellPlace(item.id));
+    return item;
   }
 
   private toEngineItem(item: WorkItemRecord): Omit<Item, 'status'> {
@@ -760,8 +789,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   private async onOffer(agentId: string, item: Readonly<Item>) {
-    await this.stores.workItems.setStatus(item.id, 'offered');
-    if (item.kind === 'chat' || item.kind === 'offline') await this.interactions.transition(item.interactionId, 'offered', { from: ['queued'] });
+    await this.stores.workItems.offered(item.id);
     const offer = await this.offerFor(item);
     if (item.kind === 'call') {
       // The card first: the console has the context before the phone rings.
@@ -772,10 +800,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
   }
 
   private async onWithdrawn(agentId: string, item: Readonly<Item>, reason: WithdrawReason) {
-    if (item.status === 'waiting') await this.stores.workItems.setStatus(item.id, 'waiting');
-    if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'waiting') {
-      await this.interactions.transition(item.interactionId, 'queued', { from: ['offered'] });
-    }
+    if (item.status === 'waiting') await this.stores.workItems.returned(item.id);
     if (item.kind === 'call') {
       this.calls?.stopRinging(item.id, reason, agentId);
       // A consultation is not offered again: declined, missed or unreachable, it goes back to the first agent.
@@ -794,35 +819,29 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     const record = (await this.stores.workItems.find(item.id))!;
     const interaction = await this.interactions.require(item.interactionId);
     if (item.kind === 'chat' || item.kind === 'offline') {
-      // Already with another agent: a warm transfer, and the first agent leaves now.
-      const assigned =
-        interaction.status !== 'active'
-          ? await this.activate(interaction.id, agentId)
-          : interaction.agentId === agentId
-            ? interaction
-            : await this.reassign(interaction, agentId);
-      this.emit('assigned', agentId, assigned, item.kind, record);
+      this.emit('assigned', agentId, await this.converseWith(interaction, agentId), item.kind, record);
     } else if (item.kind === 'callback') {
       this.emit('assigned', agentId, interaction, 'callback', record);
     }
   }
 
-  /** Moves a conversation to `offered` if needed, then to `active` with its agent. */
-  private async activate(interactionId: string, agentId: string): Promise<InteractionRecord> {
-    let interaction = await this.interactions.require(interactionId);
-    if (interaction.status === 'new' || interaction.status === 'closed') interaction = await this.interactions.transition(interactionId, 'queued');
-    if (interaction.status === 'queued') interaction = await this.interactions.transition(interactionId, 'offered');
-    return this.interactions.transition(interactionId, 'active', { agentId });
-  }
-
-  private async reassign(interaction: InteractionRecord, agentId: string): Promise<InteractionRecord> {
-    for (const item of this.engine.itemsOf(interaction.id)) {
-      if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'assigned' && item.agentId === interaction.agentId) {
-        this.engine.release(item.id, 'transferred');
+  /**
+   * The conversation is with this agent now (they took its chat or offline
+   * message). Already with another agent, it was a warm transfer: the first
+   * agent's chat ends and they leave now.
+   */
+  private async converseWith(interaction: InteractionRecord, agentId: string): Promise<InteractionRecord> {
+    if (interaction.status === 'active' && interaction.agentId === agentId) return interaction;
+    if (interaction.status === 'active') {
+      for (const item of this.engine.itemsOf(interaction.id)) {
+        if ((item.kind === 'chat' || item.kind === 'offline') && item.status === 'assigned' && item.agentId === interaction.agentId) {
+          this.engine.release(item.id, 'transferred');
+        }
       }
     }
-    await this.interactions.transition(interaction.id, 'queued');
-    return this.activate(interaction.id, agentId);
+    // Active with someone else, new or closed (an offline message): the conversation asks for an agent first.
+    if (interaction.status !== 'queued') await this.interactions.transition(interaction.id, 'queued');
+    return this.interactions.transition(interaction.id, 'active', { agentId });
   }
 
   private async onReleased(item: Readonly<Item>, reason: ReleaseReason) {
@@ -836,7 +855,7 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
       await this.stores.workItems.ended(item.id, reason === 'abandoned' ? 'abandoned' : 'done', now, reason);
     }
     if (reason === 'abandoned' && (item.kind === 'chat' || item.kind === 'offline')) {
-      await this.interactions.transition(item.interactionId, 'closed', { from: ['queued', 'offered'] });
+      await this.interactions.transition(item.interactionId, 'closed', { from: ['queued'] });
     }
   }
 
@@ -863,7 +882,11 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
     };
   }
 
-  /** Tells each waiting visitor of the queue from position `from` on their place, when it changed. */
+  /**
+   * Tells each waiting visitor of the queue from position `from` on their
+   * place, when it changed (no frame otherwise); called through the
+   * announcer, at most once a second per queue.
+   */
   private announcePositions(queue: string, from: number) {
     const nobody = this.nobodyFor(queue);
     const waitOf = this.engine.waitsOf(queue);
@@ -874,16 +897,22 @@ export class RoutingService extends EventEmitter<RoutingEventMap> {
         this.engine.release(item.id, 'abandoned');
         continue;
       }
-      const position = this.engine.positionOf(item.id);
-      if (position === undefined) continue;
-      const waitSeconds = Math.round(waitOf(item.kind, position) / 1000);
-      const key = `${position}:${Math.round(waitSeconds / 30)}`;
-      if (this.lastStatus.get(item.id) === key) continue;
-      this.lastStatus.set(item.id, key);
-      if (item.kind === 'call') this.calls?.queued(item.id, position, waitSeconds);
-      else this.emit('queue-status', item.interactionId, { position, waitSeconds });
+      this.tellPlace(item.id, waitOf);
     }
     this.availabilityMaybeChanged();
+  }
+
+  /** Tells a waiting item's visitor their place and wait, unless that is what they were last told. */
+  private tellPlace(itemId: string, waitOf?: (kind: ItemKind, position: number) => number) {
+    const item = this.engine.get(itemId);
+    const position = this.engine.positionOf(itemId);
+    if (!item || position === undefined) return;
+    const waitSeconds = Math.round((waitOf ?? this.engine.waitsOf(item.queue))(item.kind, position) / 1000);
+    const key = `${position}:${Math.round(waitSeconds / 30)}`;
+    if (this.lastStatus.get(item.id) === key) return;
+    this.lastStatus.set(item.id, key);
+    if (item.kind === 'call') this.calls?.queued(item.id, position, waitSeconds);
+    else this.emit('queue-status', item.interactionId, { position, waitSeconds });
   }
 
   /**

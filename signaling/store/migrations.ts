@@ -13,6 +13,7 @@ import * as m0005 from './migrations/0005-sip-dialogs.js';
 import * as m0006 from './migrations/0006-agent-language.js';
 import * as m0007 from './migrations/0007-portable-message-dedupe.js';
 import * as m0008 from './migrations/0008-attachment-contents.js';
+import * as m0009 from './migrations/0009-offers-live-on-work-items.js';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001-agents-and-chats', m0001],
@@ -23,6 +24,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0006-agent-language', m0006],
   ['0007-portable-message-dedupe', m0007],
   ['0008-attachment-contents', m0008],
+  ['0009-offers-live-on-work-items', m0009],
 ];
 
 export const migrationProvider = (migrations = MIGRATIONS): MigrationProvider => ({

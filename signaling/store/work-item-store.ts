@@ -2,8 +2,10 @@ import type { Selectable } from 'kysely';
 import type { Db } from './database.js';
 import type { WorkItemsTable } from './schema.js';
 import type { ItemKind } from '../routing/priority-rules.js';
+import { IllegalWorkItemTransitionError, OPEN_STATES, statesBefore, type WorkItemState } from '../routing/work-item-state.js';
 
-export type WorkItemStatus = 'waiting' | 'offered' | 'assigned' | 'done' | 'abandoned';
+/** Where the item stands: the one truth for waiting, offered and assigned (see routing/work-item-state.ts). */
+export type WorkItemStatus = WorkItemState;
 
 /** Details a kind of item carries: the phone number of a callback, the form of an offline message, the transfer. */
 export interface WorkItemDetails {
@@ -82,7 +84,7 @@ export class WorkItemStore {
 
   /** Items not finished: what the engine takes back after a restart. */
   async listOpen(): Promise<WorkItemRecord[]> {
-    const rows = await this.db.selectFrom('work_items').selectAll().where('status', 'in', ['waiting', 'offered', 'assigned']).orderBy('enqueued_at').execute();
+    const rows = await this.db.selectFrom('work_items').selectAll().where('status', 'in', [...OPEN_STATES]).orderBy('enqueued_at').execute();
     return rows.map(toRecord);
   }
 
@@ -90,16 +92,50 @@ export class WorkItemStore {
     return (await this.db.selectFrom('work_items').selectAll().where('interaction_id', '=', interactionId).orderBy('created_at').execute()).map(toRecord);
   }
 
-  async setStatus(id: string, status: WorkItemStatus) {
-    await this.db.updateTable('work_items').set({ status }).where('id', '=', id).execute();
+  /**
+   * Moves the item through its state machine: one UPDATE that only matches
+   * from a state the table allows, so two writers cannot both move it from
+   * the same state. Throws IllegalWorkItemTransitionError on a move the
+   * table does not have (or an item that does not exist).
+   */
+  async move(id: string, to: WorkItemState, fields: { agentId?: string; assignedAt?: number; endedAt?: number; endReason?: string } = {}) {
+    const result = await this.db
+      .updateTable('work_items')
+      .set({
+        status: to,
+        ...(fields.agentId !== undefined ? { agent_id: fields.agentId } : {}),
+        ...(fields.assignedAt !== undefined ? { assigned_at: fields.assignedAt } : {}),
+        ...(fields.endedAt !== undefined ? { ended_at: fields.endedAt } : {}),
+        ...(fields.endReason !== undefined ? { end_reason: fields.endReason } : {}),
+      })
+      .where('id', '=', id)
+      .where('status', 'in', statesBefore(to))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return;
+    const current = await this.db.selectFrom('work_items').select('status').where('id', '=', id).executeTakeFirst();
+    throw new IllegalWorkItemTransitionError(id, current?.status as WorkItemState | undefined, to);
+  }
+
+  async offered(id: string) {
+    await this.move(id, 'offered');
+  }
+
+  /** Back in line (an offer declined, missed or withdrawn; a dialled callback after a restart). */
+  async returned(id: string) {
+    await this.move(id, 'waiting');
   }
 
   async assigned(id: string, agentId: string, at: number) {
-    await this.db.updateTable('work_items').set({ status: 'assigned', agent_id: agentId, assigned_at: at }).where('id', '=', id).execute();
+    await this.move(id, 'assigned', { agentId, assignedAt: at });
   }
 
   async ended(id: string, status: 'done' | 'abandoned', at: number, reason: string) {
-    await this.db.updateTable('work_items').set({ status, ended_at: at, end_reason: reason }).where('id', '=', id).execute();
+    await this.move(id, status, { endedAt: at, endReason: reason });
+  }
+
+  /** Words a finished item's end more exactly (a callback closed, then known to be unreached): no change of state. */
+  async relabelEnd(id: string, reason: string) {
+    await this.db.updateTable('work_items').set({ end_reason: reason }).where('id', '=', id).where('status', 'in', ['done', 'abandoned']).execute();
   }
 
   /** Handling times of the queue's last finished items, newest first (for wait estimates). */

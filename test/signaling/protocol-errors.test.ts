@@ -103,6 +103,8 @@ describe('the chat sockets answer broken and hostile frames with errors, and kee
     const { token } = await signIn(server.url, 'alice');
     const agent = await TestSocket.open(`${server.wsUrl}/ws/v1/agent`);
     agent.send({ type: 'hello', token, since: {} });
+    // An agent has one offer open at a time: a chat left waiting by an earlier test is declined first.
+    for (const offer of (await agent.next('welcome')).offers as Array<{ interactionId: string }>) agent.send({ type: 'decline', interactionId: offer.interactionId });
     socket.send({ type: 'send', cid: 'cid-check-01', text: 'hello' });
     await agent.next((f) => f.type === 'offer' && f.offer.interactionId === interactionId);
     agent.send({ type: 'accept', interactionId });

@@ -85,9 +85,10 @@ describe('RoutingEngine', () => {
     t.agent('alice');
     const chats = [t.item('chat'), t.item('chat'), t.item('chat')];
     const fourth = t.item('chat');
-    assert.equal(t.offers.length, 3, 'three chats at most');
-    assert.equal(t.engine.get(fourth)!.status, 'waiting');
+    assert.deepEqual(t.offers, [`${chats[0]}→alice`], 'one offer at a time');
     for (const id of chats) t.engine.accept(id, 'alice');
+    assert.equal(t.offers.length, 3, 'each answer brings the next, three chats at most');
+    assert.equal(t.engine.get(fourth)!.status, 'waiting');
     t.engine.release(fourth, 'abandoned');
     const call = t.item('call');
     assert.equal(t.engine.get(call)!.status, 'waiting', 'with three chats, no call');
@@ -323,17 +324,38 @@ describe('RoutingEngine at scale (what keeps a decision cheap with a long line)'
     assert.deepEqual(t.engine.itemsOf(t.engine.get(offered[0]!)!.interactionId).map((i) => i.id), [offered[0]], 'items found by interaction');
   });
 
-  it('withdraws all the offers of an agent going away together, then serves them in queue order', () => {
+  it('puts an offer withdrawn from an agent going away back in its place, and the next agent gets the first in line', () => {
     t.agent('alice', [], { capacity: { chats: 2 } });
     const first = t.item('chat');
     t.clock.advance(1);
-    const second = t.item('chat', 'general', { priority: 1 });
+    const second = t.item('chat');
     t.clock.advance(1);
-    t.agent('bob', [], { capacity: { chats: 1 } });
-    t.offers.length = 0;
+    const vip = t.item('chat', 'general', { priority: 1 });
+    assert.deepEqual([first, second, vip].map((id) => t.engine.positionOf(id)), [undefined, 2, 1], 'the offered item is out of line');
     t.engine.setPresence('alice', 'away');
-    assert.deepEqual(t.offers, [`${second}→bob`], 'bob’s one place goes to the item first in line, not to the first withdrawn');
+    assert.deepEqual([first, second, vip].map((id) => t.engine.positionOf(id)), [2, 3, 1], 'back at its place, behind the priority item only');
+    t.offers.length = 0;
+    t.agent('bob', [], { capacity: { chats: 1 } });
+    assert.deepEqual(t.offers, [`${vip}→bob`], 'bob’s one place goes to the item first in line, not to the one withdrawn');
     assert.equal(t.engine.get(first)!.status, 'waiting');
+  });
+
+  it('counts no offered item in line, and a newly available agent is offered the next waiting one (issue 14)', () => {
+    // Three chats used to be offered to alice at once while the third visitor read "number 3 in line",
+    // and bob, signing in then, got none of them.
+    t.agent('alice');
+    const [c1, c2, c3] = [t.item('chat'), t.item('chat'), t.item('chat')];
+    assert.deepEqual(t.offers, [`${c1}→alice`], 'alice has one offer open');
+    assert.deepEqual([c1, c2, c3].map((id) => t.engine.positionOf(id)), [undefined, 1, 2], 'the third visitor is second in line, not third');
+    assert.deepEqual(t.engine.waiting('general').map((i) => i.id), [c2, c3]);
+    t.clock.advance(1);
+    t.agent('bob');
+    assert.deepEqual(t.offers, [`${c1}→alice`, `${c2}→bob`], 'bob signing in gets the next waiting chat');
+    assert.equal(t.engine.positionOf(c3), 1);
+    t.engine.accept(c1, 'alice');
+    assert.deepEqual(t.offers.at(-1), `${c3}→alice`, 'alice answering brings her the next');
+    t.engine.decline(c2, 'bob');
+    assert.equal(t.engine.positionOf(c2), 1, 'a declined chat is back first in line');
   });
 
   it('refuses an item id already queued, rather than losing the first', () => {

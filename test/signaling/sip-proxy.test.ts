@@ -203,12 +203,13 @@ describe('SIP over WebSocket: registrar and proxy', () => {
 
     const agent = await phone('alice');
     const caller = await visitor();
-    const queued = await caller.client.response(182, 'INVITE');
-    assert.match(queued.getHeader('x-warmline-queue')!, /^position=1;wait=\d+$/, 'RFC 3261 182 Queued, with the place in line');
-    assert.ok(queued.toTag && queued.getHeader('contact'), 'a 1xx with a To tag carries a Contact (RFC 3261 §12.1.1)');
+    // Rung at once, the call was never in line; declined, it is, first.
     const invite = await agent.client.request('INVITE');
     agent.client.respond(invite, 603, 'Decline');
     await agent.client.request('ACK');
+    const queued = await caller.client.response(182, 'INVITE');
+    assert.match(queued.getHeader('x-warmline-queue')!, /^position=1;wait=\d+$/, 'RFC 3261 182 Queued, with the place in line');
+    assert.ok(queued.toTag && queued.getHeader('contact'), 'a 1xx with a To tag carries a Contact (RFC 3261 §12.1.1)');
     const more = await caller.client.quiet(300);
     assert.ok(
       more.every((r) => [100, 182].includes((r.message as { statusCode?: number }).statusCode!)),

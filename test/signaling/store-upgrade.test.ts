@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { MIGRATIONS as LEGACY_MIGRATIONS } from '../fixtures/legacy-migrations.js';
 import { openDatabase, type Database } from '../../signaling/store/database.js';
 import { Stores } from '../../signaling/store/stores.js';
+import { MIGRATIONS } from '../../signaling/store/migrations.js';
 import { importAttachmentFiles } from '../../signaling/attachments/import-attachment-files.js';
 import { sampleContext } from '../support/fixtures.js';
 
@@ -43,6 +44,12 @@ function legacyDataDir(): string {
     `INSERT INTO interactions (id, site, token_hash, visitor_id, channel, status, agent_id, context, last_seq, visitor_delivered_seq, visitor_read_seq,
        agent_delivered_seq, agent_read_seq, created_at, updated_at, queued_at, closed_at, verified_user)
      VALUES ('in_old', 'demo', 'hash-of-token', 'visitor-old', 'chat', 'active', 'ag_alice', ?, 3, 2, 1, 3, 3, 1700000001000, 1700000005000, 1700000001500, NULL, 'user-7')`,
+  ).run(JSON.stringify(context));
+  // Offered to an agent when it stopped: an interaction had an `offered` status then (the work item alone has it now).
+  db.prepare(
+    `INSERT INTO interactions (id, site, token_hash, visitor_id, channel, status, agent_id, context, last_seq, visitor_delivered_seq, visitor_read_seq,
+       agent_delivered_seq, agent_read_seq, created_at, updated_at, queued_at, closed_at, verified_user)
+     VALUES ('in_offered', 'demo', 'hash-of-offered', 'visitor-2', 'chat', 'offered', NULL, ?, 1, 0, 0, 0, 0, 1700000001000, 1700000005000, 1700000001600, NULL, NULL)`,
   ).run(JSON.stringify(context));
   db.exec(`
     INSERT INTO attachments (id, interaction_id, name, type, size, created_at) VALUES ('at_oldattachment01', 'in_old', 'dent.png', 'image/png', ${PNG.length}, 1700000002000);
@@ -88,6 +95,7 @@ describe('a SQLite data directory of the version before Kysely', () => {
     assert.equal((await stores.sessions.find('se_1'))?.agentId, 'ag_alice');
     const interaction = (await stores.interactions.findByTokenHash('hash-of-token'))!;
     assert.equal(interaction.status, 'active');
+    assert.equal((await stores.interactions.findById('in_offered'))?.status, 'queued', 'an offer is no interaction status any more');
     assert.deepEqual(interaction.context, context);
     assert.deepEqual([interaction.lastSeq, interaction.visitorReceipt, interaction.agentReceipt], [3, { delivered: 2, read: 1 }, { delivered: 3, read: 3 }]);
     assert.equal((await stores.interactions.listForVerifiedUser('demo', 'user-7', 'in_other', 5)).length, 1);
@@ -122,7 +130,7 @@ describe('a SQLite data directory of the version before Kysely', () => {
 
   it('records every migration with Kysely, and says so to a Warmline of before, which refuses the file', async () => {
     const names = (await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(database.db)).rows.map((r) => r.name);
-    assert.equal(names.length, 8);
+    assert.equal(names.length, MIGRATIONS.length);
     assert.equal(names[0], '0001-agents-and-chats');
     const raw = new SQLite(join(dataDir, 'warmline.db'), { readonly: true });
     try {

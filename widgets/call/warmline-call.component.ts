@@ -242,7 +242,7 @@ export class WarmlineCall extends WarmlineElement {
           <div class="choices" role="group" aria-labelledby="topic-q">
             ${this.queues.map(
               (q) => html`<button class="choice" type="button" @click=${() => this.choose(q)}>
-                ${t.pick(q.label, q.labels)}${takesWork(q) ? nothing : html`<span class="hint">${t.term('leaveMessageHint')}</span>`}
+                ${t.pick(q.label, q.labels)}${takesWork(q) ? nothing : html`<span class="hint">${t.term(q.open ? 'unstaffedHint' : 'leaveMessageHint')}</span>`}
               </button>`,
             )}
           </div>

@@ -82,7 +82,7 @@ describe('<warmline-call>', () => {
     const choices = [...group.querySelectorAll('button')];
     const hint = (b: Element) => b.querySelector('.hint')?.textContent ?? '';
     expect(choices.map((b) => b.textContent!.replace(hint(b), '').trim())).to.deep.equal(['Help choosing', 'An order or delivery', 'Billing and refunds']);
-    expect(choices.map(hint)).to.deep.equal(['', '', 'Closed now: leave a message'], 'nobody with the billing skill is signed in');
+    expect(choices.map(hint)).to.deep.equal(['', '', 'Nobody is available right now: leave a message'], 'open, but nobody with the billing skill is signed in: not "closed"');
     expect(panel(el).hidden).to.equal(false);
     await until(() => root(el).activeElement === choices[0], 'focus on the first topic');
     await expectAxeClean(el);

@@ -4,7 +4,8 @@ import { ChatMessageSchema, ErrorFrameSchema, ReceiptSchema, SeqSchema } from '.
 import { ContextEnvelopeSchema } from './context-envelope.js';
 import { PresenceSchema } from './agent-client-messages.js';
 
-export const InteractionStatusSchema = v.picklist(['new', 'queued', 'offered', 'active', 'closed']);
+/** A conversation's own life: `queued` while no agent has it (whether it is being offered is its work item's). */
+export const InteractionStatusSchema = v.picklist(['new', 'queued', 'active', 'closed']);
 export type InteractionStatus = v.InferOutput<typeof InteractionStatusSchema>;
 
 /** What an agent can be offered on the console; `call` is a LiveKit call (SIP calls ring on the softphone instead). */

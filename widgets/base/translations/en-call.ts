@@ -10,7 +10,9 @@ const enCall = {
   callTitle: 'Call us',
   closeCall: 'Close',
   chooseTopic: 'What is your call about?',
+  // A topic's hint when it takes no call now: closed (business hours), or open with nobody signed in.
   leaveMessageHint: 'Closed now: leave a message',
+  unstaffedHint: 'Nobody is available right now: leave a message',
   micPrompt: 'Allow the microphone when your browser asks, so that we can hear you.',
   micDenied: 'The microphone is blocked, so we cannot hear you. Allow it in your browser’s site settings and try again, or write to us in the chat.',
   noMic: 'No microphone was found. Connect one and try again, or write to us in the chat.',

@@ -10,6 +10,7 @@ const zhHansCall = {
   closeCall: '关闭',
   chooseTopic: '请问您要咨询什么问题？',
   leaveMessageHint: '当前不在服务时间：可以留言',
+  unstaffedHint: '现在没有人有空：可以留言',
   micPrompt: '浏览器询问时，请允许使用麦克风，这样我们才能听到您的声音。',
   micDenied: '麦克风已被禁止使用，我们听不到您的声音。请在浏览器的网站设置中允许使用麦克风后重试，或通过在线咨询给我们留言。',
   noMic: '未找到麦克风。请连接麦克风后重试，或通过在线咨询给我们留言。',

@@ -10,6 +10,7 @@ const zhHantCall = {
   closeCall: '關閉',
   chooseTopic: '請問您想諮詢什麼問題？',
   leaveMessageHint: '目前非服務時間：可以留言',
+  unstaffedHint: '現在沒有人有空：可以留言',
   micPrompt: '瀏覽器詢問時，請允許使用麥克風，我們才能聽到您的聲音。',
   micDenied: '麥克風已遭封鎖，我們聽不到您的聲音。請在瀏覽器的網站設定中允許使用麥克風後再試一次，或透過線上諮詢傳訊息給我們。',
   noMic: '找不到麥克風。請連接麥克風後再試一次，或透過線上諮詢傳訊息給我們。',
