@@ -59,14 +59,29 @@ export class TestAgent {
     return until(() => this.frames.find(match), what);
   }
 
-  /** Accepts the offer whose first message is `text` and returns its interaction id. */
+  /**
+   * Accepts the offer whose first message is `text` and returns its
+   * interaction id. An agent has one offer open at a time: one for a chat an
+   * earlier test left waiting (the component tests share one server) is
+   * declined, so that the wanted one comes: a declined chat skips this agent
+   * for a while (routing.declineCooldownSeconds), and the line is first come,
+   * first served, so a test's own chats come after those left earlier.
+   */
   async acceptOfferFor(text: string): Promise<string> {
+    // Each offer once (by the frame that brought it): a declined chat offered again is declined again.
+    const declined = new Set<object>();
     // Offered before this connection opened: it came with the welcome.
-    const offer = await until(
-      () =>
-        this.frames.flatMap((f) => (f.type === 'offer' ? [f.offer] : f.type === 'welcome' ? f.offers : [])).find((o: any) => o.preview.firstMessage === text),
-      `an offer for "${text}"`,
-    );
+    const offer = await until(() => {
+      const offers = this.frames.flatMap((f) => (f.type === 'offer' ? [f.offer] : f.type === 'welcome' ? f.offers : []));
+      const wanted = offers.find((o: any) => o.preview.firstMessage === text);
+      if (wanted) return wanted;
+      for (const other of offers) {
+        if (declined.has(other)) continue;
+        declined.add(other);
+        this.send({ type: 'decline', interactionId: other.interactionId });
+      }
+      return undefined;
+    }, `an offer for "${text}"`);
     this.send({ type: 'accept', interactionId: offer.interactionId });
     await this.next((f) => f.type === 'assigned' && f.interaction.id === offer.interactionId, 'the assignment');
     return offer.interactionId;
@@ -128,4 +143,24 @@ export function sampleContext(label: string) {
     product: { name: 'Copper Pour-Over Kettle', sku: 'KET-CU-1', price: 59, currency: 'EUR' },
     locale: { language: 'en-GB', timezone: 'Europe/London' },
   };
+}
+
+/**
+ * The offer in a softphone (its shadow root) that `wanted` picks. An agent
+ * has one offer open at a time: one for a chat an earlier test left waiting
+ * (the component tests share one server) is declined, so that the wanted
+ * one comes (as TestAgent.acceptOfferFor does).
+ */
+export function offerIn(softphone: ShadowRoot, wanted: (offer: Element) => boolean, what = 'the offer'): Promise<Element> {
+  const declined = new Set<Element>();
+  return until(() => {
+    const offers = [...softphone.querySelectorAll('.offer')];
+    const found = offers.find(wanted);
+    if (found) return found;
+    for (const other of offers.filter((o) => !declined.has(o))) {
+      declined.add(other);
+      other.querySelector<HTMLButtonElement>('button.secondary')?.click();
+    }
+    return undefined;
+  }, what);
 }

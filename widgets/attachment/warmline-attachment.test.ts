@@ -4,7 +4,7 @@ import './warmline-attachment.js';
 import type { WarmlineSoftphone } from '../softphone/warmline-softphone.component.js';
 import '../softphone/warmline-softphone.js';
 import type { AttachmentInfo } from '../protocol/wire-common.js';
-import { clearStorage, sampleContext, serverUrl, until } from '../../test/support/browser.js';
+import { clearStorage, offerIn, sampleContext, serverUrl, until } from '../../test/support/browser.js';
 import { expectAxeClean } from '../../test/support/axe.js';
 
 const button = (el: HTMLElement, text: string) =>
@@ -74,8 +74,9 @@ describe('<warmline-attachment>', () => {
       const select = await until(() => el.shadowRoot!.querySelector('select'), 'the console');
       select.value = 'available';
       select.dispatchEvent(new Event('change'));
-      const offer = await until(
-        () => [...el.shadowRoot!.querySelectorAll('.offer')].find((o) => o.textContent!.includes('/products/attachment-agent') || o.textContent!.includes('[photo]')),
+      const offer = await offerIn(
+        el.shadowRoot!,
+        (o) => o.textContent!.includes('/products/attachment-agent') || o.textContent!.includes('[photo]'),
         'the offer',
       );
       expect(offer.textContent).to.contain('[photo]');

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { WarmlineChat } from './warmline-chat.component.js';
 import './warmline-chat.js';
-import { clearStorage, serverUrl, TestAgent, until } from '../../test/support/browser.js';
+import { clearStorage, sampleContext, serverUrl, TestAgent, TestVisitor, until } from '../../test/support/browser.js';
 import { expectAxeClean, expectContrastClean } from '../../test/support/axe.js';
 import type { VisitorChatClient } from '../chat/visitor-chat-client.js';
 
@@ -180,6 +180,10 @@ describe('<warmline-chat>', () => {
   }
 
   it('shows the place in the queue while the visitor waits', async () => {
+    // Another chat first, offered to alice (available) and left unanswered: an agent has one offer at a
+    // time, so this one waits in line, and the one being offered is not counted ahead of it.
+    const blocker = await TestVisitor.start(server, sampleContext('place-blocker'));
+    blocker.say(`place blocker ${Math.random().toString(36).slice(2)}`);
     const el = await fixture<WarmlineChat>(html`<warmline-chat server=${server} site="demo" open></warmline-chat>`);
     const text = `place test ${Math.random().toString(36).slice(2)}`;
     await send(el, text);
@@ -193,6 +197,7 @@ describe('<warmline-chat>', () => {
       await until(() => words.test(line.textContent!), `the place in line in ${lang}`);
       expect(shadow(el).querySelector('.subtitle[role="status"]')).to.equal(line);
     }
+    blocker.close();
     const agent = await TestAgent.signIn(server, 'alice');
     try {
       const interactionId = await agent.acceptOfferFor(text);

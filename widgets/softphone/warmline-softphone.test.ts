@@ -1,9 +1,10 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { WarmlineSoftphone } from './warmline-softphone.component.js';
 import './warmline-softphone.js';
-import { clearStorage, sampleContext, serverUrl, TestVisitor, until } from '../../test/support/browser.js';
+import { clearStorage, offerIn, sampleContext, serverUrl, TestVisitor, until } from '../../test/support/browser.js';
 import { expectAxeClean, expectContrastClean } from '../../test/support/axe.js';
 import { agentCall } from '../../test/support/agent-call.js';
+
 import type { AgentCall } from '../telephony/agent-phone.js';
 
 const root = (el: WarmlineSoftphone) => el.shadowRoot!;
@@ -53,7 +54,7 @@ describe('<warmline-softphone>', () => {
       try {
         const text = `Transfer me ${Math.random().toString(36).slice(2)}`;
         visitor.say(text);
-        const offer = await until(() => [...root(el).querySelectorAll('.offer')].find((o) => o.textContent!.includes(text)), 'the offer');
+        const offer = await offerIn(root(el), (o) => o.textContent!.includes(text), `the offer "${text}"`);
         (offer.querySelector('button.primary') as HTMLButtonElement).click();
         // This chat in front of the agent (others of bob's may be open from earlier tests).
         await until(() => root(el).querySelector('.thread warmline-message-list')?.shadowRoot?.textContent?.includes(text), 'the chat');
@@ -94,8 +95,7 @@ describe('<warmline-softphone>', () => {
       const secondText = `Second question ${Math.random().toString(36).slice(2)}`;
       first.say(firstText);
       second.say(secondText);
-      const offerOf = (text: string) =>
-        until(() => [...root(el).querySelectorAll('.offer')].find((o) => o.textContent!.includes(text)), `the offer "${text}"`);
+      const offerOf = (text: string) => offerIn(root(el), (o) => o.textContent!.includes(text), `the offer "${text}"`);
 
       const offer = await offerOf(firstText);
       expect(offer.getAttribute('aria-label')).to.equal('New chat request from Visitor');

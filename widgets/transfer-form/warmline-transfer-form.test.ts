@@ -26,10 +26,11 @@ describe('<warmline-transfer-form>', () => {
     const visitor = await TestVisitor.start(server, sampleContext('transfer-form'));
     let interactionId = '';
     try {
-      bob.send({ type: 'presence', state: 'available' });
-      await bob.next((f) => f.type === 'presence' && f.state === 'available');
       visitor.say('A refund, please');
       interactionId = await alice.acceptOfferFor('A refund, please');
+      // Bob available only now: else the chat could be offered to him, who never answers.
+      bob.send({ type: 'presence', state: 'available' });
+      await bob.next((f) => f.type === 'presence' && f.state === 'available');
       // The demo's chats go to "Help choosing"; alice passes it to billing (hers alone) and takes it there.
       const seen = alice.frames.length;
       alice.send({ type: 'transfer', interactionId, to: { queue: 'billing' }, note: '', mode: 'blind' });
