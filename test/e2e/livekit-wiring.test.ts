@@ -11,7 +11,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { people, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
+import { people, serverPresence, signInAgent, useServerAndBrowser, watchErrors } from '../support/e2e.js';
 
 describe('the LiveKit path, wired through the widgets and the console (no LiveKit server)', () => {
   const env = useServerAndBrowser({
@@ -30,6 +30,8 @@ describe('the LiveKit path, wired through the widgets and the console (no LiveKi
     await bob.getByText('Ready for calls').waitFor();
     const alice = await signInAgent(aliceContext, server.url, 'alice');
     await alice.getByRole('combobox', { name: 'Status' }).selectOption('away');
+    // Away as the server has it before the call: else it could be offered to her first.
+    await serverPresence(alice, server.url, 'alice', 'away');
     await alice.getByText('No calls in progress.').waitFor();
 
     const shop = await shopContext.newPage();

@@ -34,6 +34,23 @@ export async function signInAgent(context: BrowserContext, base: string, usernam
   return page;
 }
 
+/**
+ * Waits until the server has `username` at `presence` (the console shows a
+ * chosen presence at once; the routing engine hears of it a moment later),
+ * asked through the agent directory with the session of the console on `page`.
+ */
+export async function serverPresence(page: Page, base: string, username: string, presence: 'available' | 'away'): Promise<void> {
+  const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('warmline.agent-session') ?? '{}') as { token?: string }).token);
+  const started = Date.now();
+  for (;;) {
+    const res = await fetch(`${base}/api/v1/agent/directory`, { headers: { authorization: `Bearer ${token}` } });
+    const { agents } = (await res.json()) as { agents: Array<{ username: string; presence: string }> };
+    if (agents.find((a) => a.username === username)?.presence === presence) return;
+    if (Date.now() - started > 10_000) throw new Error(`the server never had ${username} ${presence}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export const shouldWriteScreenshots = process.env.WARMLINE_SCREENSHOTS === '1';
 
 /**
