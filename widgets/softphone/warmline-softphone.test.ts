@@ -168,7 +168,9 @@ describe('<warmline-softphone>', () => {
     // Away, the console has no phone of its own: it shows the calls it is given (calls themselves are tested end to end).
     // Calls of no interaction: the card has nothing to fetch.
     const call = (change: Partial<AgentCall>) => agentCall({ interactionId: undefined, ...change });
-    const phone = (el as unknown as { phone: { snapshot: unknown } }).phone;
+    const phone = (el as unknown as { phone: { snapshot: unknown; stop(): Promise<void> } }).phone;
+    // The real phone stopped first: one still registering or unregistering would report over the calls given.
+    await phone.stop();
     try {
       phone.snapshot = { registration: 'registered', problem: undefined, calls: [call({ state: 'connected', connectedAt: Date.now() - 30_000, digits: '42' }), call({ id: 'c2' })] };
       el.requestUpdate();
