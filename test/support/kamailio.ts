@@ -6,7 +6,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freeTcpPort } from './free-port.js';
+import { stopChild } from './child-process.js';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,16 +40,6 @@ export function kamailioMissing(): string | undefined {
   if (check.status !== 0) return `kamailio refuses ${KAMAILIO_CONFIG} (a module missing?):\n${check.stderr.split('\n').filter((l) => /ERROR/.test(l)).join('\n')}`;
   return undefined;
 }
-
-const freeTcpPort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const freeUdpPort = () =>
   new Promise<number>((resolve, reject) => {
@@ -111,13 +103,7 @@ export async function startKamailio(
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  const halt = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const halt = (signal: NodeJS.Signals) => stopChild(child, exited, signal);
   await launch();
   return {
     wsUrl: `ws://${listenIp}:${wsPort}`,

@@ -8,7 +8,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freeTcpPort } from './free-port.js';
+import { stopChild } from './child-process.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -38,16 +40,6 @@ function runAs(): { uid: number; gid: number } | undefined {
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   return Number.isInteger(uid) && uid > 0 && Number.isInteger(gid) ? { uid, gid } : undefined;
 }
-
-const freeTcpPort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -91,13 +83,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const halt = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      // SIGINT is PostgreSQL's fast shutdown: sessions are ended, nothing waits for clients.
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    // SIGINT is PostgreSQL's fast shutdown: sessions are ended, nothing waits for clients.
+    await stopChild(child, exited, 'SIGINT');
     rmSync(dir, { recursive: true, force: true });
   };
   const started = Date.now();

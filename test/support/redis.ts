@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freeTcpPort } from './free-port.js';
+import { stopChild } from './child-process.js';
 
 /** Debian's; REDIS_SERVER names another. */
 const REDIS_SERVER = process.env.REDIS_SERVER ?? (existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : 'redis-server');
@@ -105,13 +106,7 @@ export async function startRedis(): Promise<RedisServer> {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  const halt = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const halt = (signal: NodeJS.Signals) => stopChild(child, exited, signal);
 
   try {
     await launch();
